@@ -1,0 +1,20 @@
+# embed.cmake: writes the pattern files in DIR (*.tsv, sorted) into OUT as a C string
+# (pii_builtin_patterns), each file preceded by a "#file NAME" line so errors name it.
+file(GLOB FILES ${DIR}/*.tsv)
+list(SORT FILES)
+set(content "")
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} text)
+  string(APPEND content "#file ${name}\n${text}")
+endforeach()
+string(LENGTH "${content}" len)
+file(WRITE ${OUT}.tmp "/* generated from patterns/ by cmake/embed.cmake: do not edit */\n#include <stddef.h>\nconst char pii_builtin_patterns[] = {\n")
+# hex-encode so any byte survives
+file(WRITE ${OUT}.txt "${content}")
+file(READ ${OUT}.txt hex HEX)
+string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
+string(REGEX REPLACE "(0x[0-9a-f][0-9a-f],){32}" "\\0\n" hex "${hex}")
+file(APPEND ${OUT}.tmp "${hex}0x00};\nconst size_t pii_builtin_patterns_len = sizeof pii_builtin_patterns - 1;\n")
+file(REMOVE ${OUT}.txt)
+file(RENAME ${OUT}.tmp ${OUT})

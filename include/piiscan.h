@@ -1,0 +1,202 @@
+/* piiscan.h: the public API of libpiiscan, a scanner for personal data in logs and datasets.
+ * Detector sets are compiled into an immutable engine; each thread scans through its own scanner.
+ */
+#ifndef PIISCAN_H
+#define PIISCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define PII_API __attribute__((visibility("default")))
+#else
+#define PII_API
+#endif
+
+#define PII_VERSION_STRING "0.1.0"
+
+/* ---- status and errors ------------------------------------------------------------------ */
+
+/* 0 is success; positive values are signals, negative values are errors. */
+typedef enum pii_status {
+    PII_OK = 0,
+    PII_END = 1,  /* no more data / members */
+    PII_STOP = 2, /* a callback asked to stop */
+    PII_ERR_NOMEM = -1,
+    PII_ERR_ARG = -2,
+    PII_ERR_MISUSE = -3,
+    PII_ERR_IO = -4,
+    PII_ERR_FORMAT = -5,
+    PII_ERR_LIMIT = -6,
+    PII_ERR_PATTERN = -7,
+    PII_ERR_ENGINE = -8,
+    PII_ERR_PLATFORM = -9,
+} pii_status;
+
+/* Error detail, owned by the caller (usually on the stack), never heap-allocated.
+ * Written only when a call fails. `origin` names the file, member or pattern file:line. */
+typedef struct pii_error {
+    pii_status code;
+    int sys_errno;
+    char msg[256];
+    char origin[256];
+    uint64_t offset;
+} pii_error;
+
+#define PII_ERROR_INIT                                                                             \
+    {                                                                                              \
+        PII_OK, 0, {0}, {0}, 0                                                                     \
+    }
+
+/* Library version ("0.1.0"); static storage. */
+PII_API const char *pii_version(void);
+/* Short name of a status ("ok", "io error", …); static storage. */
+PII_API const char *pii_status_str(pii_status st);
+/* PII_OK when this CPU can run the matcher, PII_ERR_PLATFORM (with a message) otherwise. */
+PII_API pii_status pii_platform_check(pii_error *err);
+
+/* ---- CCPA categories ------------------------------------------------------------------- */
+
+/* Bit i is the letter 'A'+i of Cal. Civ. Code 1798.140(v)(1). */
+typedef uint32_t pii_category;
+#define PII_CAT(letter) ((pii_category)1u << ((letter) - 'A'))
+/* Writes the letters of `mask` as a JSON-ready list into out ("A,B"), returns its length. */
+PII_API size_t pii_category_letters(pii_category mask, char *out, size_t cap);
+
+typedef enum pii_risk { PII_RISK_LOW = 0, PII_RISK_MEDIUM = 1, PII_RISK_HIGH = 2 } pii_risk;
+PII_API const char *pii_risk_name(pii_risk r);
+
+/* How a detector's sensitivity (1798.140(ae)) is decided. */
+typedef enum pii_spi {
+    PII_SPI_NO = 0,       /* never sensitive */
+    PII_SPI_YES = 1,      /* always sensitive (SSN, passport, …) */
+    PII_SPI_COMBINED = 2, /* sensitive only together with its credential in the same record */
+} pii_spi;
+
+/* ---- detectors ------------------------------------------------------------------------- */
+
+typedef struct pii_detectors pii_detectors;
+
+/* Read-only view of one detector. Strings are owned by the detector set / engine. */
+typedef struct pii_detector_info {
+    const char *id;
+    const char *group;
+    const char *description;
+    const char *validator; /* name in the validator registry, "" for none */
+    pii_category ccpa;
+    pii_spi spi;
+    pii_risk risk;
+    int base_confidence; /* 0..100 */
+} pii_detector_info;
+
+/* A new empty detector set. */
+PII_API pii_status pii_detectors_new(pii_detectors **out, pii_error *err);
+/* The built-in catalogue (compiled into the library from patterns/). */
+PII_API pii_status pii_detectors_load_builtin(pii_detectors *d, pii_error *err);
+/* Add the detectors of a pattern file (format: patterns/README.md). On a bad line the
+ * error's origin is "file:line" and nothing from that file is added. */
+PII_API pii_status pii_detectors_load_file(pii_detectors *d, const char *path, pii_error *err);
+PII_API pii_status pii_detectors_load_mem(pii_detectors *d, const char *text, size_t len,
+                                          const char *origin, pii_error *err);
+/* Enable exactly the detectors named by `spec` (comma-separated ids or group names,
+ * "all"), or, with exclude != 0, disable them. Unknown names are PII_ERR_ARG. */
+PII_API pii_status pii_detectors_select(pii_detectors *d, const char *spec, int exclude,
+                                        pii_error *err);
+PII_API size_t pii_detectors_count(const pii_detectors *d);
+PII_API int pii_detectors_info(const pii_detectors *d, size_t i, pii_detector_info *out);
+PII_API void pii_detectors_free(pii_detectors *d);
+
+/* ---- engine ---------------------------------------------------------------------------- */
+
+typedef struct pii_engine pii_engine;
+
+typedef struct pii_engine_opts {
+    const char *fingerprint_key; /* HMAC key; NULL selects PII_DEFAULT_FINGERPRINT_KEY */
+} pii_engine_opts;
+
+#define PII_DEFAULT_FINGERPRINT_KEY "piiscan-fingerprint-v1"
+
+PII_API void pii_engine_opts_init(pii_engine_opts *o);
+/* Compile the enabled detectors of `d` (which is copied: it may be freed afterwards).
+ * The engine is immutable and may be shared by any number of threads. */
+PII_API pii_status pii_engine_compile(const pii_detectors *d, const pii_engine_opts *o,
+                                      pii_engine **out, pii_error *err);
+PII_API size_t pii_engine_detector_count(const pii_engine *e);
+PII_API int pii_engine_detector(const pii_engine *e, size_t i, pii_detector_info *out);
+PII_API void pii_engine_free(pii_engine *e);
+
+/* ---- findings -------------------------------------------------------------------------- */
+
+#define PII_REASON_VALIDATED   0x1u /* a checksum or structural validator confirmed it */
+#define PII_REASON_CONTEXT     0x2u /* a context word raised its confidence */
+#define PII_REASON_TEST        0x4u /* a documented test / example value */
+#define PII_REASON_NEG_CONTEXT 0x8u
+
+/* One finding, borrowed for the duration of the callback. Offsets are within the
+ * (decompressed) member; line and column are 1-based, column counts bytes. */
+typedef struct pii_finding {
+    const char *detector;
+    size_t detector_index;
+    pii_category ccpa; /* includes L when sensitive */
+    int sensitive;
+    pii_risk risk;
+    int confidence; /* 0..100 */
+    int test_value;
+    unsigned reasons;
+    uint64_t offset;
+    uint64_t line;
+    uint64_t column;
+    size_t length;
+    const uint8_t *match;   /* raw bytes: never print them unless the user asked */
+    const char *normalized; /* the value the fingerprint is computed from */
+    size_t normalized_len;
+} pii_finding;
+
+/* Return non-zero to stop the scan (the scan call then returns PII_STOP). */
+typedef int (*pii_finding_fn)(const pii_finding *f, void *user);
+
+/* Writes the masked form of f->match into out (NUL-terminated): at most the first two and
+ * last two characters kept, '*' for the rest. Returns the length. */
+PII_API size_t pii_finding_mask(const pii_finding *f, char *out, size_t cap);
+/* Writes "v1:" + hex HMAC-SHA-256(key, detector id || 0 || normalized value). 68 bytes. */
+PII_API size_t pii_finding_fingerprint(const pii_engine *e, const pii_finding *f, char *out,
+                                       size_t cap);
+
+/* ---- scanner --------------------------------------------------------------------------- */
+
+typedef struct pii_scanner pii_scanner;
+
+typedef struct pii_scan_opts {
+    size_t chunk_size;  /* bytes matched per step; 0 selects the default (256 KiB) */
+    int min_confidence; /* 0..100; findings below are not reported */
+} pii_scan_opts;
+
+PII_API void pii_scan_opts_init(pii_scan_opts *o);
+/* A scanner for one thread. It borrows the engine, which must outlive it. */
+PII_API pii_status pii_scanner_new(const pii_engine *e, const pii_scan_opts *o, pii_scanner **out,
+                                   pii_error *err);
+PII_API void pii_scanner_free(pii_scanner *s);
+
+/* Push streaming. begin() resets offsets and line numbers for a new input or member; feed()
+ * takes any number of bytes (the data is copied) and reports findings as they are
+ * confirmed, in order of offset; end() flushes the tail. Findings are never lost or doubled
+ * at chunk edges, whatever the sizes fed. A callback's non-zero return gives PII_STOP. */
+PII_API pii_status pii_scanner_begin(pii_scanner *s);
+PII_API pii_status pii_scanner_feed(pii_scanner *s, const void *buf, size_t len, pii_finding_fn fn,
+                                    void *user, pii_error *err);
+PII_API pii_status pii_scanner_end(pii_scanner *s, pii_finding_fn fn, void *user, pii_error *err);
+/* Convenience: begin + feed + end over one buffer. */
+PII_API pii_status pii_scan_buffer(pii_scanner *s, const void *buf, size_t len, pii_finding_fn fn,
+                                   void *user, pii_error *err);
+/* Bytes and lines seen since begin(). */
+PII_API uint64_t pii_scanner_bytes(const pii_scanner *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

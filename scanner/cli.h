@@ -1,0 +1,71 @@
+/* cli.h: what the CLI's files share: options, per-input accounting and the output sinks.
+ * The CLI is one user of include/piiscan.h; it never reaches into the library's internals. */
+#ifndef PII_CLI_H
+#define PII_CLI_H
+
+#include "piiscan.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum out_format { FMT_JSONL, FMT_TEXT, FMT_SUMMARY };
+
+struct cli_opts {
+    enum out_format format;
+    bool show_match;
+    bool binary;
+    bool null_sep;
+    bool line_buffered;
+    bool list_detectors;
+    const char *detectors;
+    const char *exclude;
+    const char *summary_json;
+    const char *stdin_name;
+    const char *files_from;
+    const char *fingerprint_key;
+    const char **patterns;
+    size_t n_patterns;
+    int min_conf; /* 0..100 */
+    int exit_findings;
+    size_t chunk_size;
+    char **paths;
+    size_t n_paths;
+};
+
+/* Parses argv; on a usage error prints it to stderr and returns false. *done is set when
+ * --help or --version was handled. */
+bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done);
+
+/* Per-detector counts for one input. */
+struct input_stats {
+    char *path;
+    uint64_t bytes;
+    uint64_t findings;
+    uint64_t *by_det; /* [n_det] */
+};
+
+struct run {
+    const struct cli_opts *o;
+    const pii_engine *eng;
+    size_t n_det;
+    FILE *out;
+    bool out_broken; /* stdout went away (EPIPE): stop quietly */
+    uint64_t files, bytes, findings, errors, skipped, skipped_binary, skipped_other;
+    uint64_t by_cat[12];
+    uint64_t *by_det;
+    struct input_stats *inputs;
+    size_t n_inputs, cap_inputs;
+    struct input_stats *cur;
+    const char *cur_path;
+    double t0;
+};
+
+/* Sinks (cli_sink.c). */
+void sink_finding(struct run *r, const pii_finding *f);
+void sink_error(struct run *r, const char *path, const char *msg);
+void sink_skipped(struct run *r, const char *path, const char *reason);
+void sink_finish(struct run *r, double elapsed);
+bool sink_summary_json(struct run *r, double elapsed, const char *file);
+
+#endif

@@ -1,0 +1,544 @@
+/* cli_main.c: the piiscan command: options, inputs (files, directories, stdin, --files-from),
+ * reading, binary detection, and the exit status. Only this file exits. It uses the public API
+ * (include/piiscan.h) and the sinks in cli_sink.c. */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define READ_BUF     (256u * 1024u)
+#define BINARY_SNIFF 8192
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- options ------------------------------------------------------------------------- */
+
+enum {
+    OPT_FORMAT = 256,
+    OPT_SHOW_MATCH,
+    OPT_DETECTORS,
+    OPT_EXCLUDE,
+    OPT_MIN_CONF,
+    OPT_SUMMARY_JSON,
+    OPT_STDIN_NAME,
+    OPT_FILES_FROM,
+    OPT_EXIT_FINDINGS,
+    OPT_HELP,
+    OPT_VERSION,
+    OPT_BINARY,
+    OPT_PATTERNS,
+    OPT_KEY,
+    OPT_CHUNK,
+    OPT_LINE_BUF,
+    OPT_LIST,
+};
+
+static const struct option long_opts[] = {
+    {"binary", no_argument, NULL, OPT_BINARY},
+    {"chunk-size", required_argument, NULL, OPT_CHUNK},
+    {"detectors", required_argument, NULL, OPT_DETECTORS},
+    {"exclude-detectors", required_argument, NULL, OPT_EXCLUDE},
+    {"exit-code-findings", required_argument, NULL, OPT_EXIT_FINDINGS},
+    {"files-from", required_argument, NULL, OPT_FILES_FROM},
+    {"fingerprint-key", required_argument, NULL, OPT_KEY},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"line-buffered", no_argument, NULL, OPT_LINE_BUF},
+    {"list-detectors", no_argument, NULL, OPT_LIST},
+    {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
+    {"null", no_argument, NULL, '0'},
+    {"patterns", required_argument, NULL, OPT_PATTERNS},
+    {"show-match", no_argument, NULL, OPT_SHOW_MATCH},
+    {"stdin-name", required_argument, NULL, OPT_STDIN_NAME},
+    {"summary-json", required_argument, NULL, OPT_SUMMARY_JSON},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+static const char usage_text[] =
+    "usage: piiscan [OPTIONS] [PATH...]\n"
+    "Finds personal data in files, directories (recursively) and standard input ('-', or no\n"
+    "PATH with piped input), and maps each finding to its CCPA category.\n"
+    "\n"
+    "Output:\n"
+    "  --format jsonl|text|summary  records (default jsonl), grep-like lines, or totals\n"
+    "  --show-match                 print matched values unmasked (default: masked)\n"
+    "  --summary-json FILE          also write the run's summary as JSON to FILE\n"
+    "  --line-buffered              flush after every record (for log pipelines)\n"
+    "  --fingerprint-key KEY        HMAC key for fingerprints (default: $PIISCAN_FINGERPRINT_KEY,\n"
+    "                               else the public \"" PII_DEFAULT_FINGERPRINT_KEY "\")\n"
+    "Detectors:\n"
+    "  --detectors LIST             only these ids or groups (comma-separated; 'all')\n"
+    "  --exclude-detectors LIST     not these ids or groups\n"
+    "  --patterns FILE              add detectors from FILE (format: patterns/README.md)\n"
+    "  --min-confidence X           report findings with confidence >= X (0..1, default 0.5)\n"
+    "  --list-detectors             list the detectors and exit\n"
+    "Inputs:\n"
+    "  --stdin-name NAME            name standard input NAME in the output (default '-')\n"
+    "  --files-from FILE|-          read the paths to scan from FILE, one per line\n"
+    "  -0, --null                   with --files-from: paths are NUL-separated\n"
+    "  --binary                     scan files that look binary (default: skip them)\n"
+    "Exit status:\n"
+    "  0 nothing found, 1 findings, 2 an error (what could be read is still reported)\n"
+    "  --exit-code-findings N       exit N instead of 1 when there are findings\n"
+    "  --help, --version\n";
+
+static bool parse_conf(const char *s, int *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || v < 0 || v > 1) return false;
+    *out = (int)(v * 100 + 0.5);
+    return true;
+}
+
+static bool parse_uint(const char *s, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 0 || v > max) return false;
+    *out = v;
+    return true;
+}
+
+static bool usage_error(const char *fmt, const char *arg)
+{
+    fputs("piiscan: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'piiscan --help'.\n", stderr);
+    return false;
+}
+
+bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
+{
+    memset(o, 0, sizeof *o);
+    o->format = FMT_JSONL;
+    o->min_conf = 50;
+    o->exit_findings = 1;
+    *done = false;
+    o->patterns = calloc((size_t)argc + 1, sizeof *o->patterns);
+    if (!o->patterns) return usage_error("%s", "out of memory");
+    opterr = 0;
+    int c;
+    long v;
+    while ((c = getopt_long(argc, argv, "0", long_opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_FORMAT:
+            if (!strcmp(optarg, "jsonl"))
+                o->format = FMT_JSONL;
+            else if (!strcmp(optarg, "text"))
+                o->format = FMT_TEXT;
+            else if (!strcmp(optarg, "summary"))
+                o->format = FMT_SUMMARY;
+            else
+                return usage_error("unknown format '%s' (jsonl, text, summary)", optarg);
+            break;
+        case OPT_SHOW_MATCH:
+            o->show_match = true;
+            break;
+        case OPT_BINARY:
+            o->binary = true;
+            break;
+        case OPT_LINE_BUF:
+            o->line_buffered = true;
+            break;
+        case OPT_LIST:
+            o->list_detectors = true;
+            break;
+        case '0':
+            o->null_sep = true;
+            break;
+        case OPT_DETECTORS:
+            o->detectors = optarg;
+            break;
+        case OPT_EXCLUDE:
+            o->exclude = optarg;
+            break;
+        case OPT_SUMMARY_JSON:
+            o->summary_json = optarg;
+            break;
+        case OPT_STDIN_NAME:
+            o->stdin_name = optarg;
+            break;
+        case OPT_FILES_FROM:
+            o->files_from = optarg;
+            break;
+        case OPT_KEY:
+            o->fingerprint_key = optarg;
+            break;
+        case OPT_PATTERNS:
+            o->patterns[o->n_patterns++] = optarg;
+            break;
+        case OPT_MIN_CONF:
+            if (!parse_conf(optarg, &o->min_conf))
+                return usage_error("--min-confidence takes a number from 0 to 1, not '%s'", optarg);
+            break;
+        case OPT_EXIT_FINDINGS:
+            if (!parse_uint(optarg, 255, &v))
+                return usage_error("--exit-code-findings takes 0-255, not '%s'", optarg);
+            o->exit_findings = (int)v;
+            break;
+        case OPT_CHUNK:
+            if (!parse_uint(optarg, 64L << 20, &v) || v < 1)
+                return usage_error("--chunk-size takes 1 to 67108864 bytes, not '%s'", optarg);
+            o->chunk_size = (size_t)v;
+            break;
+        case OPT_HELP:
+            fputs(usage_text, stdout);
+            *done = true;
+            return true;
+        case OPT_VERSION:
+            printf("piiscan %s\n", pii_version());
+            *done = true;
+            return true;
+        case '?':
+        default:
+            if (optopt) {
+                char s[2] = {(char)optopt, 0};
+                return usage_error("unknown or incomplete option '-%s'", s);
+            }
+            return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    o->paths = argv + optind;
+    o->n_paths = (size_t)(argc - optind);
+    if (o->null_sep && !o->files_from) return usage_error("%s", "-0 goes with --files-from");
+    return true;
+}
+
+/* ---- scanning one input ---------------------------------------------------------------- */
+
+static int on_finding(const pii_finding *f, void *user)
+{
+    struct run *r = user;
+    sink_finding(r, f);
+    return r->out_broken; /* nobody is reading any more: stop */
+}
+
+static struct input_stats *input_new(struct run *r, const char *path)
+{
+    if (r->n_inputs == r->cap_inputs) {
+        size_t n = r->cap_inputs ? r->cap_inputs * 2 : 64;
+        struct input_stats *nv = realloc(r->inputs, n * sizeof *nv);
+        if (!nv) return NULL;
+        r->inputs = nv;
+        r->cap_inputs = n;
+    }
+    struct input_stats *in = &r->inputs[r->n_inputs];
+    in->path = strdup(path);
+    in->bytes = in->findings = 0;
+    in->by_det = calloc(r->n_det ? r->n_det : 1, sizeof *in->by_det);
+    if (!in->path || !in->by_det) {
+        free(in->path);
+        free(in->by_det);
+        return NULL;
+    }
+    r->n_inputs++;
+    return in;
+}
+
+static uint8_t *read_buf(void)
+{
+    static uint8_t *buf;
+    if (!buf) buf = malloc(READ_BUF);
+    return buf;
+}
+
+static ssize_t read_full(int fd, uint8_t *buf, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = read(fd, buf + got, len - got);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return got ? (ssize_t)got : -1;
+        }
+        if (n == 0) break;
+        got += (size_t)n;
+    }
+    return (ssize_t)got;
+}
+
+/* Scans one open fd; `name` is how the input is reported. */
+static void scan_fd(struct run *r, pii_scanner *sc, int fd, const char *name)
+{
+    uint8_t *buf = read_buf();
+    if (!buf) {
+        sink_error(r, name, "out of memory");
+        return;
+    }
+    /* the first block decides binary (a NUL byte in the first 8 KiB, like git and rg) */
+    ssize_t n = read_full(fd, buf, READ_BUF);
+    if (n < 0) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
+        sink_error(r, name, msg);
+        return;
+    }
+    size_t sniff = (size_t)n < BINARY_SNIFF ? (size_t)n : BINARY_SNIFF;
+    if (!r->o->binary && memchr(buf, 0, sniff)) {
+        sink_skipped(r, name, "binary");
+        return;
+    }
+    struct input_stats *in = input_new(r, name);
+    if (!in) {
+        sink_error(r, name, "out of memory");
+        return;
+    }
+    r->cur = in;
+    r->cur_path = in->path;
+    r->files++;
+    pii_error err = PII_ERROR_INIT;
+    pii_status st = pii_scanner_begin(sc);
+    while (!st && n > 0) {
+        st = pii_scanner_feed(sc, buf, (size_t)n, on_finding, r, &err);
+        if (st) break;
+        n = read_full(fd, buf, READ_BUF);
+    }
+    if (!st) st = pii_scanner_end(sc, on_finding, r, &err);
+    in->bytes = pii_scanner_bytes(sc);
+    r->bytes += in->bytes;
+    if (n < 0 && !st) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "read error after %llu bytes: %s", (unsigned long long)in->bytes,
+                 strerror(errno));
+        sink_error(r, name, msg);
+    } else if (st && st != PII_STOP) {
+        sink_error(r, name, err.msg[0] ? err.msg : pii_status_str(st));
+    }
+    r->cur = NULL;
+}
+
+static void scan_path(struct run *r, pii_scanner *sc, const char *path, bool explicit_arg);
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void scan_dir(struct run *r, pii_scanner *sc, const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "cannot open directory: %s", strerror(errno));
+        sink_error(r, path, msg);
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **nv = realloc(names, cap * sizeof *nv);
+            if (!nv) break;
+            names = nv;
+        }
+        if (!(names[n] = strdup(de->d_name))) break;
+        n++;
+    }
+    closedir(d);
+    /* sorted, so output does not depend on the file system's order */
+    qsort(names, n, sizeof *names, name_cmp);
+    size_t pl = strlen(path);
+    bool slash = pl && path[pl - 1] == '/';
+    for (size_t i = 0; i < n && !r->out_broken; i++) {
+        size_t len = pl + 1 + strlen(names[i]) + 1;
+        char *child = malloc(len);
+        if (child) {
+            snprintf(child, len, "%s%s%s", path, slash ? "" : "/", names[i]);
+            scan_path(r, sc, child, false);
+            free(child);
+        }
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
+static void scan_path(struct run *r, pii_scanner *sc, const char *path, bool explicit_arg)
+{
+    if (!strcmp(path, "-") && explicit_arg) {
+        scan_fd(r, sc, STDIN_FILENO, r->o->stdin_name ? r->o->stdin_name : "-");
+        return;
+    }
+    struct stat st;
+    /* inside a walk, symbolic links are not followed (no loops, no escaping the tree) */
+    if ((explicit_arg ? stat(path, &st) : lstat(path, &st)) != 0) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "cannot access: %s", strerror(errno));
+        sink_error(r, path, msg);
+        return;
+    }
+    if (S_ISLNK(st.st_mode)) return;
+    if (S_ISDIR(st.st_mode)) {
+        scan_dir(r, sc, path);
+        return;
+    }
+    if (!S_ISREG(st.st_mode) && !explicit_arg) {
+        sink_skipped(r, path, "not a regular file");
+        return;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
+        sink_error(r, path, msg);
+        return;
+    }
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    scan_fd(r, sc, fd, path);
+    close(fd);
+}
+
+static bool scan_files_from(struct run *r, pii_scanner *sc, const char *list)
+{
+    FILE *f = strcmp(list, "-") ? fopen(list, "r") : stdin;
+    if (!f) {
+        fprintf(stderr, "piiscan: %s: cannot open: %s\n", list, strerror(errno));
+        return false;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int delim = r->o->null_sep ? 0 : '\n';
+    while ((n = getdelim(&line, &cap, delim, f)) > 0 && !r->out_broken) {
+        if (line[n - 1] == delim) line[--n] = 0;
+        if (!delim && n == 0) continue;
+        if (delim && n && line[n - 1] == '\r') line[--n] = 0;
+        if (n == 0) continue;
+        scan_path(r, sc, line, true);
+    }
+    bool ok = !ferror(f);
+    if (!ok) fprintf(stderr, "piiscan: %s: read error\n", list);
+    free(line);
+    if (f != stdin) fclose(f);
+    return ok;
+}
+
+static void list_detectors(const pii_engine *e)
+{
+    for (size_t i = 0; i < pii_engine_detector_count(e); i++) {
+        pii_detector_info d;
+        pii_engine_detector(e, i, &d);
+        char cats[32];
+        pii_category_letters(d.ccpa, cats, sizeof cats);
+        printf("%-18s %-11s ccpa=%-5s spi=%-8s risk=%-6s %s\n", d.id, d.group, cats[0] ? cats : "-",
+               d.spi == PII_SPI_YES        ? "yes"
+               : d.spi == PII_SPI_COMBINED ? "combined"
+                                           : "no",
+               pii_risk_name(d.risk), d.description);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct cli_opts o;
+    bool done;
+    if (!cli_parse(argc, argv, &o, &done)) return 2;
+    if (done) return 0;
+
+    pii_error err = PII_ERROR_INIT;
+    if (pii_platform_check(&err)) {
+        fprintf(stderr, "piiscan: %s\n", err.msg);
+        return 2;
+    }
+    /* A reader that goes away (piiscan | head) ends the run quietly, not with SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
+
+    pii_detectors *dets = NULL;
+    pii_engine *eng = NULL;
+    pii_scanner *sc = NULL;
+    int rc = 2;
+    if (pii_detectors_new(&dets, &err) || pii_detectors_load_builtin(dets, &err)) goto fail;
+    for (size_t i = 0; i < o.n_patterns; i++)
+        if (pii_detectors_load_file(dets, o.patterns[i], &err)) goto fail;
+    if (o.detectors && pii_detectors_select(dets, o.detectors, 0, &err)) goto fail;
+    if (o.exclude && pii_detectors_select(dets, o.exclude, 1, &err)) goto fail;
+
+    pii_engine_opts eo;
+    pii_engine_opts_init(&eo);
+    eo.fingerprint_key = o.fingerprint_key ? o.fingerprint_key : getenv("PIISCAN_FINGERPRINT_KEY");
+    if (eo.fingerprint_key && !*eo.fingerprint_key) eo.fingerprint_key = NULL;
+    if (pii_engine_compile(dets, &eo, &eng, &err)) goto fail;
+    pii_detectors_free(dets);
+    dets = NULL;
+    if (o.list_detectors) {
+        list_detectors(eng);
+        pii_engine_free(eng);
+        free(o.patterns);
+        return 0;
+    }
+
+    pii_scan_opts so;
+    pii_scan_opts_init(&so);
+    so.min_confidence = o.min_conf;
+    if (o.chunk_size) so.chunk_size = o.chunk_size;
+    if (pii_scanner_new(eng, &so, &sc, &err)) goto fail;
+
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    struct run r = {.o = &o, .eng = eng, .n_det = pii_engine_detector_count(eng), .out = stdout};
+    r.by_det = calloc(r.n_det ? r.n_det : 1, sizeof *r.by_det);
+    if (!r.by_det) {
+        fprintf(stderr, "piiscan: out of memory\n");
+        goto out;
+    }
+    r.t0 = now();
+    bool list_ok = true;
+    if (o.files_from) list_ok = scan_files_from(&r, sc, o.files_from);
+    for (size_t i = 0; i < o.n_paths && !r.out_broken; i++) scan_path(&r, sc, o.paths[i], true);
+    if (!o.files_from && o.n_paths == 0) {
+        if (isatty(STDIN_FILENO)) {
+            fputs("piiscan: no input: give PATHs, or pipe data to standard input\n"
+                  "Try 'piiscan --help'.\n",
+                  stderr);
+            goto out;
+        }
+        scan_fd(&r, sc, STDIN_FILENO, o.stdin_name ? o.stdin_name : "-");
+    }
+    double elapsed = now() - r.t0;
+    sink_finish(&r, elapsed);
+    bool sum_ok = !o.summary_json || sink_summary_json(&r, elapsed, o.summary_json);
+    if (fflush(stdout) != 0 && errno != EPIPE) r.errors++;
+    if (r.errors || !list_ok || !sum_ok)
+        rc = 2;
+    else
+        rc = r.findings ? o.exit_findings : 0;
+out:
+    for (size_t i = 0; i < r.n_inputs; i++) {
+        free(r.inputs[i].path);
+        free(r.inputs[i].by_det);
+    }
+    free(r.inputs);
+    free(r.by_det);
+    free(read_buf());
+    pii_scanner_free(sc);
+    pii_engine_free(eng);
+    free(o.patterns);
+    return rc;
+fail:
+    fprintf(stderr, "piiscan: %s%s%s\n", err.origin, err.origin[0] ? ": " : "", err.msg);
+    pii_scanner_free(sc);
+    pii_engine_free(eng);
+    pii_detectors_free(dets);
+    free(o.patterns);
+    return 2;
+}

@@ -1,0 +1,113 @@
+/* context.c: context words around a candidate: whole-word, case-insensitive, symbols kept
+ * ("ss#", "a/c"), inside a byte window clipped to the candidate's line. Knows nothing of
+ * detectors beyond their word lists. */
+#include "pii_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static inline uint8_t lower(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c | 0x20) : c;
+}
+
+static inline bool alnum(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+bool ctx_set_add(struct ctx_set *set, const char *w, size_t len)
+{
+    if (set->n >= 64 || !len) return false;
+    struct ctx_word *nv = realloc(set->w, (set->n + 1) * sizeof *nv);
+    if (!nv) return false;
+    set->w = nv;
+    char *t = malloc(len + 1);
+    if (!t) return false;
+    for (size_t i = 0; i < len; i++) t[i] = (char)lower((uint8_t)w[i]);
+    t[len] = 0;
+    nv[set->n] = (struct ctx_word){.text = t, .len = len};
+    uint8_t f = (uint8_t)t[0];
+    set->first[f] |= 1ull << set->n;
+    if (f >= 'a' && f <= 'z') set->first[f - 32] |= 1ull << set->n;
+    set->n++;
+    return true;
+}
+
+void ctx_set_release(struct ctx_set *set)
+{
+    for (size_t i = 0; i < set->n; i++) free(set->w[i].text);
+    free(set->w);
+    memset(set, 0, sizeof *set);
+}
+
+bool ctx_set_copy(struct ctx_set *dst, const struct ctx_set *src)
+{
+    memset(dst, 0, sizeof *dst);
+    for (size_t i = 0; i < src->n; i++)
+        if (!ctx_set_add(dst, src->w[i].text, src->w[i].len)) return false;
+    return true;
+}
+
+/* The word at s[i..]: a space in the word matches a run of spaces, '_' or '-' ("social
+ * security" ~ "social_security"). Sets *mlen to the bytes matched. */
+static bool word_at(const struct ctx_word *cw, const uint8_t *s, size_t n, size_t i, size_t *mlen)
+{
+    const uint8_t *w = (const uint8_t *)cw->text;
+    size_t k = 0, j = i;
+    while (k < cw->len) {
+        if (j >= n) return false;
+        if (w[k] == ' ') {
+            if (s[j] != ' ' && s[j] != '_' && s[j] != '-') return false;
+            while (j < n && (s[j] == ' ' || s[j] == '_' || s[j] == '-')) j++;
+            k++;
+            continue;
+        }
+        if (lower(s[j]) != w[k]) return false;
+        j++;
+        k++;
+    }
+    *mlen = j - i;
+    return true;
+}
+
+/* One pass over s[0..n): at each byte that starts some word, try those words. Whole word: an
+ * alphanumeric edge of the word must not touch an alphanumeric neighbour, so "lic" does not
+ * match inside "duplicate"; a symbol edge ("ss#") needs no boundary. */
+static bool scan_words(const struct ctx_set *set, const uint8_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t m = set->first[s[i]];
+        if (PII_LIKELY(!m)) continue;
+        if (i > 0 && alnum(s[i - 1]) && alnum(s[i])) continue;
+        do {
+            const struct ctx_word *cw = &set->w[__builtin_ctzll(m)];
+            m &= m - 1;
+            size_t ml;
+            if (cw->len > n - i || !word_at(cw, s, n, i, &ml)) continue;
+            if (alnum((uint8_t)cw->text[cw->len - 1]) && i + ml < n && alnum(s[i + ml])) continue;
+            return true;
+        } while (m);
+    }
+    return false;
+}
+
+bool context_has(const struct ctx_set *set, const uint8_t *buf, size_t lo, size_t hi, size_t start,
+                 size_t end, int before, int after)
+{
+    if (!set->n || (!before && !after)) return false;
+    size_t a = start - lo > (size_t)before ? start - (size_t)before : lo;
+    size_t z = hi - end > (size_t)after ? end + (size_t)after : hi;
+    /* clip to the line */
+    for (size_t i = start; i > a; i--)
+        if (buf[i - 1] == '\n') {
+            a = i;
+            break;
+        }
+    const uint8_t *nl = memchr(buf + end, '\n', z - end);
+    if (nl) z = (size_t)(nl - buf);
+    /* a word cut by the window's edge is not a word: the edge must be a boundary */
+    while (a < start && a > lo && alnum(buf[a - 1]) && alnum(buf[a])) a++;
+    if (scan_words(set, buf + a, start - a)) return true;
+    return z > end && scan_words(set, buf + end, z - end);
+}

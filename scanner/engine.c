@@ -1,0 +1,192 @@
+/* engine.c: compiling a detector set into an immutable engine: one Hyperscan database for the
+ * re:/anchor: detectors, the shape table for the tokenizer, the fingerprint key. Knows nothing
+ * of inputs, chunks or output formats. */
+#include "pii_internal.h"
+
+#include <hs/hs.h>
+#include <stdlib.h>
+#include <string.h>
+
+pii_status pii_platform_check(pii_error *err)
+{
+    if (hs_valid_platform() != HS_SUCCESS)
+        return err_set(err, PII_ERR_PLATFORM, NULL,
+                       "this CPU lacks the instructions Hyperscan needs (SSSE3 or later)");
+    return PII_OK;
+}
+
+void pii_engine_opts_init(pii_engine_opts *o)
+{
+    if (o) memset(o, 0, sizeof *o);
+}
+
+size_t pii_category_letters(pii_category mask, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (int i = 0; i < 12; i++) {
+        if (!(mask & (1u << i))) continue;
+        if (n && n + 1 < cap) out[n++] = ',';
+        if (n + 1 < cap) out[n++] = (char)('A' + i);
+    }
+    if (cap) out[n < cap ? n : cap - 1] = 0;
+    return n;
+}
+
+const char *pii_risk_name(pii_risk r)
+{
+    switch (r) {
+    case PII_RISK_HIGH:
+        return "high";
+    case PII_RISK_MEDIUM:
+        return "medium";
+    case PII_RISK_LOW:
+        return "low";
+    }
+    return "low";
+}
+
+void pii_engine_free(pii_engine *e)
+{
+    if (!e) return;
+    for (size_t i = 0; i < e->n_det; i++) detector_release(&e->det[i]);
+    free(e->det);
+    hs_free_database(e->db);
+    hs_free_scratch(e->scratch_proto);
+    free(e->map);
+    for (int s = 0; s < SHAPE__COUNT; s++) free(e->shape_det[s]);
+    memset(e->hmac_key, 0, sizeof e->hmac_key);
+    free(e);
+}
+
+size_t pii_engine_detector_count(const pii_engine *e)
+{
+    return e ? e->n_det : 0;
+}
+
+int pii_engine_detector(const pii_engine *e, size_t i, pii_detector_info *out)
+{
+    if (!e || i >= e->n_det || !out) return 0;
+    detector_info(&e->det[i], out);
+    return 1;
+}
+
+static pii_status compile_hs(pii_engine *e, pii_error *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < e->n_det; i++)
+        if (e->det[i].kind == FIND_RE || e->det[i].kind == FIND_ANCHOR) n++;
+    if (!n) return PII_OK;
+
+    const char **exprs = calloc(n, sizeof *exprs);
+    unsigned *flags = calloc(n, sizeof *flags);
+    unsigned *ids = calloc(n, sizeof *ids);
+    e->map = calloc(n, sizeof *e->map);
+    pii_status st = PII_OK;
+    if (!exprs || !flags || !ids || !e->map) {
+        st = err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0, k = 0; i < e->n_det; i++) {
+        struct detector *d = &e->det[i];
+        if (d->kind != FIND_RE && d->kind != FIND_ANCHOR) continue;
+        hs_expr_info_t *info = NULL;
+        hs_compile_error_t *cerr = NULL;
+        if (hs_expression_info(d->expr, d->hs_flags, &info, &cerr) != HS_SUCCESS) {
+            st = err_set(err, PII_ERR_PATTERN, d->origin, "bad expression: %s",
+                         cerr ? cerr->message : "?");
+            hs_free_compile_error(cerr);
+            goto out;
+        }
+        unsigned f = d->hs_flags;
+        uint32_t width = 0;
+        if (info->min_width == info->max_width) width = info->min_width;
+        free(info);
+        /* Start of match costs up to 50x (PERFORMANCE.md): only a variable-width re: needs
+         * it; anchors hand their end to the validator, fixed widths give the start. */
+        if (d->kind == FIND_RE && !width) f |= HS_FLAG_SOM_LEFTMOST;
+        exprs[k] = d->expr;
+        flags[k] = f;
+        ids[k] = (unsigned)k;
+        e->map[k] = (struct hs_map){.det = (uint32_t)i, .width = width, .kind = d->kind};
+        k++;
+    }
+    e->n_map = n;
+    hs_compile_error_t *cerr = NULL;
+    if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &e->db, &cerr) !=
+        HS_SUCCESS) {
+        const char *origin = NULL;
+        if (cerr && cerr->expression >= 0 && (size_t)cerr->expression < n)
+            origin = e->det[e->map[cerr->expression].det].origin;
+        st =
+            err_set(err, PII_ERR_PATTERN, origin, "cannot compile: %s", cerr ? cerr->message : "?");
+        hs_free_compile_error(cerr);
+        goto out;
+    }
+    if (hs_alloc_scratch(e->db, &e->scratch_proto) != HS_SUCCESS) {
+        st = err_set(err, PII_ERR_NOMEM, NULL, "cannot allocate Hyperscan scratch");
+        goto out;
+    }
+out:
+    free(exprs);
+    free(flags);
+    free(ids);
+    return st;
+}
+
+pii_status pii_engine_compile(const pii_detectors *d, const pii_engine_opts *o, pii_engine **out,
+                              pii_error *err)
+{
+    if (!d || !out) return err_set(err, PII_ERR_ARG, NULL, "NULL argument");
+    *out = NULL;
+    pii_status st = pii_platform_check(err);
+    if (st) return st;
+    pii_engine *e = calloc(1, sizeof *e);
+    if (!e) return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < d->n; i++) n += d->v[i].enabled;
+    e->det = calloc(n ? n : 1, sizeof *e->det);
+    if (!e->det) {
+        st = err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        if (!d->v[i].enabled) continue;
+        if (detector_copy(&e->det[e->n_det], &d->v[i])) {
+            st = err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
+            goto fail;
+        }
+        e->n_det++;
+    }
+    for (size_t i = 0; i < e->n_det; i++) {
+        struct detector *dt = &e->det[i];
+        if (dt->kind != FIND_SHAPE) continue;
+        int s = dt->shape;
+        uint32_t *nv = realloc(e->shape_det[s], (e->shape_n[s] + 1) * sizeof *nv);
+        if (!nv) {
+            st = err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
+            goto fail;
+        }
+        nv[e->shape_n[s]++] = (uint32_t)i;
+        e->shape_det[s] = nv;
+        e->shape_mask |= 1u << s;
+    }
+    if ((st = compile_hs(e, err))) goto fail;
+
+    const char *key = (o && o->fingerprint_key) ? o->fingerprint_key : PII_DEFAULT_FINGERPRINT_KEY;
+    size_t kl = strlen(key);
+    /* RFC 2104: keys longer than the block are hashed first. */
+    memset(e->hmac_key, 0, sizeof e->hmac_key);
+    if (kl > 64) {
+        struct sha256 s;
+        sha256_init(&s);
+        sha256_update(&s, key, kl);
+        sha256_final(&s, e->hmac_key);
+    } else {
+        memcpy(e->hmac_key, key, kl);
+    }
+    *out = e;
+    return PII_OK;
+fail:
+    pii_engine_free(e);
+    return st;
+}

@@ -1,0 +1,236 @@
+/* pii_internal.h: private structures and cross-file prototypes of libpiiscan.
+ * Nothing here is part of the public API; the CLI must use include/piiscan.h only. */
+#ifndef PII_INTERNAL_H
+#define PII_INTERNAL_H
+
+#include "piiscan.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PII_LIKELY(x)   __builtin_expect(!!(x), 1)
+#define PII_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define ARRAY_LEN(a)    (sizeof(a) / sizeof((a)[0]))
+
+/* ---- limits that make chunked scanning exact ------------------------------------------- */
+
+/* Longest span any detector may report (validators clamp their extents to this). */
+#define PII_MAX_MATCH 4096
+/* Longest distance a validator or context rule may look before a candidate's start or
+ * after its end. Context windows are clamped to it. */
+#define PII_MAX_LOOK 256
+/* Bytes at the end of a window whose candidates are deferred to the next window. */
+#define PII_OVERLAP       (PII_MAX_MATCH + PII_MAX_LOOK)
+#define PII_DEFAULT_CHUNK (256u * 1024u)
+
+/* ---- errors (error.c) ------------------------------------------------------------------ */
+
+pii_status err_set(pii_error *err, pii_status code, const char *origin, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+pii_status err_errno(pii_error *err, pii_status code, int e, const char *origin, const char *fmt,
+                     ...) __attribute__((format(printf, 5, 6)));
+
+/* ---- validators (validate*.c) ---------------------------------------------------------- */
+
+/* Flags a validator sets in vctx.flags. */
+#define V_TEST          0x1u /* a documented test / example value */
+#define V_BARE          0x2u /* a bare form (e.g. 9 digits, no separators): needs context */
+#define V_NOT_SENSITIVE 0x4u /* e.g. imprecise coordinates */
+#define V_NEG_CONTEXT                                                                              \
+    0x8u /* the validator saw disqualifying context (treated like a                                \
+          * negative context word) */
+
+/* What a validator sees and returns. buf[lo..hi) is readable: lo is at most PII_MAX_LOOK
+ * bytes before start (less at the start of input), hi at least PII_MAX_LOOK bytes after end
+ * when the input has them. A validator may move start/end (anchor detectors must: they
+ * receive the end of the anchor match in `anchor`), but never outside [lo, hi) and never
+ * to a span longer than PII_MAX_MATCH. */
+struct vctx {
+    const uint8_t *buf;
+    size_t lo, hi;
+    size_t start, end;
+    size_t anchor;  /* end offset of the Hyperscan match (anchor detectors) */
+    unsigned flags; /* out: V_* */
+    int conf;       /* out: added to the detector's base confidence (may be negative) */
+    char norm[256]; /* out: normalised value for the fingerprint; norm_len 0 = raw bytes */
+    size_t norm_len;
+};
+
+/* Returns true to accept the candidate. Must not allocate; must be thread-safe. */
+typedef bool (*validate_fn)(struct vctx *v);
+
+/* NULL when no validator has that name. */
+validate_fn validator_find(const char *name);
+/* Names of all validators, NULL-terminated (for --list and error messages). */
+const char *const *validator_names(void);
+
+/* ---- shapes (shape.c): detectors found by the tokenizer, not Hyperscan ------------------- */
+
+enum shape_kind {
+    SHAPE_NONE = 0,
+    SHAPE_CARD,  /* 13-19 digits, contiguous or grouped by ' ' or '-' */
+    SHAPE_SSN,   /* 3-2-4 digits joined by '-' or ' ', or 9 bare digits (V_BARE) */
+    SHAPE_PHONE, /* NANP and E.164 / international layouts */
+    SHAPE_IPV4,  /* dotted quad of 1-3 digit groups */
+    SHAPE_IPV6,  /* hex groups joined by ':' (with '::' and an embedded dotted quad) */
+    SHAPE_MAC,   /* six hex pairs joined by ':' or '-', or three quads joined by '.' */
+    SHAPE_IBAN,  /* two letters, two digits, 11-30 alphanumerics, optionally grouped by 4 */
+    SHAPE_GEO,   /* decimal latitude, comma, decimal longitude */
+    SHAPE__COUNT
+};
+
+int shape_by_name(const char *name); /* SHAPE_NONE when unknown */
+const char *shape_name(int shape);
+
+/* ---- detectors (detectors.c) ----------------------------------------------------------- */
+
+enum find_kind {
+    FIND_RE = 1,     /* Hyperscan expression; its match is the finding's span */
+    FIND_ANCHOR = 2, /* Hyperscan expression locating a literal anchor; the validator finds
+                      * the span from the anchor's end */
+    FIND_SHAPE = 3,  /* a tokenizer shape */
+};
+
+enum ctx_mode {
+    CTX_OPTIONAL = 0, /* context words raise confidence */
+    CTX_REQUIRED = 1, /* no finding without a context word */
+    CTX_BARE = 2,     /* a context word is required when the validator says V_BARE */
+};
+
+struct ctx_word {
+    char *text; /* lower-case */
+    size_t len;
+};
+
+/* A word list with, for each byte, the words that start with it (bit i = word i; at most 64
+ * words), so a window is searched in one pass. */
+struct ctx_set {
+    struct ctx_word *w;
+    size_t n;
+    uint64_t first[256];
+};
+
+struct detector {
+    char *id;
+    char *group;
+    char *description;
+    char *origin; /* "file:line" it was defined at */
+    enum find_kind kind;
+    char *expr;        /* FIND_RE / FIND_ANCHOR */
+    unsigned hs_flags; /* HS_FLAG_* chosen from the expression's /flags */
+    int shape;         /* FIND_SHAPE */
+    char *validator_name;
+    validate_fn validate; /* NULL: accept as matched */
+    struct ctx_set ctx;
+    struct ctx_set neg;
+    enum ctx_mode ctx_mode;
+    int win_before, win_after;
+    pii_category ccpa;
+    pii_spi spi;
+    pii_risk risk;
+    int base_conf;
+    bool enabled;
+};
+
+struct pii_detectors {
+    struct detector *v;
+    size_t n, cap;
+};
+
+/* Deep copy of one detector into dst (dst is overwritten). */
+pii_status detector_copy(struct detector *dst, const struct detector *src);
+void detector_release(struct detector *d);
+void detector_info(const struct detector *d, pii_detector_info *out);
+
+/* ---- engine (engine.c) ----------------------------------------------------------------- */
+
+struct hs_database;
+struct hs_scratch;
+
+/* For each Hyperscan expression id: which detector, and how to derive the start. */
+struct hs_map {
+    uint32_t det;
+    uint32_t width; /* fixed match width, or 0 when SOM is used / anchor */
+    enum find_kind kind;
+};
+
+struct pii_engine {
+    struct detector *det; /* enabled detectors only, in catalogue order */
+    size_t n_det;
+    struct hs_database *db; /* NULL when no Hyperscan detector is enabled */
+    struct hs_scratch *scratch_proto;
+    struct hs_map *map;
+    size_t n_map;
+    /* shape -> detectors using it */
+    uint32_t *shape_det[SHAPE__COUNT];
+    size_t shape_n[SHAPE__COUNT];
+    unsigned shape_mask; /* bit s set when shape s is used */
+    /* HMAC-SHA-256 key, zero-padded to the block (keys over 64 bytes hashed first) */
+    uint8_t hmac_key[64];
+};
+
+/* ---- candidates ------------------------------------------------------------------------ */
+
+/* A span some finder proposed; offsets are window-relative until confirmed. */
+struct cand {
+    size_t start, end;
+    size_t anchor;
+    uint32_t det;
+};
+
+struct cand_vec {
+    struct cand *v;
+    size_t n, cap;
+};
+
+/* Append; false when out of memory. */
+bool cand_push(struct cand_vec *cv, uint32_t det, size_t start, size_t end, size_t anchor);
+
+/* The tokenizer: proposes the engine's shapes for the words of buf (readable in [0, len))
+ * that start in [from, to), appending candidates with buf-relative offsets. Decisions are
+ * local: a candidate depends only on bytes within 64 of it, so window edges do not change the
+ * result. A candidate starts at most one byte before its word ('+', '(', '-'). */
+bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from, size_t to,
+                struct cand_vec *out);
+
+/* ---- context (context.c) --------------------------------------------------------------- */
+
+/* Whole-word, case-insensitive search of the set's words in the window around [start, end)
+ * clipped to the line. Returns true when any word occurs. */
+bool context_has(const struct ctx_set *set, const uint8_t *buf, size_t lo, size_t hi, size_t start,
+                 size_t end, int before, int after);
+/* Adds a word (lower-cased copy) to the set; false when out of memory or full (64). */
+bool ctx_set_add(struct ctx_set *set, const char *w, size_t len);
+void ctx_set_release(struct ctx_set *set);
+bool ctx_set_copy(struct ctx_set *dst, const struct ctx_set *src);
+
+/* ---- hashing (sha256.c) ---------------------------------------------------------------- */
+
+struct sha256 {
+    uint32_t h[8];
+    uint64_t len;
+    uint8_t blk[64];
+    size_t n;
+};
+void sha256_init(struct sha256 *s);
+void sha256_update(struct sha256 *s, const void *data, size_t len);
+void sha256_final(struct sha256 *s, uint8_t out[32]);
+/* HMAC-SHA-256 (RFC 2104) of msg under key. */
+void hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
+                 uint8_t out[32]);
+
+/* ---- JSON (json.c) --------------------------------------------------------------------- */
+
+/* Writes s[0..len) as a JSON string (with quotes) to f. Control characters are escaped;
+ * bytes that are not valid UTF-8 are written as U+FFFD. Returns false if the data was not
+ * valid UTF-8 (the caller may add a base64 "bytes" field). */
+bool json_write_str(FILE *f, const char *s, size_t len);
+/* Standard base64 of data into out (NUL-terminated); returns the length or 0 if cap is too
+ * small. */
+size_t base64_encode(const uint8_t *data, size_t len, char *out, size_t cap);
+/* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
+bool utf8_valid(const uint8_t *s, size_t len);
+
+#endif

@@ -1,0 +1,343 @@
+/* scanner.c: one thread's scanner: windows over the byte stream, Hyperscan and the tokenizer
+ * on each window, validation, context, confidence, ordering and line numbers. Knows nothing of
+ * files, archives or output formats.
+ *
+ * Windows overlap so that no finding is lost or doubled at an edge. A window is
+ *   [base, base+len) = KEEP bytes already decided | new bytes | OVERLAP bytes not yet decided
+ * Candidates starting in [committed, limit) are decided in this window, where limit leaves
+ * OVERLAP (>= longest match + look-ahead) bytes for the next one; the next window starts KEEP
+ * (= PII_MAX_LOOK) bytes before limit so validators and context still see what precedes. */
+#include "pii_internal.h"
+
+#include <hs/hs.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KEEP PII_MAX_LOOK
+
+/* A confirmed candidate waiting to be ordered and reported. */
+struct conf {
+    uint64_t start; /* absolute */
+    size_t len;
+    uint32_t det;
+    int confidence;
+    unsigned flags;   /* V_* from the validator */
+    unsigned reasons; /* PII_REASON_* */
+    size_t norm_off, norm_len;
+};
+
+struct pii_scanner {
+    const pii_engine *e;
+    hs_scratch_t *scratch;
+    uint8_t *win;
+    size_t cap, len, chunk;
+    uint64_t base, committed, total;
+    struct cand_vec cands;
+    struct conf *conf;
+    size_t n_conf, cap_conf;
+    char *norm; /* arena for normalised values of this window */
+    size_t norm_len, norm_cap;
+    uint64_t *last_end; /* per detector: end of the last reported finding (absolute) */
+    uint64_t line_pos, line_no, line_start;
+    int min_conf;
+};
+
+void pii_scan_opts_init(pii_scan_opts *o)
+{
+    if (!o) return;
+    memset(o, 0, sizeof *o);
+    o->chunk_size = PII_DEFAULT_CHUNK;
+}
+
+pii_status pii_scanner_new(const pii_engine *e, const pii_scan_opts *o, pii_scanner **out,
+                           pii_error *err)
+{
+    if (!e || !out) return err_set(err, PII_ERR_ARG, NULL, "NULL argument");
+    *out = NULL;
+    pii_scanner *s = calloc(1, sizeof *s);
+    if (!s) return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
+    s->e = e;
+    s->chunk = (o && o->chunk_size) ? o->chunk_size : PII_DEFAULT_CHUNK;
+    if (s->chunk > (64u << 20)) s->chunk = 64u << 20;
+    s->min_conf = o ? o->min_confidence : 0;
+    s->cap = KEEP + s->chunk + PII_OVERLAP;
+    s->win = malloc(s->cap);
+    s->last_end = calloc(e->n_det ? e->n_det : 1, sizeof *s->last_end);
+    if (!s->win || !s->last_end) goto nomem;
+    if (e->scratch_proto && hs_clone_scratch(e->scratch_proto, &s->scratch) != HS_SUCCESS)
+        goto nomem;
+    pii_scanner_begin(s);
+    *out = s;
+    return PII_OK;
+nomem:
+    pii_scanner_free(s);
+    return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
+}
+
+void pii_scanner_free(pii_scanner *s)
+{
+    if (!s) return;
+    hs_free_scratch(s->scratch);
+    free(s->win);
+    free(s->cands.v);
+    free(s->conf);
+    free(s->norm);
+    free(s->last_end);
+    free(s);
+}
+
+pii_status pii_scanner_begin(pii_scanner *s)
+{
+    if (!s) return PII_ERR_ARG;
+    s->len = 0;
+    s->base = s->committed = s->total = 0;
+    s->line_pos = 0;
+    s->line_no = 1;
+    s->line_start = 0;
+    memset(s->last_end, 0, (s->e->n_det ? s->e->n_det : 1) * sizeof *s->last_end);
+    return PII_OK;
+}
+
+uint64_t pii_scanner_bytes(const pii_scanner *s)
+{
+    return s ? s->total : 0;
+}
+
+struct hs_ctx {
+    pii_scanner *s;
+    bool oom;
+};
+
+static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+                    void *ctx)
+{
+    (void)flags;
+    struct hs_ctx *h = ctx;
+    const struct hs_map *m = &h->s->e->map[id];
+    size_t start, end = (size_t)to;
+    if (m->kind == FIND_ANCHOR)
+        start = end; /* the validator finds the span */
+    else
+        start = m->width ? end - m->width : (size_t)from;
+    if (!cand_push(&h->s->cands, m->det, start, end, end)) {
+        h->oom = true;
+        return 1;
+    }
+    return 0;
+}
+
+static bool conf_push(pii_scanner *s, const struct conf *c, const char *norm, size_t nl)
+{
+    if (s->n_conf == s->cap_conf) {
+        size_t n = s->cap_conf ? s->cap_conf * 2 : 256;
+        struct conf *nv = realloc(s->conf, n * sizeof *nv);
+        if (!nv) return false;
+        s->conf = nv;
+        s->cap_conf = n;
+    }
+    if (s->norm_len + nl > s->norm_cap) {
+        size_t n = s->norm_cap ? s->norm_cap * 2 : 8192;
+        while (n < s->norm_len + nl) n *= 2;
+        char *nb = realloc(s->norm, n);
+        if (!nb) return false;
+        s->norm = nb;
+        s->norm_cap = n;
+    }
+    struct conf *d = &s->conf[s->n_conf++];
+    *d = *c;
+    d->norm_off = s->norm_len;
+    d->norm_len = nl;
+    memcpy(s->norm + s->norm_len, norm, nl);
+    s->norm_len += nl;
+    return true;
+}
+
+static int conf_cmp(const void *a, const void *b)
+{
+    const struct conf *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->len != y->len) return x->len > y->len ? -1 : 1;
+    return x->det < y->det ? -1 : x->det > y->det;
+}
+
+/* Validate one candidate and score it; false when it is not a finding. */
+static bool confirm(pii_scanner *s, const struct cand *c, uint64_t limit, struct conf *out,
+                    struct vctx *v)
+{
+    const struct detector *d = &s->e->det[c->det];
+    memset(v, 0, offsetof(struct vctx, norm));
+    v->norm_len = 0;
+    v->buf = s->win;
+    v->lo = 0;
+    v->hi = s->len;
+    v->start = c->start;
+    v->end = c->end;
+    v->anchor = c->anchor;
+    if (d->validate && !d->validate(v)) return false;
+    if (v->end <= v->start || v->end - v->start > PII_MAX_MATCH || v->end > s->len) return false;
+    uint64_t abs = s->base + v->start;
+    if (abs < s->committed || abs >= limit) return false;
+
+    int conf = d->base_conf + v->conf;
+    unsigned reasons = d->validate ? PII_REASON_VALIDATED : 0;
+    bool ctx = d->ctx.n && context_has(&d->ctx, s->win, 0, s->len, v->start, v->end, d->win_before,
+                                       d->win_after);
+    if (ctx) {
+        conf += 10;
+        reasons |= PII_REASON_CONTEXT;
+    } else if (d->ctx_mode == CTX_REQUIRED || (d->ctx_mode == CTX_BARE && (v->flags & V_BARE))) {
+        return false;
+    }
+    if ((v->flags & V_NEG_CONTEXT) ||
+        (d->neg.n &&
+         context_has(&d->neg, s->win, 0, s->len, v->start, v->end, d->win_before, d->win_after))) {
+        /* decisive against a bare digit run, a doubt against a well-formed value ("size 64
+         * msisdn=650-825-5835") */
+        conf -= (v->flags & V_BARE) ? 30 : 15;
+        reasons |= PII_REASON_NEG_CONTEXT;
+    }
+    if (v->flags & V_TEST) reasons |= PII_REASON_TEST;
+    if (conf > 100) conf = 100;
+    if (conf < 0) conf = 0;
+    if (conf < s->min_conf) return false;
+    *out = (struct conf){.start = abs,
+                         .len = v->end - v->start,
+                         .det = c->det,
+                         .confidence = conf,
+                         .flags = v->flags,
+                         .reasons = reasons};
+    return true;
+}
+
+/* Advance the line cursor to absolute offset `to` (within the window). */
+static void lines_to(pii_scanner *s, uint64_t to)
+{
+    const uint8_t *p = s->win + (s->line_pos - s->base), *end = s->win + (to - s->base);
+    while (p < end) {
+        const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) break;
+        s->line_no++;
+        s->line_start = s->base + (uint64_t)(nl - s->win) + 1;
+        p = nl + 1;
+    }
+    s->line_pos = to;
+}
+
+static pii_status report(pii_scanner *s, pii_finding_fn fn, void *user, pii_error *err)
+{
+    qsort(s->conf, s->n_conf, sizeof *s->conf, conf_cmp);
+    for (size_t i = 0; i < s->n_conf; i++) {
+        const struct conf *c = &s->conf[i];
+        /* overlapping findings of one detector: the earliest (then longest) wins */
+        if (c->start < s->last_end[c->det]) continue;
+        s->last_end[c->det] = c->start + c->len;
+        const struct detector *d = &s->e->det[c->det];
+        lines_to(s, c->start);
+        bool sensitive = d->spi == PII_SPI_YES && !(c->flags & V_NOT_SENSITIVE);
+        const uint8_t *m = s->win + (c->start - s->base);
+        pii_finding f = {
+            .detector = d->id,
+            .detector_index = c->det,
+            .ccpa = d->ccpa | (sensitive ? PII_CAT('L') : 0),
+            .sensitive = sensitive,
+            .risk = d->risk,
+            .confidence = c->confidence,
+            .test_value = (c->flags & V_TEST) != 0,
+            .reasons = c->reasons,
+            .offset = c->start,
+            .line = s->line_no,
+            .column = c->start - s->line_start + 1,
+            .length = c->len,
+            .match = m,
+            .normalized = c->norm_len ? s->norm + c->norm_off : (const char *)m,
+            .normalized_len = c->norm_len ? c->norm_len : c->len,
+        };
+        if (fn && fn(&f, user)) {
+            err_set(err, PII_STOP, NULL, "stopped by the finding callback");
+            return PII_STOP;
+        }
+    }
+    return PII_OK;
+}
+
+/* Decide every candidate starting before limit (absolute). */
+static pii_status process(pii_scanner *s, bool final, pii_finding_fn fn, void *user, pii_error *err)
+{
+    uint64_t limit = final ? s->base + s->len : s->base + s->len - PII_OVERLAP;
+    if (limit <= s->committed && !final) return PII_OK;
+    s->cands.n = 0;
+    s->n_conf = 0;
+    s->norm_len = 0;
+    if (s->e->db && s->len) {
+        struct hs_ctx h = {.s = s};
+        hs_error_t r = hs_scan((const hs_database_t *)s->e->db, (const char *)s->win,
+                               (unsigned)s->len, 0, s->scratch, on_match, &h);
+        if (h.oom) return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
+        if (r != HS_SUCCESS && r != HS_SCAN_TERMINATED)
+            return err_set(err, PII_ERR_ENGINE, NULL, "Hyperscan scan failed (%d)", (int)r);
+    }
+    /* Words starting past limit can only give candidates that the next window decides; words
+     * well before committed only candidates this one already decided. */
+    size_t from = s->committed - s->base > 2 * 64 ? (size_t)(s->committed - s->base) - 2 * 64 : 0;
+    size_t to = (size_t)(limit - s->base) + 1;
+    if (!shape_scan(s->e, s->win, s->len, from, to, &s->cands))
+        return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
+
+    struct vctx v;
+    for (size_t i = 0; i < s->cands.n; i++) {
+        struct conf c;
+        if (!confirm(s, &s->cands.v[i], limit, &c, &v)) continue;
+        const char *norm = v.norm_len ? v.norm : "";
+        if (!conf_push(s, &c, norm, v.norm_len))
+            return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
+    }
+    pii_status st = report(s, fn, user, err);
+    if (st) return st;
+    lines_to(s, limit);
+    s->committed = limit;
+    if (!final) {
+        /* keep KEEP bytes before limit and everything after it */
+        uint64_t nb = limit - KEEP > s->base ? limit - KEEP : s->base;
+        size_t drop = (size_t)(nb - s->base);
+        memmove(s->win, s->win + drop, s->len - drop);
+        s->len -= drop;
+        s->base = nb;
+    }
+    return PII_OK;
+}
+
+pii_status pii_scanner_feed(pii_scanner *s, const void *buf, size_t len, pii_finding_fn fn,
+                            void *user, pii_error *err)
+{
+    if (!s || (!buf && len)) return err_set(err, PII_ERR_ARG, NULL, "NULL argument");
+    const uint8_t *p = buf;
+    while (len) {
+        size_t room = s->cap - s->len;
+        size_t n = len < room ? len : room;
+        memcpy(s->win + s->len, p, n);
+        s->len += n;
+        s->total += n;
+        p += n;
+        len -= n;
+        if (s->len == s->cap) {
+            pii_status st = process(s, false, fn, user, err);
+            if (st) return st;
+        }
+    }
+    return PII_OK;
+}
+
+pii_status pii_scanner_end(pii_scanner *s, pii_finding_fn fn, void *user, pii_error *err)
+{
+    if (!s) return err_set(err, PII_ERR_ARG, NULL, "NULL argument");
+    return process(s, true, fn, user, err);
+}
+
+pii_status pii_scan_buffer(pii_scanner *s, const void *buf, size_t len, pii_finding_fn fn,
+                           void *user, pii_error *err)
+{
+    pii_status st = pii_scanner_begin(s);
+    if (!st) st = pii_scanner_feed(s, buf, len, fn, user, err);
+    if (!st) st = pii_scanner_end(s, fn, user, err);
+    return st;
+}

@@ -1,0 +1,502 @@
+/* shape.c: the tokenizer: one pass that jumps from digit to digit (SIMD), cuts the text into
+ * alphanumeric words and proposes shape candidates (cards, SSNs, phones, IPs, MACs, IBANs,
+ * coordinates) for the validators. Knows nothing of checksums, context or output.
+ *
+ * Why not Hyperscan: shape-only patterns (digit runs with optional separators) fire millions
+ * of callbacks per GB of digit-dense logs and pull a shared database to ~0.15 GB/s
+ * (PERFORMANCE.md); visiting each digit-bearing word once and dispatching on its length and
+ * neighbours costs a few ns per word.
+ *
+ * Every decision is local: a candidate depends only on bytes within SHAPE_MAX of it, and no
+ * candidate is longer than SHAPE_MAX, so where a window starts cannot change any candidate
+ * the scanner keeps (it keeps only candidates at least PII_MAX_LOOK > 2*SHAPE_MAX bytes into
+ * a window). */
+#include "pii_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#define SHAPE_MAX 64
+
+enum { C_ALNUM = 1, C_DIGIT = 2, C_HEX = 4, C_UPPER = 8 };
+
+static const uint8_t *cls_table(void)
+{
+    static const uint8_t t[256] = {
+#define D  (C_ALNUM | C_DIGIT | C_HEX)
+#define HU (C_ALNUM | C_HEX | C_UPPER)
+#define HL (C_ALNUM | C_HEX)
+#define U  (C_ALNUM | C_UPPER)
+#define L  (C_ALNUM)
+        ['0'] = D,  ['1'] = D,  ['2'] = D,  ['3'] = D,  ['4'] = D,  ['5'] = D,  ['6'] = D,
+        ['7'] = D,  ['8'] = D,  ['9'] = D,  ['A'] = HU, ['B'] = HU, ['C'] = HU, ['D'] = HU,
+        ['E'] = HU, ['F'] = HU, ['G'] = U,  ['H'] = U,  ['I'] = U,  ['J'] = U,  ['K'] = U,
+        ['L'] = U,  ['M'] = U,  ['N'] = U,  ['O'] = U,  ['P'] = U,  ['Q'] = U,  ['R'] = U,
+        ['S'] = U,  ['T'] = U,  ['U'] = U,  ['V'] = U,  ['W'] = U,  ['X'] = U,  ['Y'] = U,
+        ['Z'] = U,  ['a'] = HL, ['b'] = HL, ['c'] = HL, ['d'] = HL, ['e'] = HL, ['f'] = HL,
+        ['g'] = L,  ['h'] = L,  ['i'] = L,  ['j'] = L,  ['k'] = L,  ['l'] = L,  ['m'] = L,
+        ['n'] = L,  ['o'] = L,  ['p'] = L,  ['q'] = L,  ['r'] = L,  ['s'] = L,  ['t'] = L,
+        ['u'] = L,  ['v'] = L,  ['w'] = L,  ['x'] = L,  ['y'] = L,  ['z'] = L,
+#undef D
+#undef HU
+#undef HL
+#undef U
+#undef L
+    };
+    return t;
+}
+
+static const char *const shape_names[SHAPE__COUNT] = {
+    [SHAPE_NONE] = "",       [SHAPE_CARD] = "card", [SHAPE_SSN] = "ssn",
+    [SHAPE_PHONE] = "phone", [SHAPE_IPV4] = "ipv4", [SHAPE_IPV6] = "ipv6",
+    [SHAPE_MAC] = "mac",     [SHAPE_IBAN] = "iban", [SHAPE_GEO] = "geo",
+};
+
+int shape_by_name(const char *name)
+{
+    for (int s = 1; s < SHAPE__COUNT; s++)
+        if (!strcmp(name, shape_names[s])) return s;
+    return SHAPE_NONE;
+}
+
+const char *shape_name(int shape)
+{
+    return shape > 0 && shape < SHAPE__COUNT ? shape_names[shape] : "";
+}
+
+bool cand_push(struct cand_vec *cv, uint32_t det, size_t start, size_t end, size_t anchor)
+{
+    if (PII_UNLIKELY(cv->n == cv->cap)) {
+        size_t ncap = cv->cap ? cv->cap * 2 : 1024;
+        struct cand *nv = realloc(cv->v, ncap * sizeof *nv);
+        if (!nv) return false;
+        cv->v = nv;
+        cv->cap = ncap;
+    }
+    cv->v[cv->n++] = (struct cand){.start = start, .end = end, .anchor = anchor, .det = det};
+    return true;
+}
+
+struct tok {
+    const uint8_t *b;
+    const uint8_t *cls;
+    size_t len;
+    const struct pii_engine *e;
+    struct cand_vec *out;
+    size_t run_end; /* end of the last hex-colon run examined (each run is examined once) */
+    bool oom;
+};
+
+static inline bool is_digit_at(const struct tok *t, size_t i)
+{
+    return i < t->len && (t->cls[t->b[i]] & C_DIGIT);
+}
+
+/* Length of the digit run starting at i (0 if none). */
+static inline size_t digits_at(const struct tok *t, size_t i)
+{
+    size_t n = 0;
+    while (i + n < t->len && (t->cls[t->b[i + n]] & C_DIGIT)) n++;
+    return n;
+}
+
+static inline uint8_t at(const struct tok *t, size_t i)
+{
+    return i < t->len ? t->b[i] : 0;
+}
+
+static void emit(struct tok *t, int shape, size_t start, size_t end)
+{
+    const struct pii_engine *e = t->e;
+    for (size_t k = 0; k < e->shape_n[shape]; k++)
+        if (!cand_push(t->out, e->shape_det[shape][k], start, end, end)) t->oom = true;
+}
+
+static inline bool uses(const struct tok *t, int shape)
+{
+    return t->e->shape_mask & (1u << shape);
+}
+
+/* Digit groups joined by one separator from `seps`, starting with the group at [s, e0). Calls
+ * emit for each prefix whose digit total lies in [lo, hi]. Returns nothing: candidates only. */
+static void grouped_digits(struct tok *t, int shape, size_t span_start, size_t s, size_t e0,
+                           const char *seps, size_t lo, size_t hi, size_t max_group)
+{
+    size_t total = e0 - s, pos = e0;
+    uint8_t sep = at(t, pos);
+    if (!sep || !strchr(seps, sep)) return;
+    while (at(t, pos) == sep && is_digit_at(t, pos + 1)) {
+        size_t g = digits_at(t, pos + 1);
+        if (g > max_group) return;
+        total += g;
+        pos += 1 + g;
+        if (total > hi || pos - span_start > SHAPE_MAX) return;
+        if (total >= lo) emit(t, shape, span_start, pos);
+    }
+}
+
+static void shape_card(struct tok *t, size_t ws, size_t we, size_t wl)
+{
+    if (wl >= 13 && wl <= 19) {
+        emit(t, SHAPE_CARD, ws, we);
+    } else if (wl == 4) {
+        grouped_digits(t, SHAPE_CARD, ws, ws, we, " -", 13, 19, 6);
+    }
+}
+
+static void shape_ssn(struct tok *t, size_t ws, size_t we, size_t wl)
+{
+    if (wl == 9) {
+        emit(t, SHAPE_SSN, ws, we);
+        return;
+    }
+    uint8_t sep = at(t, we);
+    if (wl == 3 && (sep == '-' || sep == ' ') && digits_at(t, we + 1) == 2 &&
+        at(t, we + 3) == sep && digits_at(t, we + 4) == 4)
+        emit(t, SHAPE_SSN, ws, we + 8);
+}
+
+/* 3-3-4 with one separator after a 3-digit group at [s, s+3); returns the end or 0. */
+static size_t nanp_tail(const struct tok *t, size_t s, uint8_t sep)
+{
+    if (digits_at(t, s + 4) == 3 && at(t, s + 7) == sep && digits_at(t, s + 8) == 4) return s + 12;
+    return 0;
+}
+
+static void shape_phone(struct tok *t, size_t ws, size_t we, size_t wl)
+{
+    uint8_t prv = ws ? t->b[ws - 1] : 0, nxt = at(t, we);
+    if (prv == '+') {
+        /* E.164: "+" then groups; every prefix of 8-15 digits is proposed, the validator
+         * keeps the ones that fit the country's numbering plan, the scanner the longest. */
+        if (wl > 15) return;
+        if (wl >= 8) emit(t, SHAPE_PHONE, ws - 1, we);
+        size_t total = wl, pos = we;
+        while (pos < t->len && total < 15) {
+            uint8_t s = t->b[pos];
+            size_t g;
+            if ((s == ' ' || s == '-' || s == '.') && is_digit_at(t, pos + 1)) {
+                g = digits_at(t, pos + 1);
+                pos += 1 + g;
+            } else if (s == ' ' && at(t, pos + 1) == '(' && digits_at(t, pos + 2) == 3 &&
+                       at(t, pos + 5) == ')') {
+                g = 3;
+                pos += 6;
+            } else {
+                break;
+            }
+            total += g;
+            if (total > 15 || pos - ws > SHAPE_MAX) break;
+            if (total >= 8) emit(t, SHAPE_PHONE, ws - 1, pos);
+        }
+        return;
+    }
+    if (wl == 10 || (wl == 11 && t->b[ws] == '1')) {
+        emit(t, SHAPE_PHONE, ws, we);
+        return;
+    }
+    if (wl == 3 && prv == '(' && nxt == ')') {
+        size_t pos = we + 1;
+        if (at(t, pos) == ' ') pos++;
+        uint8_t sep = at(t, pos + 3);
+        if (digits_at(t, pos) == 3 && (sep == '-' || sep == ' ' || sep == '.') &&
+            digits_at(t, pos + 4) == 4)
+            emit(t, SHAPE_PHONE, ws - 1, pos + 8);
+        return;
+    }
+    if ((nxt == '-' || nxt == '.' || nxt == ' ')) {
+        if (wl == 3) {
+            size_t end = nanp_tail(t, ws, nxt);
+            if (end) emit(t, SHAPE_PHONE, ws, end);
+        } else if (wl == 1 && t->b[ws] == '1' && digits_at(t, we + 1) == 3) {
+            size_t end = nanp_tail(t, we + 1, nxt);
+            if (end) emit(t, SHAPE_PHONE, ws, end);
+        }
+    }
+}
+
+static void shape_ipv4(struct tok *t, size_t ws, size_t we, size_t wl)
+{
+    if (wl > 3 || at(t, we) != '.') return;
+    if (ws >= 2 && t->b[ws - 1] == '.' && (t->cls[t->b[ws - 2]] & C_DIGIT)) return; /* OID */
+    size_t pos = we;
+    for (int g = 0; g < 3; g++) {
+        if (at(t, pos) != '.') return;
+        size_t n = digits_at(t, pos + 1);
+        if (n < 1 || n > 3) return;
+        pos += 1 + n;
+    }
+    if (at(t, pos) == '.' && is_digit_at(t, pos + 1)) return; /* a longer dotted run */
+    emit(t, SHAPE_IPV4, ws, pos);
+}
+
+/* [-]d{1,3}.d{2,12} starting at the digits [ws, we); returns its end or 0. */
+static size_t decimal_end(const struct tok *t, size_t ws, size_t we)
+{
+    if (we - ws > 3 || at(t, we) != '.') return 0;
+    size_t f = digits_at(t, we + 1);
+    if (f < 2 || f > 12) return 0;
+    return we + 1 + f;
+}
+
+static void shape_geo(struct tok *t, size_t ws, size_t we)
+{
+    size_t e1 = decimal_end(t, ws, we);
+    if (!e1) return;
+    size_t start = (ws && t->b[ws - 1] == '-') ? ws - 1 : ws;
+    size_t pos = e1;
+    while (at(t, pos) == ' ' && pos - e1 < 2) pos++;
+    if (at(t, pos) != ',') return;
+    pos++;
+    while (at(t, pos) == ' ' && pos - e1 < 5) pos++;
+    if (at(t, pos) == '-') pos++;
+    size_t d = digits_at(t, pos);
+    if (!d) return;
+    size_t e2 = decimal_end(t, pos, pos + d);
+    if (!e2) return;
+    emit(t, SHAPE_GEO, start, e2);
+}
+
+static void shape_iban(struct tok *t, size_t ws, size_t we, size_t wl)
+{
+    const uint8_t *b = t->b, *c = t->cls;
+    if (wl < 4 || !(c[b[ws]] & C_UPPER) || !(c[b[ws + 1]] & C_UPPER) || !(c[b[ws + 2]] & C_DIGIT) ||
+        !(c[b[ws + 3]] & C_DIGIT))
+        return;
+    for (size_t i = ws + 4; i < we; i++)
+        if (!(c[b[i]] & (C_UPPER | C_DIGIT))) return;
+    if (wl >= 15 && wl <= 34) {
+        emit(t, SHAPE_IBAN, ws, we);
+        return;
+    }
+    if (wl != 4 || at(t, we) != ' ') return;
+    size_t total = 4, pos = we;
+    while (at(t, pos) == ' ' && total < 34) {
+        size_t g = 0;
+        while (g < 5 && pos + 1 + g < t->len && (c[b[pos + 1 + g]] & (C_UPPER | C_DIGIT))) g++;
+        if (g == 0 || g > 4 || (pos + 1 + g < t->len && (c[b[pos + 1 + g]] & C_ALNUM))) break;
+        total += g;
+        pos += 1 + g;
+        if (g < 4) break;
+    }
+    if (total >= 15 && total <= 34) emit(t, SHAPE_IBAN, ws, pos);
+}
+
+/* Hex runs joined by ':' (IPv6, MAC), '-' (MAC) or '.' (Cisco MAC). */
+static void shape_hexrun(struct tok *t, size_t ws, size_t we, size_t wl)
+{
+    const uint8_t *b = t->b, *c = t->cls;
+    uint8_t prv = ws ? b[ws - 1] : 0, nxt = at(t, we);
+    uint8_t sep = (nxt == ':' || prv == ':') ? ':' : (nxt == '-' || prv == '-') ? '-' : '.';
+    if (sep == '.' && !(wl == 4 && (nxt == '.' || prv == '.'))) return;
+    if (sep == '-' && wl != 2) return;
+    size_t rs = ws;
+    while (rs > 0 && ws - rs < 48 && ((c[b[rs - 1]] & C_HEX) || b[rs - 1] == sep)) rs--;
+    if (rs < t->run_end) return; /* examined with an earlier word of the same run */
+    size_t re = we;
+    while (re < t->len && re - rs < 48 && ((c[b[re]] & C_HEX) || b[re] == sep)) re++;
+    t->run_end = re;
+    if (rs && (c[b[rs - 1]] & C_ALNUM)) return;
+    if (re < t->len && (c[b[re]] & C_ALNUM)) return;
+
+    size_t n = re - rs;
+    if (uses(t, SHAPE_MAC)) {
+        bool mac = false;
+        if ((sep == ':' || sep == '-') && n == 17) {
+            mac = true;
+            for (size_t i = 0; i < 17 && mac; i++)
+                mac = (i % 3 == 2) ? b[rs + i] == sep : (c[b[rs + i]] & C_HEX) != 0;
+        } else if (sep == '.' && n == 14) {
+            mac = true;
+            for (size_t i = 0; i < 14 && mac; i++)
+                mac = (i % 5 == 4) ? b[rs + i] == '.' : (c[b[rs + i]] & C_HEX) != 0;
+        }
+        if (mac) {
+            emit(t, SHAPE_MAC, rs, re);
+            return;
+        }
+    }
+    if (sep != ':' || !uses(t, SHAPE_IPV6)) return;
+    size_t colons = 0;
+    bool dbl = false;
+    for (size_t i = rs; i < re; i++)
+        if (b[i] == ':') {
+            colons++;
+            if (i + 1 < re && b[i + 1] == ':') dbl = true;
+        }
+    /* an embedded dotted quad: "::ffff:192.0.2.1" */
+    size_t end = re;
+    if (at(t, re) == '.' && (c[b[re - 1]] & C_DIGIT)) {
+        size_t q = re;
+        while (q > rs && (c[b[q - 1]] & C_DIGIT)) q--;
+        size_t pos = re;
+        int groups = 0;
+        while (groups < 3 && at(t, pos) == '.' && is_digit_at(t, pos + 1)) {
+            pos += 1 + digits_at(t, pos + 1);
+            groups++;
+        }
+        if (groups == 3 && re - q <= 3) end = pos;
+    }
+    if (end - rs > SHAPE_MAX) return;
+    if (dbl || colons == 7 || (colons == 6 && end != re)) emit(t, SHAPE_IPV6, rs, end);
+}
+
+/* Class bitmasks of one 64-byte block: bit i describes byte i. */
+struct masks {
+    uint64_t alnum, digit, hex, upper;
+};
+
+#if defined(__SSE2__)
+static inline uint64_t in_range(__m128i v, char lo, char n)
+{
+    __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+    return (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(n)), t));
+}
+#endif
+
+static inline void block_masks(const uint8_t *p, const uint8_t *cls, struct masks *m)
+{
+#if defined(__SSE2__)
+    uint64_t d = 0, l = 0, h = 0, u = 0;
+    const __m128i x20 = _mm_set1_epi8(0x20);
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+        __m128i f = _mm_or_si128(v, x20);
+        d |= in_range(v, '0', 9) << (16 * k);
+        l |= in_range(f, 'a', 25) << (16 * k);
+        h |= in_range(f, 'a', 5) << (16 * k);
+        u |= in_range(v, 'A', 25) << (16 * k);
+    }
+    m->digit = d;
+    m->alnum = d | l;
+    m->hex = d | h;
+    m->upper = u;
+#else
+    uint64_t a = 0, d = 0, h = 0, u = 0;
+    for (int i = 0; i < 64; i++) {
+        uint8_t c = cls[p[i]];
+        a |= (uint64_t)((c & C_ALNUM) != 0) << i;
+        d |= (uint64_t)((c & C_DIGIT) != 0) << i;
+        h |= (uint64_t)((c & C_HEX) != 0) << i;
+        u |= (uint64_t)((c & C_UPPER) != 0) << i;
+    }
+    *m = (struct masks){a, d, h, u};
+#endif
+}
+
+/* What the shapes need to know of one digit-bearing word [ws, we). */
+static inline void dispatch(struct tok *t, size_t ws, size_t we, unsigned all, const bool *use)
+{
+    const uint8_t *buf = t->b, *c = t->cls;
+    size_t wl = we - ws;
+    uint8_t prv = ws ? buf[ws - 1] : 0, nxt = we < t->len ? buf[we] : 0;
+    if (all & C_DIGIT) {
+        /* "blk_-5014786445735476734", "id-123456789": an identifier's numeric tail */
+        bool tail = prv == '-' && ws >= 2 && ((c[buf[ws - 2]] & C_ALNUM) || buf[ws - 2] == '_');
+        if (prv != '_' && nxt != '_' && !tail) {
+            if (wl >= 9) {
+                if (use[SHAPE_CARD]) shape_card(t, ws, we, wl);
+                if (use[SHAPE_SSN] && wl == 9) emit(t, SHAPE_SSN, ws, we);
+                if (use[SHAPE_PHONE] && wl <= 15) shape_phone(t, ws, we, wl);
+            } else if (nxt == '.' || nxt == '-' || nxt == ' ' || nxt == ')' || prv == '+') {
+                if (use[SHAPE_CARD] && wl == 4) shape_card(t, ws, we, wl);
+                if (use[SHAPE_SSN] && wl == 3) shape_ssn(t, ws, we, wl);
+                if (use[SHAPE_PHONE]) shape_phone(t, ws, we, wl);
+                if (nxt == '.' && wl <= 3) {
+                    if (use[SHAPE_IPV4]) shape_ipv4(t, ws, we, wl);
+                    if (use[SHAPE_GEO]) shape_geo(t, ws, we);
+                }
+            }
+        }
+    } else if (use[SHAPE_IBAN] && wl >= 4 && (all & C_ALNUM)) {
+        shape_iban(t, ws, we, wl);
+    }
+    if ((use[SHAPE_IPV6] || use[SHAPE_MAC]) && (all & C_HEX) && wl <= 4 &&
+        (nxt == ':' || prv == ':' || nxt == '-' || prv == '-' || nxt == '.' || prv == '.'))
+        shape_hexrun(t, ws, we, wl);
+}
+
+/* Class bits shared by every byte of [ws, we) (C_ALNUM always). */
+static unsigned word_class(const struct tok *t, size_t ws, size_t we)
+{
+    unsigned all = C_ALNUM | C_DIGIT | C_HEX | C_UPPER;
+    for (size_t i = ws; i < we; i++) all &= t->cls[t->b[i]];
+    return all;
+}
+
+bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from, size_t to,
+                struct cand_vec *out)
+{
+    if (to > len) to = len;
+    if (!e->shape_mask || from >= to) return true;
+    struct tok t = {.b = buf, .cls = cls_table(), .len = len, .e = e, .out = out};
+    const uint8_t *c = t.cls;
+    bool use[SHAPE__COUNT];
+    for (int k = 0; k < SHAPE__COUNT; k++) use[k] = uses(&t, k);
+
+    /* Words are maximal alphanumeric runs; each one holding a digit is dispatched once. */
+    size_t resume = from; /* bytes before this belong to words already dispatched */
+    uint8_t pad[64];
+    for (size_t b0 = from; b0 < to; b0 += 64) {
+        struct masks m;
+        size_t n = len - b0 < 64 ? len - b0 : 64;
+        if (n == 64) {
+            block_masks(buf + b0, c, &m);
+        } else {
+            memset(pad, ' ', sizeof pad);
+            memcpy(pad, buf + b0, n);
+            block_masks(pad, c, &m);
+        }
+        uint64_t D = m.digit;
+        if (resume > b0) {
+            if (resume - b0 >= 64) continue;
+            D &= ~0ull << (resume - b0);
+        }
+        if (!D) continue;
+        bool carry = b0 > 0 && (c[buf[b0 - 1]] & C_ALNUM);
+        bool next_alnum = b0 + 64 < len && (c[buf[b0 + 64]] & C_ALNUM);
+        uint64_t A = m.alnum;
+        uint64_t S = A & ~((A << 1) | (uint64_t)carry);
+        uint64_t E = A & ~((A >> 1) | ((uint64_t)next_alnum << 63));
+        while (D) {
+            unsigned d = (unsigned)__builtin_ctzll(D);
+            uint64_t below = d == 63 ? ~0ull : (2ull << d) - 1;
+            uint64_t sb = S & below, eb = E & ~((1ull << d) - 1);
+            size_t ws, we;
+            if (sb) {
+                ws = b0 + 63 - (size_t)__builtin_clzll(sb);
+            } else { /* the word began in an earlier block */
+                ws = b0;
+                while (ws > 0 && (c[buf[ws - 1]] & C_ALNUM)) ws--;
+            }
+            unsigned all;
+            if (eb) {
+                we = b0 + (size_t)__builtin_ctzll(eb) + 1;
+                if (sb) {
+                    size_t k0 = ws - b0, k1 = we - b0;
+                    uint64_t w = (k1 == 64 ? ~0ull : (1ull << k1) - 1) & (~0ull << k0);
+                    all = C_ALNUM | ((w & ~m.digit) ? 0 : C_DIGIT) | ((w & ~m.hex) ? 0 : C_HEX) |
+                          ((w & ~m.upper) ? 0 : C_UPPER);
+                } else {
+                    all = word_class(&t, ws, we);
+                }
+            } else { /* the word runs into the next block */
+                we = b0 + 64;
+                while (we < len && (c[buf[we]] & C_ALNUM)) we++;
+                all = word_class(&t, ws, we);
+            }
+            if (ws >= to) return true;
+            dispatch(&t, ws, we, all, use);
+            if (t.oom) return false;
+            if (we >= b0 + 64) {
+                resume = we;
+                break;
+            }
+            D &= ~0ull << (we - b0);
+        }
+    }
+    return true;
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# test.sh: installs what is missing, then builds and runs the whole test suite twice: plain
+# (RelWithDebInfo) and under AddressSanitizer + UndefinedBehaviorSanitizer. Also checks
+# formatting and banned functions. Idempotent; used by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-debian.sh
+bash scripts/checksrc.sh
+jobs=$(nproc)
+
+echo "== plain build"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure -j"$jobs")
+
+echo "== ASan + UBSan build"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPII_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$jobs"
+(cd build-asan && ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
+   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")

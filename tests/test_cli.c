@@ -1,0 +1,320 @@
+/* test_cli.c: the piiscan binary end to end: formats (JSONL parsed back field by field), exit
+ * codes, stdin, --files-from, binary files, errors, masking, fingerprints, broken pipes. */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char SAMPLE[] = "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user from 173.234.31.186\n"
+                             "pay card=4539 1488 0343 6467 mail jane.doe@acme-corp.com\n"
+                             "nothing here\n";
+
+static char *dir;
+static char path_sample[512], path_clean[512];
+
+static void setup(void)
+{
+    dir = t_tmpdir();
+    snprintf(path_sample, sizeof path_sample, "%s/sample.log", dir);
+    snprintf(path_clean, sizeof path_clean, "%s/clean.log", dir);
+    t_write(path_sample, SAMPLE, strlen(SAMPLE));
+    t_write(path_clean, "all quiet\n", 10);
+}
+
+static void teardown(void)
+{
+    t_rmrf(dir);
+    free(dir);
+}
+
+TestSuite(cli, .init = setup, .fini = teardown);
+
+Test(cli, jsonl_records_field_by_field)
+{
+    const char *argv[] = {path_sample, NULL};
+    struct t_run r = t_exec(argv, NULL, 0);
+    cr_assert_eq(r.status, 1, "findings give exit 1 (stderr: %s)", r.err);
+    json_t *recs = t_jsonl(r.out, r.out_len);
+    json_t *f[8];
+    size_t n = t_records(recs, "finding", f, 8);
+    cr_assert_eq(n, 3, "ipv4, card, email; got %zu", n);
+
+    json_t *ip = f[0];
+    cr_expect_str_eq(json_string_value(json_object_get(ip, "path")), path_sample);
+    cr_expect_str_eq(json_string_value(json_object_get(ip, "detector")), "ipv4");
+    cr_expect_eq(json_integer_value(json_object_get(ip, "line")), 1);
+    cr_expect_eq(json_integer_value(json_object_get(ip, "column")), 54);
+    cr_expect_eq(json_integer_value(json_object_get(ip, "offset")), 53);
+    cr_expect_eq(json_integer_value(json_object_get(ip, "length")), 14);
+    cr_expect_str_eq(json_string_value(json_object_get(ip, "match")), "17**********86");
+    cr_expect_str_eq(json_string_value(json_object_get(ip, "risk")), "low");
+    cr_expect(json_is_false(json_object_get(ip, "sensitive")));
+    cr_expect(json_is_false(json_object_get(ip, "test_value")));
+    json_t *ccpa = json_object_get(ip, "ccpa");
+    cr_assert(json_is_array(ccpa));
+    cr_expect_eq(json_array_size(ccpa), 1);
+    cr_expect_str_eq(json_string_value(json_array_get(ccpa, 0)), "A");
+    double conf = json_number_value(json_object_get(ip, "confidence"));
+    cr_expect(conf > 0.5 && conf <= 1.0);
+    const char *fp = json_string_value(json_object_get(ip, "fingerprint"));
+    cr_assert(fp);
+    cr_expect_eq(strlen(fp), 67);
+    cr_expect_eq(strncmp(fp, "v1:", 3), 0);
+
+    cr_expect_str_eq(json_string_value(json_object_get(f[1], "detector")), "credit_card");
+    cr_expect_eq(json_integer_value(json_object_get(f[1], "line")), 2);
+    cr_expect_str_eq(json_string_value(json_object_get(f[1], "match")), "45***************67");
+    cr_expect_str_eq(json_string_value(json_object_get(f[2], "detector")), "email");
+
+    json_t *s[2];
+    cr_assert_eq(t_records(recs, "summary", s, 2), 1);
+    json_t *last = json_array_get(recs, json_array_size(recs) - 1);
+    cr_expect_eq(last, s[0], "the summary is the last line");
+    cr_expect_eq(json_integer_value(json_object_get(last, "files")), 1);
+    cr_expect_eq(json_integer_value(json_object_get(last, "findings")), 3);
+    cr_expect_eq(json_integer_value(json_object_get(last, "bytes")), (json_int_t)strlen(SAMPLE));
+    cr_expect_eq(json_integer_value(json_object_get(last, "errors")), 0);
+    json_t *bd = json_object_get(last, "by_detector");
+    cr_expect_eq(json_integer_value(json_object_get(bd, "credit_card")), 1);
+    json_t *bc = json_object_get(last, "by_ccpa");
+    cr_expect_eq(json_integer_value(json_object_get(bc, "A")), 2);
+    cr_expect_eq(json_integer_value(json_object_get(bc, "B")), 1);
+    cr_expect(json_is_number(json_object_get(last, "elapsed_s")));
+    json_decref(recs);
+    t_run_free(&r);
+}
+
+Test(cli, raw_values_never_leave_without_show_match)
+{
+    const char *fmts[] = {"jsonl", "text", "summary"};
+    for (int i = 0; i < 3; i++) {
+        const char *argv[] = {"--format", fmts[i], path_sample, NULL};
+        struct t_run r = t_exec(argv, NULL, 0);
+        cr_expect_eq(r.status, 1);
+        cr_expect_null(strstr(r.out, "4539 1488"), "%s leaks the card", fmts[i]);
+        cr_expect_null(strstr(r.out, "jane.doe@acme"), "%s leaks the email", fmts[i]);
+        cr_expect_null(strstr(r.err, "jane.doe@acme"));
+        t_run_free(&r);
+    }
+    const char *argv[] = {"--show-match", path_sample, NULL};
+    struct t_run r = t_exec(argv, NULL, 0);
+    cr_expect(strstr(r.out, "\"match\":\"jane.doe@acme-corp.com\""));
+    t_run_free(&r);
+}
+
+Test(cli, text_and_summary_formats)
+{
+    const char *argv[] = {"--format", "text", path_sample, NULL};
+    struct t_run r = t_exec(argv, NULL, 0);
+    cr_expect_eq(r.status, 1);
+    char want[600];
+    snprintf(want, sizeof want, "%s:2:10: credit_card [B] 45***************67\n", path_sample);
+    cr_expect(strstr(r.out, want), "missing '%s' in:\n%s", want, r.out);
+    t_run_free(&r);
+
+    const char *argv2[] = {"--format", "summary", path_sample, path_clean, NULL};
+    r = t_exec(argv2, NULL, 0);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.out, "inputs scanned   2"), "%s", r.out);
+    cr_expect(strstr(r.out, "findings         3"));
+    cr_expect(strstr(r.out, "credit_card"));
+    t_run_free(&r);
+}
+
+Test(cli, exit_codes)
+{
+    const char *clean[] = {path_clean, NULL};
+    struct t_run r = t_exec(clean, NULL, 0);
+    cr_expect_eq(r.status, 0);
+    t_run_free(&r);
+
+    const char *batch[] = {"--exit-code-findings", "0", path_sample, NULL};
+    r = t_exec(batch, NULL, 0);
+    cr_expect_eq(r.status, 0);
+    t_run_free(&r);
+
+    char missing[600];
+    snprintf(missing, sizeof missing, "%s/nope.log", dir);
+    const char *argv[] = {missing, path_sample, NULL};
+    r = t_exec(argv, NULL, 0);
+    cr_expect_eq(r.status, 2, "an unreadable input is exit 2");
+    json_t *recs = t_jsonl(r.out, r.out_len);
+    json_t *e[2], *f[4];
+    cr_assert_eq(t_records(recs, "error", e, 2), 1);
+    cr_expect_str_eq(json_string_value(json_object_get(e[0], "path")), missing);
+    cr_expect(strstr(json_string_value(json_object_get(e[0], "message")), "No such file"));
+    cr_expect_eq(t_records(recs, "finding", f, 4), 3, "the rest is still scanned");
+    json_t *s[1];
+    cr_assert_eq(t_records(recs, "summary", s, 1), 1);
+    cr_expect_eq(json_integer_value(json_object_get(s[0], "errors")), 1);
+    cr_expect(strstr(r.err, "nope.log"));
+    json_decref(recs);
+    t_run_free(&r);
+
+    const char *bad[] = {"--format", "xml", path_sample, NULL};
+    r = t_exec(bad, NULL, 0);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "unknown format"));
+    t_run_free(&r);
+
+    const char *bad2[] = {"--detectors", "email,bogus", path_sample, NULL};
+    r = t_exec(bad2, NULL, 0);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "bogus"));
+    t_run_free(&r);
+}
+
+Test(cli, stdin_dash_and_no_path)
+{
+    const char *dash[] = {"--format", "text", "-", NULL};
+    struct t_run r = t_exec(dash, SAMPLE, strlen(SAMPLE));
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.out, "-:2:10: credit_card"), "%s", r.out);
+    t_run_free(&r);
+
+    const char *named[] = {"--format", "text", "--stdin-name", "app.log", NULL};
+    r = t_exec(named, SAMPLE, strlen(SAMPLE));
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.out, "app.log:2:10: credit_card"), "%s", r.out);
+    t_run_free(&r);
+}
+
+Test(cli, files_from_newline_and_nul)
+{
+    char list[600], listz[600];
+    snprintf(list, sizeof list, "%s/list", dir);
+    snprintf(listz, sizeof listz, "%s/listz", dir);
+    char buf[1300];
+    int n = snprintf(buf, sizeof buf, "%s\n%s\n", path_sample, path_clean);
+    t_write(list, buf, (size_t)n);
+    n = snprintf(buf, sizeof buf, "%s%c%s%c", path_sample, 0, path_clean, 0);
+    t_write(listz, buf, (size_t)n);
+
+    const char *a1[] = {"--format", "summary", "--files-from", list, NULL};
+    struct t_run r = t_exec(a1, NULL, 0);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.out, "inputs scanned   2"), "%s", r.out);
+    t_run_free(&r);
+
+    const char *a2[] = {"--format", "summary", "-0", "--files-from", "-", NULL};
+    r = t_exec(a2, buf, (size_t)n);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.out, "inputs scanned   2"), "%s", r.out);
+    t_run_free(&r);
+}
+
+Test(cli, directories_binary_files_and_summary_json)
+{
+    char sub[600], bin[700], sum[600];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    snprintf(bin, sizeof bin, "%s/sub/blob.bin", dir);
+    snprintf(sum, sizeof sum, "%s/summary.json", dir);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", sub);
+    cr_assert_eq(system(cmd), 0);
+    static const char blob[] = "ELF\0\0\0 jane@acme.io\n";
+    t_write(bin, blob, sizeof blob - 1);
+
+    const char *argv[] = {"--summary-json", sum, dir, NULL};
+    struct t_run r = t_exec(argv, NULL, 0);
+    cr_expect_eq(r.status, 1);
+    json_t *recs = t_jsonl(r.out, r.out_len);
+    json_t *sk[2], *f[8];
+    cr_assert_eq(t_records(recs, "skipped", sk, 2), 1);
+    cr_expect_str_eq(json_string_value(json_object_get(sk[0], "reason")), "binary");
+    cr_expect_str_eq(json_string_value(json_object_get(sk[0], "path")), bin);
+    cr_expect_eq(t_records(recs, "finding", f, 8), 3);
+    json_decref(recs);
+    t_run_free(&r);
+
+    json_error_t je;
+    json_t *s = json_load_file(sum, 0, &je);
+    cr_assert(s, "summary JSON: %s", je.text);
+    cr_expect_eq(json_integer_value(json_object_get(s, "files")), 2);
+    cr_expect_eq(json_integer_value(json_object_get(s, "skipped")), 1);
+    cr_expect_eq(json_integer_value(json_object_get(s, "findings")), 3);
+    cr_expect(json_is_array(json_object_get(s, "inputs")));
+    json_decref(s);
+
+    const char *argv2[] = {"--binary", "--format", "text", bin, NULL};
+    r = t_exec(argv2, NULL, 0);
+    cr_expect_eq(r.status, 1, "--binary scans it");
+    t_run_free(&r);
+}
+
+Test(cli, bad_pattern_file_names_its_line)
+{
+    char pf[600];
+    snprintf(pf, sizeof pf, "%s/my.tsv", dir);
+    const char *text = "# mine\nempid\tcustom\tre:/EMP-[0-9]+/\t-\t-\t8\tA\tno\tlow\t80\n";
+    t_write(pf, text, strlen(text));
+    const char *argv[] = {"--patterns", pf, path_sample, NULL};
+    struct t_run r = t_exec(argv, NULL, 0);
+    cr_expect_eq(r.status, 2);
+    char want[700];
+    snprintf(want, sizeof want, "%s:2: ", pf);
+    cr_expect(strstr(r.err, want), "stderr: %s", r.err);
+    cr_expect_eq(r.out_len, 0);
+    t_run_free(&r);
+}
+
+Test(cli, fingerprints_are_keyed)
+{
+    const char *a[] = {"--detectors", "email", path_sample, NULL};
+    const char *b[] = {"--detectors", "email", "--fingerprint-key", "other", path_sample, NULL};
+    struct t_run r1 = t_exec(a, NULL, 0), r2 = t_exec(a, NULL, 0), r3 = t_exec(b, NULL, 0);
+    json_t *j1 = t_jsonl(r1.out, r1.out_len), *j2 = t_jsonl(r2.out, r2.out_len),
+           *j3 = t_jsonl(r3.out, r3.out_len);
+    const char *f1 = json_string_value(json_object_get(json_array_get(j1, 0), "fingerprint"));
+    const char *f2 = json_string_value(json_object_get(json_array_get(j2, 0), "fingerprint"));
+    const char *f3 = json_string_value(json_object_get(json_array_get(j3, 0), "fingerprint"));
+    cr_assert(f1 && f2 && f3);
+    cr_expect_str_eq(f1, f2, "stable for the same key and value");
+    cr_expect_str_neq(f1, f3, "another key, another fingerprint");
+    json_decref(j1);
+    json_decref(j2);
+    json_decref(j3);
+    t_run_free(&r1);
+    t_run_free(&r2);
+    t_run_free(&r3);
+}
+
+Test(cli, broken_pipe_exits_quietly)
+{
+    char big[600], cmd[2000];
+    snprintf(big, sizeof big, "%s/big.log", dir);
+    FILE *f = fopen(big, "w");
+    cr_assert(f);
+    for (int i = 0; i < 20000; i++) fprintf(f, "user%d@acme-corp.com logged in\n", i);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "bash -c '\"%s\" \"%s\" 2>\"%s/err\" | head -n 1 >/dev/null; "
+             "exit ${PIPESTATUS[0]}'",
+             PII_BIN, big, dir);
+    int st = system(cmd);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d", st);
+    snprintf(cmd, sizeof cmd, "test ! -s '%s/err'", dir);
+    cr_expect_eq(system(cmd), 0, "nothing on stderr");
+}
+
+Test(cli, help_version_and_no_input)
+{
+    const char *h[] = {"--help", NULL};
+    struct t_run r = t_exec(h, NULL, 0);
+    cr_expect_eq(r.status, 0);
+    cr_expect(strstr(r.out, "usage: piiscan"));
+    t_run_free(&r);
+    const char *v[] = {"--version", NULL};
+    r = t_exec(v, NULL, 0);
+    cr_expect_eq(r.status, 0);
+    cr_expect(strstr(r.out, PII_VERSION_STRING));
+    t_run_free(&r);
+    const char *l[] = {"--list-detectors", NULL};
+    r = t_exec(l, NULL, 0);
+    cr_expect_eq(r.status, 0);
+    cr_expect(strstr(r.out, "credit_card"));
+    t_run_free(&r);
+}

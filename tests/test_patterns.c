@@ -1,0 +1,136 @@
+/* test_patterns.c: the pattern-file loader: every column's errors name file:line, a bad file
+ * adds nothing, user detectors scan, selection by id and group. */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <string.h>
+
+#define ROW(id, find, ctx) id "\tcustom\t" find "\t-\t" ctx "\t32,8\tA\tno\tmedium\t80\tdesc\n"
+
+/* Criterion re-executes its workers, so parameters hold their bytes, not pointers. */
+struct bad_case {
+    char text[200];
+    char origin[16];
+    char msg[32];
+};
+
+ParameterizedTestParameters(patterns, bad_files_name_their_line)
+{
+    static struct bad_case cases[] = {
+        {"# c\n" ROW("ok", "re:/EMP-[0-9]{6}/", "-") "x\ty\n", "my.tsv:3", "columns"},
+        {ROW("a", "re:/EMP-[0-9]+/", "-"), "my.tsv:1", "upper length bound"},
+        {ROW("a", "re:/EMP-(/", "-"), "my.tsv:1", "bad expression"},
+        {ROW("a", "re:/x?/", "-"), "my.tsv:1", "empty"},
+        {ROW("a", "re:/EMP/q", "-"), "my.tsv:1", "flag"},
+        {ROW("a", "EMP", "-"), "my.tsv:1", "re:, anchor: or shape:"},
+        {ROW("a", "shape:blob", "-"), "my.tsv:1", "unknown shape"},
+        {ROW("a", "anchor:/EMP/", "-"), "my.tsv:1", "needs a validator"},
+        {ROW("a", "re:/EMP/", "required:"), "my.tsv:1", "no context word"},
+        {ROW("a", "re:/EMP/", "-") ROW("a", "re:/EMQ/", "-"), "my.tsv:2", "duplicate"},
+        {ROW("email", "re:/EMP/", "-"), "my.tsv:1", "duplicate"},
+        {ROW("bad id!", "re:/EMP/", "-"), "my.tsv:1", "bad detector id"},
+        {"a\tg\tre:/EMP/\tnope\t-\t8\tA\tno\tlow\t80\n", "my.tsv:1", "unknown validator"},
+        {"a\tg\tre:/EMP/\t-\t-\t999\tA\tno\tlow\t80\n", "my.tsv:1", "window"},
+        {"a\tg\tre:/EMP/\t-\t-\t8\tZ\tno\tlow\t80\n", "my.tsv:1", "letters A-L"},
+        {"a\tg\tre:/EMP/\t-\t-\t8\tA;L\tno\tlow\t80\n", "my.tsv:1", "spi column"},
+        {"a\tg\tre:/EMP/\t-\t-\t8\tA\tmaybe\tlow\t80\n", "my.tsv:1", "spi must be"},
+        {"a\tg\tre:/EMP/\t-\t-\t8\tA\tno\tsevere\t80\n", "my.tsv:1", "risk must be"},
+        {"a\tg\tre:/EMP/\t-\t-\t8\tA\tno\tlow\t101\n", "my.tsv:1", "confidence"},
+        {"a\tg\tre:/EMP/\t-\t\t8\tA\tno\tlow\t80\n", "my.tsv:1", "empty column 5 (context)"},
+    };
+    return cr_make_param_array(struct bad_case, cases, sizeof cases / sizeof *cases);
+}
+
+ParameterizedTest(struct bad_case *c, patterns, bad_files_name_their_line)
+{
+    pii_detectors *d = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_detectors_new(&d, &err), PII_OK);
+    cr_assert_eq(pii_detectors_load_builtin(d, &err), PII_OK);
+    size_t before = pii_detectors_count(d);
+    cr_assert_eq(pii_detectors_load_mem(d, c->text, strlen(c->text), "my.tsv", &err),
+                 PII_ERR_PATTERN, "accepted: %s", c->text);
+    cr_expect_str_eq(err.origin, c->origin);
+    cr_expect(strstr(err.msg, c->msg), "message '%s' lacks '%s'", err.msg, c->msg);
+    cr_expect_eq(pii_detectors_count(d), before, "a bad file must add nothing");
+    pii_detectors_free(d);
+}
+
+Test(patterns, builtin_catalogue_has_the_contract_ids)
+{
+    static const char *ids[] = {
+        "email",       "phone",       "credit_card",     "iban",           "us_ssn",    "ipv4",
+        "ipv6",        "mac_address", "aws_access_key",  "aws_secret_key", "api_token", "jwt",
+        "private_key", "password",    "url_clickstream", "geo_coordinates"};
+    const pii_engine *e = t_engine(NULL);
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+        bool found = false;
+        for (size_t k = 0; k < pii_engine_detector_count(e); k++) {
+            pii_detector_info info;
+            cr_assert(pii_engine_detector(e, k, &info));
+            if (!strcmp(info.id, ids[i])) found = true;
+        }
+        cr_expect(found, "missing detector %s", ids[i]);
+    }
+}
+
+Test(patterns, user_detector_scans_with_context)
+{
+    pii_detectors *d = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_detectors_new(&d, &err), PII_OK);
+    const char *text = ROW("employee_id", "re:/EMP-[0-9]{6}/", "required:employee|staff")
+        ROW("ticket", "re:/TCK-[0-9]{2,8}/i", "-");
+    cr_assert_eq(pii_detectors_load_mem(d, text, strlen(text), "my.tsv", &err), PII_OK, "%s",
+                 err.msg);
+    pii_engine *e = NULL;
+    cr_assert_eq(pii_engine_compile(d, NULL, &e, &err), PII_OK, "%s", err.msg);
+    const char *s = "employee EMP-123456\nand EMP-654321\nopened tck-42 ok\n";
+    struct tfinds f = t_scan(e, s, strlen(s), 0, 0);
+    cr_assert_eq(f.n, 2);
+    cr_expect_str_eq(f.v[0].match, "EMP-123456"); /* the second has no context word */
+    cr_expect_str_eq(f.v[1].detector, "ticket");
+    cr_expect_str_eq(f.v[1].match, "tck-42"); /* variable width: start of match found */
+    t_free(&f);
+    pii_engine_free(e);
+    pii_detectors_free(d);
+}
+
+Test(patterns, select_by_id_group_and_exclude)
+{
+    pii_detectors *d = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_detectors_new(&d, &err), PII_OK);
+    cr_assert_eq(pii_detectors_load_builtin(d, &err), PII_OK);
+    cr_expect_eq(pii_detectors_select(d, "email,nosuch", 0, &err), PII_ERR_ARG);
+    cr_expect(strstr(err.msg, "nosuch"));
+    cr_assert_eq(pii_detectors_select(d, "network,email", 0, &err), PII_OK);
+    cr_assert_eq(pii_detectors_select(d, "ipv6", 1, &err), PII_OK);
+    pii_engine *e = NULL;
+    cr_assert_eq(pii_engine_compile(d, NULL, &e, &err), PII_OK);
+    size_t n = pii_engine_detector_count(e);
+    cr_expect_eq(n, 3, "ipv4, mac_address, email, and not ipv6 (%zu)", n);
+    pii_engine_free(e);
+    pii_detectors_free(d);
+}
+
+Test(patterns, context_words_are_whole_words)
+{
+    pii_detectors *d = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_detectors_new(&d, &err), PII_OK);
+    const char *text = ROW("lic", "re:/L[0-9]{7}/", "required:lic|ss#|date of birth");
+    cr_assert_eq(pii_detectors_load_mem(d, text, strlen(text), "t", &err), PII_OK);
+    pii_engine *e = NULL;
+    cr_assert_eq(pii_engine_compile(d, NULL, &e, &err), PII_OK);
+    const char *s = "duplicate L1234567\nLIC: L7654321\nss# L1111111\nDate_of-Birth L2222222\n"
+                    "lic\nL3333333\n";
+    struct tfinds f = t_scan(e, s, strlen(s), 0, 0);
+    cr_expect_eq(f.n, 3);
+    cr_expect_eq(t_count(&f, NULL, "L1234567"), 0, "'lic' inside 'duplicate' is not context");
+    cr_expect_eq(t_count(&f, NULL, "L3333333"), 0, "context does not cross lines");
+    t_free(&f);
+    pii_engine_free(e);
+    pii_detectors_free(d);
+}

@@ -1,0 +1,184 @@
+/* test_scanner.c: the scanning core: the same findings whatever the chunk and feed sizes, exact
+ * line/column/offset across chunk edges, a 1 MB single line, stop, and API misuse. */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Real log lines with personal data placed where chunk edges will fall. */
+static char *mixed_text(size_t *len, int repeat)
+{
+    static const char *lines[] = {
+        "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block "
+        "blk_38865049064139660 terminating\n",
+        "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186\n",
+        "2015-10-18 18:01:47,978 INFO user=jane.doe@acme-corp.com paid with 4539 1488 0343 6467\n",
+        "ssn=536-22-8142 phone (415) 872-2671 iban DE62370400440532013001\n",
+        "client fe80::1c2b:3cff:fe4d:5e6f mac 3c:5a:b4:11:22:33 at 37.77493, -122.41942\n",
+        "token=ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5 key AKIA2E3MNOPQ7RSTUVWX\n",
+        "GET https://shop.acme.io/p?id=123&email=bob%40acme.io HTTP/1.1 password=Sup3rS3cret\n",
+        "- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 RAS KERNEL INFO\n",
+    };
+    size_t cap = 0;
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) cap += strlen(lines[i]);
+    cap *= (size_t)repeat;
+    char *s = malloc(cap + 1), *p = s;
+    for (int r = 0; r < repeat; r++)
+        for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+            size_t n = strlen(lines[(i + (size_t)r) % (sizeof lines / sizeof *lines)]);
+            memcpy(p, lines[(i + (size_t)r) % (sizeof lines / sizeof *lines)], n);
+            p += n;
+        }
+    *p = 0;
+    *len = (size_t)(p - s);
+    return s;
+}
+
+static void assert_same(const struct tfinds *a, const struct tfinds *b, const char *what)
+{
+    cr_assert_eq(a->n, b->n, "%s: %zu findings vs %zu", what, a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        const struct tfind *x = &a->v[i], *y = &b->v[i];
+        cr_assert_str_eq(x->detector, y->detector, "%s: #%zu", what, i);
+        cr_assert_eq(x->offset, y->offset, "%s: #%zu %s offset", what, i, x->detector);
+        cr_assert_eq(x->length, y->length, "%s: #%zu length", what, i);
+        cr_assert_eq(x->line, y->line, "%s: #%zu line", what, i);
+        cr_assert_eq(x->column, y->column, "%s: #%zu column", what, i);
+        cr_assert_eq(x->confidence, y->confidence, "%s: #%zu confidence", what, i);
+    }
+}
+
+Test(scanner, every_detector_fires_on_the_mixed_text)
+{
+    size_t len;
+    char *s = mixed_text(&len, 1);
+    struct tfinds f = t_scan(t_engine(NULL), s, len, 0, 0);
+    static const char *want[] = {"email",     "credit_card",    "us_ssn",
+                                 "phone",     "iban",           "ipv4",
+                                 "ipv6",      "mac_address",    "geo_coordinates",
+                                 "api_token", "aws_access_key", "url_clickstream",
+                                 "password"};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        cr_expect(t_count(&f, want[i], NULL) >= 1, "no %s finding", want[i]);
+    /* the HDFS block id and BGL timestamps are not cards or phones */
+    cr_expect_eq(t_count(&f, "credit_card", NULL), 1);
+    cr_expect_eq(t_count(&f, "phone", NULL), 1);
+    t_free(&f);
+    free(s);
+}
+
+Test(scanner, same_findings_at_every_chunk_and_feed_size)
+{
+    size_t len;
+    char *s = mixed_text(&len, 24); /* ~15 KB: several windows even at the default */
+    struct tfinds ref = t_scan(t_engine(NULL), s, len, 0, 0);
+    cr_assert_gt(ref.n, 24 * 10);
+    static const size_t sizes[] = {1, 7, 64, 4096, 0};
+    for (size_t c = 0; c < 5; c++)
+        for (size_t f = 0; f < 5; f++) {
+            struct tfinds got = t_scan(t_engine(NULL), s, len, sizes[f], sizes[c]);
+            char what[64];
+            snprintf(what, sizeof what, "chunk %zu feed %zu", sizes[c], sizes[f]);
+            assert_same(&ref, &got, what);
+            t_free(&got);
+        }
+    t_free(&ref);
+    free(s);
+}
+
+Test(scanner, line_column_and_offset_are_exact)
+{
+    const char *s = "first line\r\nsecond 203.0.114.9\n\n  x jane@acme.io\n";
+    for (size_t chunk = 1; chunk <= 8; chunk += 7) {
+        struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 3, chunk);
+        cr_assert_eq(f.n, 2);
+        cr_expect_str_eq(f.v[0].detector, "ipv4");
+        cr_expect_eq(f.v[0].line, 2);
+        cr_expect_eq(f.v[0].column, 8);
+        cr_expect_eq(f.v[0].offset, 19);
+        cr_expect_str_eq(f.v[0].match, "203.0.114.9");
+        cr_expect_str_eq(f.v[1].detector, "email");
+        cr_expect_eq(f.v[1].line, 4);
+        cr_expect_eq(f.v[1].column, 5);
+        cr_expect_str_eq(f.v[1].match, "jane@acme.io");
+        t_free(&f);
+    }
+}
+
+Test(scanner, one_megabyte_single_line)
+{
+    /* minified JSON: one line, a value every ~100 bytes */
+    size_t cap = 1100000, len = 0, expect = 0;
+    char *s = malloc(cap);
+    len += (size_t)snprintf(s, cap, "[");
+    while (len < 1000000) {
+        len += (size_t)snprintf(s + len, cap - len,
+                                "{\"id\":%zu,\"ip\":\"10.%zu.%zu.7\",\"pad\":\"abcdefghij\"},",
+                                expect, (expect / 200) % 250, expect % 200 + 1);
+        expect++;
+    }
+    s[len - 1] = ']';
+    static const size_t chunks[] = {0, 4096, 65536};
+    for (size_t c = 0; c < 3; c++) {
+        struct tfinds f = t_scan(t_engine("ipv4"), s, len, c == 1 ? 7 : 0, chunks[c]);
+        cr_assert_eq(f.n, expect, "chunk %zu: %zu findings, want %zu", chunks[c], f.n, expect);
+        for (size_t i = 0; i < f.n; i++) {
+            cr_assert_eq(f.v[i].line, 1);
+            cr_assert_eq(f.v[i].column, f.v[i].offset + 1);
+            if (i) cr_assert_gt(f.v[i].offset, f.v[i - 1].offset, "duplicate or disorder");
+        }
+        t_free(&f);
+    }
+    free(s);
+}
+
+static int stop_first(const pii_finding *f, void *user)
+{
+    (void)f;
+    (*(int *)user)++;
+    return 1;
+}
+
+Test(scanner, callback_can_stop)
+{
+    const char *s = "a 203.0.114.9 b 203.0.114.10\n";
+    pii_scanner *sc = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_scanner_new(t_engine(NULL), NULL, &sc, &err), PII_OK);
+    int calls = 0;
+    cr_expect_eq(pii_scan_buffer(sc, s, strlen(s), stop_first, &calls, &err), PII_STOP);
+    cr_expect_eq(calls, 1);
+    /* the scanner is reusable after begin() */
+    calls = 0;
+    struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
+    cr_expect_eq(f.n, 2);
+    t_free(&f);
+    pii_scanner_free(sc);
+}
+
+Test(scanner, misuse_is_an_error_not_a_crash)
+{
+    pii_error err = PII_ERROR_INIT;
+    cr_expect_eq(pii_scanner_new(NULL, NULL, NULL, &err), PII_ERR_ARG);
+    cr_expect_eq(pii_engine_compile(NULL, NULL, NULL, NULL), PII_ERR_ARG);
+    cr_expect_eq(pii_scanner_feed(NULL, "x", 1, NULL, NULL, &err), PII_ERR_ARG);
+    cr_expect_eq(pii_scanner_end(NULL, NULL, NULL, NULL), PII_ERR_ARG);
+    pii_scanner_free(NULL);
+    pii_engine_free(NULL);
+    pii_detectors_free(NULL);
+    cr_expect_str_eq(pii_status_str(PII_ERR_IO), "I/O error");
+    cr_expect_str_eq(pii_version(), PII_VERSION_STRING);
+}
+
+Test(scanner, empty_input_and_no_newline_at_end)
+{
+    struct tfinds f = t_scan(t_engine(NULL), "", 0, 0, 0);
+    cr_expect_eq(f.n, 0);
+    t_free(&f);
+    f = t_scan(t_engine(NULL), "x@acme.io", 9, 0, 0);
+    cr_expect_eq(f.n, 1);
+    cr_expect_eq(f.v[0].offset, 0);
+    t_free(&f);
+}

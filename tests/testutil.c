@@ -1,0 +1,239 @@
+/* testutil.c: helpers shared by the tests (see testutil.h).
+ * Not part of the product. */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const pii_engine *t_engine(const char *detectors)
+{
+    static struct {
+        char spec[256];
+        pii_engine *e;
+    } cache[16];
+    static size_t n;
+    const char *key = detectors ? detectors : "";
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(cache[i].spec, key)) return cache[i].e;
+    pii_error err = PII_ERROR_INIT;
+    pii_detectors *d = NULL;
+    cr_assert_eq(pii_detectors_new(&d, &err), PII_OK);
+    cr_assert_eq(pii_detectors_load_builtin(d, &err), PII_OK, "%s: %s", err.origin, err.msg);
+    if (detectors) cr_assert_eq(pii_detectors_select(d, detectors, 0, &err), PII_OK, "%s", err.msg);
+    pii_engine *e = NULL;
+    cr_assert_eq(pii_engine_compile(d, NULL, &e, &err), PII_OK, "%s: %s", err.origin, err.msg);
+    pii_detectors_free(d);
+    if (n < 16) {
+        snprintf(cache[n].spec, sizeof cache[n].spec, "%s", key);
+        cache[n++].e = e;
+    }
+    return e;
+}
+
+static int collect(const pii_finding *f, void *user)
+{
+    struct tfinds *fs = user;
+    fs->v = realloc(fs->v, (fs->n + 1) * sizeof *fs->v);
+    cr_assert(fs->v);
+    struct tfind *t = &fs->v[fs->n++];
+    memset(t, 0, sizeof *t);
+    snprintf(t->detector, sizeof t->detector, "%s", f->detector);
+    t->offset = f->offset;
+    t->line = f->line;
+    t->column = f->column;
+    t->length = f->length;
+    t->confidence = f->confidence;
+    t->sensitive = f->sensitive;
+    t->test_value = f->test_value;
+    t->ccpa = f->ccpa;
+    size_t n = f->length < sizeof t->match - 1 ? f->length : sizeof t->match - 1;
+    memcpy(t->match, f->match, n);
+    return 0;
+}
+
+struct tfinds t_scan(const pii_engine *e, const char *data, size_t len, size_t feed, size_t chunk)
+{
+    struct tfinds fs = {0};
+    pii_scan_opts o;
+    pii_scan_opts_init(&o);
+    if (chunk) o.chunk_size = chunk;
+    pii_scanner *s = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_scanner_new(e, &o, &s, &err), PII_OK);
+    cr_assert_eq(pii_scanner_begin(s), PII_OK);
+    if (!feed) feed = len ? len : 1;
+    for (size_t p = 0; p < len; p += feed) {
+        size_t n = len - p < feed ? len - p : feed;
+        cr_assert_eq(pii_scanner_feed(s, data + p, n, collect, &fs, &err), PII_OK, "%s", err.msg);
+    }
+    cr_assert_eq(pii_scanner_end(s, collect, &fs, &err), PII_OK, "%s", err.msg);
+    pii_scanner_free(s);
+    return fs;
+}
+
+void t_free(struct tfinds *f)
+{
+    free(f->v);
+    f->v = NULL;
+    f->n = 0;
+}
+
+size_t t_count(const struct tfinds *f, const char *id, const char *match)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->n; i++)
+        if ((!id || !strcmp(f->v[i].detector, id)) && (!match || !strcmp(f->v[i].match, match)))
+            n++;
+    return n;
+}
+
+static void append(char **buf, size_t *len, const char *data, size_t n)
+{
+    *buf = realloc(*buf, *len + n + 1);
+    cr_assert(*buf);
+    memcpy(*buf + *len, data, n);
+    *len += n;
+    (*buf)[*len] = 0;
+}
+
+struct t_run t_exec(const char *const *argv, const char *in, size_t in_len)
+{
+    int pin[2], pout[2], perr[2];
+    cr_assert(pipe(pin) == 0 && pipe(pout) == 0 && pipe(perr) == 0);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        dup2(pin[0], 0);
+        dup2(pout[1], 1);
+        dup2(perr[1], 2);
+        close(pin[1]);
+        close(pout[0]);
+        close(perr[0]);
+        size_t n = 0;
+        while (argv[n]) n++;
+        char **av = calloc(n + 2, sizeof *av);
+        av[0] = (char *)PII_BIN;
+        for (size_t i = 0; i < n; i++) av[i + 1] = (char *)argv[i];
+        execv(PII_BIN, av);
+        _exit(127);
+    }
+    close(pin[0]);
+    close(pout[1]);
+    close(perr[1]);
+    signal(SIGPIPE, SIG_IGN);
+    struct t_run r = {0};
+    r.out = calloc(1, 1);
+    r.err = calloc(1, 1);
+    size_t off = 0;
+    if (!in) {
+        close(pin[1]);
+        pin[1] = -1;
+    }
+    int open_fds = 2;
+    while (open_fds > 0 || pin[1] >= 0) {
+        struct pollfd pf[3];
+        int np = 0;
+        if (pout[0] >= 0) pf[np++] = (struct pollfd){.fd = pout[0], .events = POLLIN};
+        if (perr[0] >= 0) pf[np++] = (struct pollfd){.fd = perr[0], .events = POLLIN};
+        if (pin[1] >= 0) pf[np++] = (struct pollfd){.fd = pin[1], .events = POLLOUT};
+        if (np == 0) break;
+        poll(pf, (nfds_t)np, 10000);
+        for (int i = 0; i < np; i++) {
+            if (!pf[i].revents) continue;
+            if (pf[i].fd == pin[1]) {
+                ssize_t w = write(pin[1], in + off, in_len - off);
+                if (w > 0) off += (size_t)w;
+                if (w < 0 || off == in_len) {
+                    close(pin[1]);
+                    pin[1] = -1;
+                }
+                continue;
+            }
+            char tmp[65536];
+            ssize_t n = read(pf[i].fd, tmp, sizeof tmp);
+            if (n <= 0) {
+                close(pf[i].fd);
+                if (pf[i].fd == pout[0])
+                    pout[0] = -1;
+                else
+                    perr[0] = -1;
+                open_fds--;
+            } else if (pf[i].fd == pout[0]) {
+                append(&r.out, &r.out_len, tmp, (size_t)n);
+            } else {
+                append(&r.err, &r.err_len, tmp, (size_t)n);
+            }
+        }
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return r;
+}
+
+void t_run_free(struct t_run *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+json_t *t_jsonl(const char *out, size_t len)
+{
+    json_t *arr = json_array();
+    const char *p = out, *end = out + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        cr_assert(nl, "JSONL output must end every record with a newline");
+        json_error_t je;
+        json_t *v = json_loadb(p, (size_t)(nl - p), 0, &je);
+        cr_assert(v, "not JSON: %.*s (%s)", (int)(nl - p), p, je.text);
+        cr_assert(json_is_object(v));
+        cr_assert(json_is_string(json_object_get(v, "type")), "record without a type");
+        json_array_append_new(arr, v);
+        p = nl + 1;
+    }
+    return arr;
+}
+
+size_t t_records(json_t *arr, const char *type, json_t **out, size_t max)
+{
+    size_t n = 0, i;
+    json_t *v;
+    json_array_foreach(arr, i, v)
+    {
+        if (strcmp(json_string_value(json_object_get(v, "type")), type)) continue;
+        if (n < max) out[n] = v;
+        n++;
+    }
+    return n;
+}
+
+char *t_tmpdir(void)
+{
+    char *d = strdup("/tmp/piiscan-test-XXXXXX");
+    cr_assert(mkdtemp(d));
+    return d;
+}
+
+void t_write(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert(f, "cannot write %s", path);
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+void t_rmrf(const char *path)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+    cr_assert_eq(system(cmd), 0);
+}

@@ -1,0 +1,58 @@
+/* testutil.h: helpers shared by the tests: scanning a buffer through the library, running the
+ * built piiscan binary, and parsing its JSONL output. Not part of the product. */
+#ifndef PII_TESTUTIL_H
+#define PII_TESTUTIL_H
+
+#include "piiscan.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One finding as copied out of the callback (the raw match kept for assertions only). */
+struct tfind {
+    char detector[64];
+    uint64_t offset, line, column;
+    size_t length;
+    int confidence, sensitive, test_value;
+    pii_category ccpa;
+    char match[512];
+};
+
+struct tfinds {
+    struct tfind *v;
+    size_t n;
+};
+
+/* A compiled engine over the built-in catalogue (optionally only `detectors`), cached per
+ * process. */
+const pii_engine *t_engine(const char *detectors);
+/* Scans data with the given engine, feeding `feed` bytes at a time (0 = all at once) and using
+ * an internal chunk size of `chunk` (0 = default). */
+struct tfinds t_scan(const pii_engine *e, const char *data, size_t len, size_t feed, size_t chunk);
+void t_free(struct tfinds *f);
+/* Number of findings of detector `id` (NULL: all) whose match equals `match` (NULL: any). */
+size_t t_count(const struct tfinds *f, const char *id, const char *match);
+
+struct t_run {
+    int status; /* exit status, or 128+signal */
+    char *out;
+    size_t out_len;
+    char *err;
+    size_t err_len;
+};
+/* Runs the built binary with argv (NULL-terminated, without argv[0]) and the given stdin
+ * (NULL: /dev/null). */
+struct t_run t_exec(const char *const *argv, const char *in, size_t in_len);
+void t_run_free(struct t_run *r);
+/* Parses JSONL output; returns a JSON array of the records (caller json_decref). Fails the
+ * test on a line that is not JSON. */
+json_t *t_jsonl(const char *out, size_t len);
+/* The records of a given type. */
+size_t t_records(json_t *arr, const char *type, json_t **out, size_t max);
+/* A temporary directory (removed by the caller with t_rmrf). */
+char *t_tmpdir(void);
+void t_write(const char *path, const char *data, size_t len);
+void t_rmrf(const char *path);
+
+#endif
