@@ -452,12 +452,16 @@ int main(int argc, char **argv)
 {
     struct cli_opts o;
     bool done;
-    if (!cli_parse(argc, argv, &o, &done)) return 2;
-    if (done) return 0;
+    bool parsed = cli_parse(argc, argv, &o, &done);
+    if (!parsed || done) {
+        free(o.patterns);
+        return parsed ? 0 : 2;
+    }
 
     pii_error err = PII_ERROR_INIT;
     if (pii_platform_check(&err)) {
         fprintf(stderr, "piiscan: %s\n", err.msg);
+        free(o.patterns);
         return 2;
     }
     /* A reader that goes away (piiscan | head) ends the run quietly, not with SIGPIPE. */

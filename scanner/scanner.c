@@ -147,7 +147,7 @@ static bool conf_push(pii_scanner *s, const struct conf *c, const char *norm, si
     *d = *c;
     d->norm_off = s->norm_len;
     d->norm_len = nl;
-    memcpy(s->norm + s->norm_len, norm, nl);
+    if (nl) memcpy(s->norm + s->norm_len, norm, nl); /* the arena is NULL until first used */
     s->norm_len += nl;
     return true;
 }
@@ -225,7 +225,7 @@ static void lines_to(pii_scanner *s, uint64_t to)
 
 static pii_status report(pii_scanner *s, pii_finding_fn fn, void *user, pii_error *err)
 {
-    qsort(s->conf, s->n_conf, sizeof *s->conf, conf_cmp);
+    if (s->n_conf) qsort(s->conf, s->n_conf, sizeof *s->conf, conf_cmp);
     for (size_t i = 0; i < s->n_conf; i++) {
         const struct conf *c = &s->conf[i];
         /* overlapping findings of one detector: the earliest (then longest) wins */

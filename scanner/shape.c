@@ -86,7 +86,8 @@ struct tok {
     size_t len;
     const struct pii_engine *e;
     struct cand_vec *out;
-    size_t run_end; /* end of the last hex-colon run examined (each run is examined once) */
+    size_t run_end;  /* end of the last hex-colon run examined (each run is examined once) */
+    size_t quad_end; /* end of the last dotted quad proposed: its inner words start nothing */
     bool oom;
 };
 
@@ -231,6 +232,7 @@ static void shape_ipv4(struct tok *t, size_t ws, size_t we, size_t wl)
     }
     if (at(t, pos) == '.' && is_digit_at(t, pos + 1)) return; /* a longer dotted run */
     emit(t, SHAPE_IPV4, ws, pos);
+    t->quad_end = pos;
 }
 
 /* [-]d{1,3}.d{2,12} starting at the digits [ws, we); returns its end or 0. */
@@ -346,7 +348,7 @@ static void shape_hexrun(struct tok *t, size_t ws, size_t we, size_t wl)
 
 /* Class bitmasks of one 64-byte block: bit i describes byte i. */
 struct masks {
-    uint64_t alnum, digit, hex, upper;
+    uint64_t alnum, digit, hex, upper, colon, dash;
 };
 
 #if defined(__SSE2__)
@@ -360,8 +362,8 @@ static inline uint64_t in_range(__m128i v, char lo, char n)
 static inline void block_masks(const uint8_t *p, const uint8_t *cls, struct masks *m)
 {
 #if defined(__SSE2__)
-    uint64_t d = 0, l = 0, h = 0, u = 0;
-    const __m128i x20 = _mm_set1_epi8(0x20);
+    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0;
+    const __m128i x20 = _mm_set1_epi8(0x20), colon = _mm_set1_epi8(':'), dash = _mm_set1_epi8('-');
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
         __m128i f = _mm_or_si128(v, x20);
@@ -369,54 +371,72 @@ static inline void block_masks(const uint8_t *p, const uint8_t *cls, struct mask
         l |= in_range(f, 'a', 25) << (16 * k);
         h |= in_range(f, 'a', 5) << (16 * k);
         u |= in_range(v, 'A', 25) << (16 * k);
+        co |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, colon)) << (16 * k);
+        da |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, dash)) << (16 * k);
     }
     m->digit = d;
     m->alnum = d | l;
     m->hex = d | h;
     m->upper = u;
+    m->colon = co;
+    m->dash = da;
 #else
-    uint64_t a = 0, d = 0, h = 0, u = 0;
+    uint64_t a = 0, d = 0, h = 0, u = 0, co = 0, da = 0;
     for (int i = 0; i < 64; i++) {
         uint8_t c = cls[p[i]];
         a |= (uint64_t)((c & C_ALNUM) != 0) << i;
         d |= (uint64_t)((c & C_DIGIT) != 0) << i;
         h |= (uint64_t)((c & C_HEX) != 0) << i;
         u |= (uint64_t)((c & C_UPPER) != 0) << i;
+        co |= (uint64_t)(p[i] == ':') << i;
+        da |= (uint64_t)(p[i] == '-') << i;
     }
-    *m = (struct masks){a, d, h, u};
+    *m = (struct masks){a, d, h, u, co, da};
 #endif
 }
 
-/* What the shapes need to know of one digit-bearing word [ws, we). */
-static inline void dispatch(struct tok *t, size_t ws, size_t we, unsigned all, const bool *use)
+/* What may follow a digit word for it to start a multi-group shape: a separator and a digit. */
+static const uint8_t joins[256] = {['.'] = 1, ['-'] = 1, [' '] = 1};
+
+/* One digit-bearing word [ws, we). `hexrich`: its block has enough ':' or '-' for a MAC or an
+ * IPv6 address (a timestamp's two colons are not). */
+static inline void dispatch(struct tok *t, size_t ws, size_t we, unsigned all, const bool *use,
+                            bool hexrich)
 {
     const uint8_t *buf = t->b, *c = t->cls;
     size_t wl = we - ws;
     uint8_t prv = ws ? buf[ws - 1] : 0, nxt = we < t->len ? buf[we] : 0;
-    if (all & C_DIGIT) {
-        /* "blk_-5014786445735476734", "id-123456789": an identifier's numeric tail */
-        bool tail = prv == '-' && ws >= 2 && ((c[buf[ws - 2]] & C_ALNUM) || buf[ws - 2] == '_');
-        if (prv != '_' && nxt != '_' && !tail) {
-            if (wl >= 9) {
-                if (use[SHAPE_CARD]) shape_card(t, ws, we, wl);
-                if (use[SHAPE_SSN] && wl == 9) emit(t, SHAPE_SSN, ws, we);
-                if (use[SHAPE_PHONE] && wl <= 15) shape_phone(t, ws, we, wl);
-            } else if (nxt == '.' || nxt == '-' || nxt == ' ' || nxt == ')' || prv == '+') {
-                if (use[SHAPE_CARD] && wl == 4) shape_card(t, ws, we, wl);
-                if (use[SHAPE_SSN] && wl == 3) shape_ssn(t, ws, we, wl);
-                if (use[SHAPE_PHONE]) shape_phone(t, ws, we, wl);
-                if (nxt == '.' && wl <= 3) {
-                    if (use[SHAPE_IPV4]) shape_ipv4(t, ws, we, wl);
-                    if (use[SHAPE_GEO]) shape_geo(t, ws, we);
+    if ((all & C_DIGIT) && ws >= t->quad_end) {
+        /* One branch decides for most words: long enough to be a shape alone, or joined to
+         * a further digit group, or after '+' / '('. */
+        bool joined = joins[nxt] && we + 1 < t->len && (c[buf[we + 1]] & C_DIGIT);
+        if ((wl >= 9 || joined || prv == '+' || prv == '(') && prv != '_' && nxt != '_') {
+            /* "blk_-5014786445735476734", "id-123456789": an identifier's numeric tail */
+            bool tail = prv == '-' && ws >= 2 && ((c[buf[ws - 2]] & C_ALNUM) || buf[ws - 2] == '_');
+            if (!tail) {
+                if (wl >= 9) {
+                    if (use[SHAPE_CARD]) shape_card(t, ws, we, wl);
+                    if (use[SHAPE_SSN] && wl == 9) emit(t, SHAPE_SSN, ws, we);
+                    if (use[SHAPE_PHONE] && wl <= 15) shape_phone(t, ws, we, wl);
+                } else {
+                    if (use[SHAPE_CARD] && wl == 4) shape_card(t, ws, we, wl);
+                    if (use[SHAPE_SSN] && wl == 3) shape_ssn(t, ws, we, wl);
+                    if (use[SHAPE_PHONE]) shape_phone(t, ws, we, wl);
+                    if (nxt == '.' && wl <= 3) {
+                        if (use[SHAPE_IPV4]) shape_ipv4(t, ws, we, wl);
+                        if (use[SHAPE_GEO]) shape_geo(t, ws, we);
+                    }
                 }
             }
         }
-    } else if (use[SHAPE_IBAN] && wl >= 4 && (all & C_ALNUM)) {
+    } else if (!(all & C_DIGIT) && use[SHAPE_IBAN] && wl >= 4) {
         shape_iban(t, ws, we, wl);
     }
-    if ((use[SHAPE_IPV6] || use[SHAPE_MAC]) && (all & C_HEX) && wl <= 4 &&
-        (nxt == ':' || prv == ':' || nxt == '-' || prv == '-' || nxt == '.' || prv == '.'))
-        shape_hexrun(t, ws, we, wl);
+    if ((all & C_HEX) && wl <= 4 && (use[SHAPE_IPV6] || use[SHAPE_MAC])) {
+        bool colon = nxt == ':' || prv == ':', dash = nxt == '-' || prv == '-';
+        bool dot = wl == 4 && (nxt == '.' || prv == '.');
+        if (((colon || dash) && hexrich) || dot) shape_hexrun(t, ws, we, wl);
+    }
 }
 
 /* Class bits shared by every byte of [ws, we) (C_ALNUM always). */
@@ -456,6 +476,12 @@ bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size
             D &= ~0ull << (resume - b0);
         }
         if (!D) continue;
+        /* A MAC has 5 separators in 17 bytes and an IPv6 address "::" or 7 colons, so one of
+         * the (at most two) blocks holding it has 3 separators or a "::". */
+        uint64_t C = m.colon;
+        bool hexrich = __builtin_popcountll(C) >= 3 || __builtin_popcountll(m.dash) >= 3 ||
+                       (C & (C >> 1)) || ((C & 1) && b0 > 0 && buf[b0 - 1] == ':') ||
+                       ((C >> 63) && b0 + 64 < len && buf[b0 + 64] == ':');
         bool carry = b0 > 0 && (c[buf[b0 - 1]] & C_ALNUM);
         bool next_alnum = b0 + 64 < len && (c[buf[b0 + 64]] & C_ALNUM);
         uint64_t A = m.alnum;
@@ -489,7 +515,7 @@ bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size
                 all = word_class(&t, ws, we);
             }
             if (ws >= to) return true;
-            dispatch(&t, ws, we, all, use);
+            dispatch(&t, ws, we, all, use, hexrich);
             if (t.oom) return false;
             if (we >= b0 + 64) {
                 resume = we;

@@ -21,7 +21,7 @@ struct tfind {
 
 struct tfinds {
     struct tfind *v;
-    size_t n;
+    size_t n, cap;
 };
 
 /* A compiled engine over the built-in catalogue (optionally only `detectors`), cached per
