@@ -348,7 +348,7 @@ static void shape_hexrun(struct tok *t, size_t ws, size_t we, size_t wl)
 
 /* Class bitmasks of one 64-byte block: bit i describes byte i. */
 struct masks {
-    uint64_t alnum, digit, hex, upper, colon, dash;
+    uint64_t alnum, digit, hex, upper, colon, dash, dot, sep, open;
 };
 
 #if defined(__SSE2__)
@@ -357,42 +357,89 @@ static inline uint64_t in_range(__m128i v, char lo, char n)
     __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
     return (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(n)), t));
 }
+
+static inline uint64_t eq(__m128i v, char c)
+{
+    return (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+}
 #endif
 
 static inline void block_masks(const uint8_t *p, const uint8_t *cls, struct masks *m)
 {
 #if defined(__SSE2__)
-    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0;
-    const __m128i x20 = _mm_set1_epi8(0x20), colon = _mm_set1_epi8(':'), dash = _mm_set1_epi8('-');
+    (void)cls;
+    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0;
+    const __m128i x20 = _mm_set1_epi8(0x20);
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
         __m128i f = _mm_or_si128(v, x20);
-        d |= in_range(v, '0', 9) << (16 * k);
-        l |= in_range(f, 'a', 25) << (16 * k);
-        h |= in_range(f, 'a', 5) << (16 * k);
-        u |= in_range(v, 'A', 25) << (16 * k);
-        co |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, colon)) << (16 * k);
-        da |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, dash)) << (16 * k);
+        int sh = 16 * k;
+        d |= in_range(v, '0', 9) << sh;
+        l |= in_range(f, 'a', 25) << sh;
+        h |= in_range(f, 'a', 5) << sh;
+        u |= in_range(v, 'A', 25) << sh;
+        co |= eq(v, ':') << sh;
+        da |= eq(v, '-') << sh;
+        dt |= eq(v, '.') << sh;
+        sp |= eq(v, ' ') << sh;
+        op |= (eq(v, '+') | eq(v, '(')) << sh;
     }
-    m->digit = d;
-    m->alnum = d | l;
-    m->hex = d | h;
-    m->upper = u;
-    m->colon = co;
-    m->dash = da;
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op};
 #else
-    uint64_t a = 0, d = 0, h = 0, u = 0, co = 0, da = 0;
+    struct masks r = {0};
     for (int i = 0; i < 64; i++) {
-        uint8_t c = cls[p[i]];
-        a |= (uint64_t)((c & C_ALNUM) != 0) << i;
-        d |= (uint64_t)((c & C_DIGIT) != 0) << i;
-        h |= (uint64_t)((c & C_HEX) != 0) << i;
-        u |= (uint64_t)((c & C_UPPER) != 0) << i;
-        co |= (uint64_t)(p[i] == ':') << i;
-        da |= (uint64_t)(p[i] == '-') << i;
+        uint8_t c = cls[p[i]], b = p[i];
+        uint64_t bit = 1ull << i;
+        if (c & C_ALNUM) r.alnum |= bit;
+        if (c & C_DIGIT) r.digit |= bit;
+        if (c & C_HEX) r.hex |= bit;
+        if (c & C_UPPER) r.upper |= bit;
+        if (b == ':') r.colon |= bit;
+        if (b == '-') r.dash |= bit;
+        if (b == '.') r.dot |= bit;
+        if (b == '.' || b == '-' || b == ' ') r.sep |= bit;
+        if (b == '+' || b == '(') r.open |= bit;
     }
-    *m = (struct masks){a, d, h, u, co, da};
+    *m = r;
 #endif
+}
+
+/* Masks of the 64 bytes at pos (which may lie partly before 0 or after len: NUL there). */
+static inline void masks_at(const uint8_t *buf, size_t len, int64_t pos, const uint8_t *cls,
+                            struct masks *m)
+{
+    if (pos >= 0 && (uint64_t)pos + 64 <= len) {
+        block_masks(buf + pos, cls, m);
+        return;
+    }
+    uint8_t pad[64] = {0};
+    for (int i = 0; i < 64; i++) {
+        int64_t q = pos + i;
+        if (q >= 0 && (uint64_t)q < len) pad[i] = buf[q];
+    }
+    block_masks(pad, cls, m);
+}
+
+/* Bit i of the result is bit i+s of the 128-bit value next:cur (1 <= s <= 63). */
+static inline uint64_t ahead(uint64_t cur, uint64_t next, unsigned s)
+{
+    return (cur >> s) | (next << (64 - s));
+}
+
+/* Bit i of the result is bit i-s of the 128-bit value cur:prev (1 <= s <= 63). */
+static inline uint64_t behind(uint64_t cur, uint64_t prev, unsigned s)
+{
+    return (cur << s) | (prev >> (64 - s));
+}
+
+/* Bit i set when bytes i-8..i are all digits (runs of 9+; bits from before prev are lost, which
+ * matters only for runs longer than 64). */
+static inline uint64_t run9(uint64_t d, uint64_t dp)
+{
+    uint64_t r1 = d & behind(d, dp, 1), r1p = dp & (dp << 1);
+    uint64_t r2 = r1 & behind(r1, r1p, 2), r2p = r1p & (r1p << 2);
+    uint64_t r3 = r2 & behind(r2, r2p, 4);
+    return r3 & behind(d, dp, 8);
 }
 
 /* What may follow a digit word for it to start a multi-group shape: a separator and a digit. */
@@ -456,39 +503,86 @@ bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size
     const uint8_t *c = t.cls;
     bool use[SHAPE__COUNT];
     for (int k = 0; k < SHAPE__COUNT; k++) use[k] = uses(&t, k);
+    const bool digits9 = use[SHAPE_CARD] || use[SHAPE_SSN] || use[SHAPE_PHONE],
+               joined = digits9 || use[SHAPE_IPV4] || use[SHAPE_GEO],
+               hexes = use[SHAPE_IPV6] || use[SHAPE_MAC];
 
-    /* Words are maximal alphanumeric runs; each one holding a digit is dispatched once. */
+    /* Words are maximal alphanumeric runs. Only words holding a trigger bit are visited: the
+     * end of a digit group joined by '.', '-' or ' ' to another digit, a run of 9+ digits, a
+     * digit after '+' or '(', a hex digit next to ':' or '-' (in blocks with enough of them),
+     * the start of an IBAN. Logs have ~100k digit words per MB; most trigger nothing. */
     size_t resume = from; /* bytes before this belong to words already dispatched */
-    uint8_t pad[64];
-    for (size_t b0 = from; b0 < to; b0 += 64) {
-        struct masks m;
-        size_t n = len - b0 < 64 ? len - b0 : 64;
-        if (n == 64) {
-            block_masks(buf + b0, c, &m);
-        } else {
-            memset(pad, ' ', sizeof pad);
-            memcpy(pad, buf + b0, n);
-            block_masks(pad, c, &m);
+    struct masks mp, m, mn;
+    masks_at(buf, len, (int64_t)from - 64, c, &mp);
+    masks_at(buf, len, (int64_t)from, c, &m);
+    for (size_t b0 = from; b0 < to; b0 += 64, mp = m, m = mn) {
+        masks_at(buf, len, (int64_t)b0 + 64, c, &mn);
+        uint64_t D = m.digit, A = m.alnum;
+        uint64_t I = 0;
+        bool rich = false;
+        if (joined) {
+            /* Digit groups that can start a shape, by exact length k (run ends at i, is k long)
+             * and the length of the group after one separator: dotted 1-3 (IPv4, geo, phone
+             * dots), 4 then 4 or 6 (cards), 3 then 2 or 3 (SSN, NANP), 1 then 3 ("1-800"). */
+            uint64_t Dn = mn.digit, Dp = mp.digit;
+            uint64_t b1 = behind(D, Dp, 1), b2 = behind(D, Dp, 2), b3 = behind(D, Dp, 3),
+                     b4 = behind(D, Dp, 4);
+            uint64_t end = D & ~ahead(D, Dn, 1);
+            uint64_t e1 = end & ~b1, e3 = end & b1 & b2 & ~b3, e4 = end & b1 & b2 & b3 & ~b4;
+            uint64_t e123 = end & ~(b1 & b2 & b3);
+            uint64_t a2 = ahead(D, Dn, 2), a3 = ahead(D, Dn, 3), a4 = ahead(D, Dn, 4),
+                     a5 = ahead(D, Dn, 5), a6 = ahead(D, Dn, 6), a7 = ahead(D, Dn, 7),
+                     a8 = ahead(D, Dn, 8);
+            uint64_t n2 = a2 & a3 & ~a4, n3 = a2 & a3 & a4 & ~a5, n4 = a2 & a3 & a4 & a5 & ~a6,
+                     n6 = a2 & a3 & a4 & a5 & a6 & a7 & ~a8;
+            uint64_t dot1 = ahead(m.dot, mn.dot, 1),
+                     sd1 = ahead(m.sep & ~m.dot, mn.sep & ~mn.dot, 1);
+            I |= e123 & dot1 & a2;
+            I |= sd1 & ((e4 & (n4 | n6)) | (e3 & (n2 | n3)) | (e1 & n3));
         }
-        uint64_t D = m.digit;
+        if (digits9) I |= run9(D, mp.digit);
+        if (use[SHAPE_PHONE]) I |= D & behind(m.open, mp.open, 1);
+        if (hexes) {
+            /* Only structures a MAC or an IPv6 address has: a chain of 4+ colons each 2-5
+             * bytes after the last (a timestamp has two), a "::", five dashes 3 apart, or
+             * hhhh.hhhh.hhhh. The words next to them are visited. */
+            uint64_t C = m.colon, Cn = mn.colon, H = m.hex, Hn = mn.hex;
+            /* on the 128 bits of this block and the next, so chains crossing the edge count */
+            unsigned __int128 X = C | (unsigned __int128)Cn << 64;
+            unsigned __int128 c2 = X & ((X >> 2) | (X >> 3) | (X >> 4) | (X >> 5));
+            unsigned __int128 c3 = c2 & ((c2 >> 2) | (c2 >> 3) | (c2 >> 4) | (c2 >> 5));
+            uint64_t c4 = (uint64_t)(c3 & ((c3 >> 2) | (c3 >> 3) | (c3 >> 4) | (c3 >> 5)));
+            /* a "::" in this block, straddling either edge, or early in the next block */
+            unsigned __int128 dx = X & (X >> 1);
+            bool dbl = (uint64_t)dx || (uint64_t)(dx >> 64) << 16 || ((C & 1) && (mp.colon >> 63));
+            uint64_t Da = m.dash, Dan = mn.dash;
+            uint64_t d5 =
+                Da & ahead(Da, Dan, 3) & ahead(Da, Dan, 6) & ahead(Da, Dan, 9) & ahead(Da, Dan, 12);
+            if (c4 || dbl || d5) {
+                rich = true;
+                I |= H & (ahead(C, Cn, 1) | behind(C, mp.colon, 1) | ahead(Da, Dan, 1) |
+                          behind(Da, mp.dash, 1));
+            }
+            uint64_t Dt = m.dot, Hp = mp.hex;
+            uint64_t cisco = Dt & ahead(Dt, mn.dot, 5) & behind(H, Hp, 1) & behind(H, Hp, 2) &
+                             behind(H, Hp, 3) & behind(H, Hp, 4) & ahead(H, Hn, 1) &
+                             ahead(H, Hn, 2) & ahead(H, Hn, 3) & ahead(H, Hn, 4);
+            I |= (cisco >> 1) | (cisco << 1); /* the word on either side of the dot */
+        }
+        if (use[SHAPE_IBAN]) {
+            uint64_t S = A & ~behind(A, mp.alnum, 1);
+            I |= S & m.upper & ahead(m.upper, mn.upper, 1) & ahead(D, mn.digit, 2) &
+                 ahead(D, mn.digit, 3);
+        }
         if (resume > b0) {
             if (resume - b0 >= 64) continue;
-            D &= ~0ull << (resume - b0);
+            I &= ~0ull << (resume - b0);
         }
-        if (!D) continue;
-        /* A MAC has 5 separators in 17 bytes and an IPv6 address "::" or 7 colons, so one of
-         * the (at most two) blocks holding it has 3 separators or a "::". */
-        uint64_t C = m.colon;
-        bool hexrich = __builtin_popcountll(C) >= 3 || __builtin_popcountll(m.dash) >= 3 ||
-                       (C & (C >> 1)) || ((C & 1) && b0 > 0 && buf[b0 - 1] == ':') ||
-                       ((C >> 63) && b0 + 64 < len && buf[b0 + 64] == ':');
-        bool carry = b0 > 0 && (c[buf[b0 - 1]] & C_ALNUM);
-        bool next_alnum = b0 + 64 < len && (c[buf[b0 + 64]] & C_ALNUM);
-        uint64_t A = m.alnum;
-        uint64_t S = A & ~((A << 1) | (uint64_t)carry);
-        uint64_t E = A & ~((A >> 1) | ((uint64_t)next_alnum << 63));
-        while (D) {
-            unsigned d = (unsigned)__builtin_ctzll(D);
+        if (!I) continue;
+        uint64_t S = A & ~behind(A, mp.alnum, 1);
+        uint64_t E = A & ~ahead(A, mn.alnum, 1);
+        while (I) {
+            unsigned d = (unsigned)__builtin_ctzll(I);
             uint64_t below = d == 63 ? ~0ull : (2ull << d) - 1;
             uint64_t sb = S & below, eb = E & ~((1ull << d) - 1);
             size_t ws, we;
@@ -498,6 +592,7 @@ bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size
                 ws = b0;
                 while (ws > 0 && (c[buf[ws - 1]] & C_ALNUM)) ws--;
             }
+            if (ws >= to) return true;
             unsigned all;
             if (eb) {
                 we = b0 + (size_t)__builtin_ctzll(eb) + 1;
@@ -514,14 +609,14 @@ bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size
                 while (we < len && (c[buf[we]] & C_ALNUM)) we++;
                 all = word_class(&t, ws, we);
             }
-            if (ws >= to) return true;
-            dispatch(&t, ws, we, all, use, hexrich);
+            dispatch(&t, ws, we, all, use, rich);
             if (t.oom) return false;
-            if (we >= b0 + 64) {
-                resume = we;
+            size_t skip = we > t.quad_end ? we : t.quad_end;
+            if (skip >= b0 + 64) {
+                resume = skip;
                 break;
             }
-            D &= ~0ull << (we - b0);
+            I &= ~0ull << (skip - b0);
         }
     }
     return true;
