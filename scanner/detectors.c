@@ -463,8 +463,12 @@ pii_status pii_detectors_load_mem(pii_detectors *d, const char *text, size_t len
 
 pii_status pii_detectors_load_builtin(pii_detectors *d, pii_error *err)
 {
-    return pii_detectors_load_mem(d, pii_builtin_patterns, pii_builtin_patterns_len, "builtin",
-                                  err);
+    size_t before = d ? d->n : 0;
+    pii_status st =
+        pii_detectors_load_mem(d, pii_builtin_patterns, pii_builtin_patterns_len, "builtin", err);
+    if (!st)
+        for (size_t i = before; i < d->n; i++) d->v[i].builtin = true;
+    return st;
 }
 
 pii_status pii_detectors_load_file(pii_detectors *d, const char *path, pii_error *err)

@@ -4,6 +4,7 @@
 #include "pii_internal.h"
 
 #include <hs/hs.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,12 +71,114 @@ int pii_engine_detector(const pii_engine *e, size_t i, pii_detector_info *out)
     return 1;
 }
 
-static pii_status compile_hs(pii_engine *e, pii_error *err)
+static bool is_hs(const struct detector *d)
+{
+    return d->kind == FIND_RE || d->kind == FIND_ANCHOR;
+}
+
+void engine_builtin_key(const pii_detectors *d, char key[33])
+{
+    static const char hex[] = "0123456789abcdef";
+    struct sha256 h;
+    sha256_init(&h);
+    const char *ver = hs_version();
+    sha256_update(&h, ver, strlen(ver) + 1);
+    for (size_t i = 0; i < d->n; i++) {
+        const struct detector *x = &d->v[i];
+        if (!x->builtin || !is_hs(x)) continue;
+        char meta[32];
+        int n = snprintf(meta, sizeof meta, "%u/%d", x->hs_flags, (int)x->kind);
+        sha256_update(&h, x->id, strlen(x->id) + 1);
+        sha256_update(&h, x->expr, strlen(x->expr) + 1);
+        sha256_update(&h, meta, (size_t)n + 1);
+    }
+    uint8_t out[32];
+    sha256_final(&h, out);
+    for (int i = 0; i < 16; i++) {
+        key[2 * i] = hex[out[i] >> 4];
+        key[2 * i + 1] = hex[out[i] & 15];
+    }
+    key[32] = 0;
+}
+
+bool engine_used_builtin_db(const pii_engine *e)
+{
+    return e && e->builtin_db;
+}
+
+/* How a match of detector x gives its start: a fixed width, or SOM for a variable-width re:. */
+static pii_status hs_entry(const struct detector *x, uint32_t det, struct hs_map *m,
+                           unsigned *flags, pii_error *err)
+{
+    hs_expr_info_t *info = NULL;
+    hs_compile_error_t *cerr = NULL;
+    if (hs_expression_info(x->expr, x->hs_flags, &info, &cerr) != HS_SUCCESS) {
+        pii_status st = err_set(err, PII_ERR_PATTERN, x->origin, "bad expression: %s",
+                                cerr ? cerr->message : "?");
+        hs_free_compile_error(cerr);
+        return st;
+    }
+    uint32_t width = info->min_width == info->max_width ? info->min_width : 0;
+    free(info);
+    /* Start of match costs up to 50x (PERFORMANCE.md): only a variable-width re: needs it;
+     * anchors hand their end to the validator, fixed widths give the start. */
+    *flags = x->hs_flags | ((x->kind == FIND_RE && !width) ? HS_FLAG_SOM_LEFTMOST : 0);
+    *m = (struct hs_map){.det = det, .width = width, .kind = x->kind};
+    return PII_OK;
+}
+
+/* The database compiled at build time serves when every enabled Hyperscan detector is a
+ * built-in one and the catalogue and Hyperscan are the ones it was built from. Its ids are the
+ * built-in Hyperscan detectors in catalogue order, enabled or not. */
+static bool try_builtin_db(pii_engine *e, const pii_detectors *d)
+{
+    if (!pii_builtin_db_len) return false;
+    size_t n = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        if (!is_hs(&d->v[i])) continue;
+        if (!d->v[i].builtin && d->v[i].enabled) return false;
+        n += d->v[i].builtin;
+    }
+    char key[33];
+    engine_builtin_key(d, key);
+    if (strcmp(key, pii_builtin_db_key) != 0) return false;
+    struct hs_map *map = calloc(n ? n : 1, sizeof *map);
+    hs_database_t *db = NULL;
+    if (!map) return false;
+    /* fails on another CPU or Hyperscan build: then the caller compiles */
+    if (hs_deserialize_database((const char *)pii_builtin_db, pii_builtin_db_len, &db) !=
+        HS_SUCCESS) {
+        free(map);
+        return false;
+    }
+    size_t k = 0, idx = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        const struct detector *x = &d->v[i];
+        uint32_t det = x->enabled ? (uint32_t)idx : HS_MAP_OFF;
+        idx += x->enabled;
+        if (!x->builtin || !is_hs(x)) continue;
+        unsigned flags;
+        if (hs_entry(x, det, &map[k], &flags, NULL)) goto fail;
+        k++;
+    }
+    if (hs_alloc_scratch(db, &e->scratch_proto) != HS_SUCCESS) goto fail;
+    e->db = db;
+    e->map = map;
+    e->n_map = n;
+    e->builtin_db = true;
+    return true;
+fail:
+    hs_free_database(db);
+    free(map);
+    return false;
+}
+
+static pii_status compile_hs(pii_engine *e, const pii_detectors *d, pii_error *err)
 {
     size_t n = 0;
-    for (size_t i = 0; i < e->n_det; i++)
-        if (e->det[i].kind == FIND_RE || e->det[i].kind == FIND_ANCHOR) n++;
+    for (size_t i = 0; i < e->n_det; i++) n += is_hs(&e->det[i]);
     if (!n) return PII_OK;
+    if (try_builtin_db(e, d)) return PII_OK;
 
     const char **exprs = calloc(n, sizeof *exprs);
     unsigned *flags = calloc(n, sizeof *flags);
@@ -87,27 +190,11 @@ static pii_status compile_hs(pii_engine *e, pii_error *err)
         goto out;
     }
     for (size_t i = 0, k = 0; i < e->n_det; i++) {
-        struct detector *d = &e->det[i];
-        if (d->kind != FIND_RE && d->kind != FIND_ANCHOR) continue;
-        hs_expr_info_t *info = NULL;
-        hs_compile_error_t *cerr = NULL;
-        if (hs_expression_info(d->expr, d->hs_flags, &info, &cerr) != HS_SUCCESS) {
-            st = err_set(err, PII_ERR_PATTERN, d->origin, "bad expression: %s",
-                         cerr ? cerr->message : "?");
-            hs_free_compile_error(cerr);
-            goto out;
-        }
-        unsigned f = d->hs_flags;
-        uint32_t width = 0;
-        if (info->min_width == info->max_width) width = info->min_width;
-        free(info);
-        /* Start of match costs up to 50x (PERFORMANCE.md): only a variable-width re: needs
-         * it; anchors hand their end to the validator, fixed widths give the start. */
-        if (d->kind == FIND_RE && !width) f |= HS_FLAG_SOM_LEFTMOST;
-        exprs[k] = d->expr;
-        flags[k] = f;
+        const struct detector *x = &e->det[i];
+        if (!is_hs(x)) continue;
+        if ((st = hs_entry(x, (uint32_t)i, &e->map[k], &flags[k], err))) goto out;
+        exprs[k] = x->expr;
         ids[k] = (unsigned)k;
-        e->map[k] = (struct hs_map){.det = (uint32_t)i, .width = width, .kind = d->kind};
         k++;
     }
     e->n_map = n;
@@ -170,7 +257,7 @@ pii_status pii_engine_compile(const pii_detectors *d, const pii_engine_opts *o, 
         e->shape_det[s] = nv;
         e->shape_mask |= 1u << s;
     }
-    if ((st = compile_hs(e, err))) goto fail;
+    if ((st = compile_hs(e, d, err))) goto fail;
 
     const char *key = (o && o->fingerprint_key) ? o->fingerprint_key : PII_DEFAULT_FINGERPRINT_KEY;
     size_t kl = strlen(key);

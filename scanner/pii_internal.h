@@ -132,6 +132,7 @@ struct detector {
     pii_risk risk;
     int base_conf;
     bool enabled;
+    bool builtin; /* from the catalogue compiled into the library */
 };
 
 struct pii_detectors {
@@ -149,7 +150,10 @@ void detector_info(const struct detector *d, pii_detector_info *out);
 struct hs_database;
 struct hs_scratch;
 
-/* For each Hyperscan expression id: which detector, and how to derive the start. */
+/* For each Hyperscan expression id: which detector (HS_MAP_OFF: a built-in detector that is
+ * not enabled, present because the database was compiled at build time), and how to derive
+ * the start. */
+#define HS_MAP_OFF UINT32_MAX
 struct hs_map {
     uint32_t det;
     uint32_t width; /* fixed match width, or 0 when SOM is used / anchor */
@@ -163,6 +167,7 @@ struct pii_engine {
     struct hs_scratch *scratch_proto;
     struct hs_map *map;
     size_t n_map;
+    bool builtin_db;
     /* shape -> detectors using it */
     uint32_t *shape_det[SHAPE__COUNT];
     size_t shape_n[SHAPE__COUNT];
@@ -170,6 +175,17 @@ struct pii_engine {
     /* HMAC-SHA-256 key, zero-padded to the block (keys over 64 bytes hashed first) */
     uint8_t hmac_key[64];
 };
+
+/* The built-in catalogue's Hyperscan database, serialized at build time (builtin_db.c,
+ * written by scanner/gen/mkdb.c, which itself links scanner/gen/nodb.c: length 0). */
+extern const unsigned char pii_builtin_db[];
+extern const size_t pii_builtin_db_len;
+extern const char pii_builtin_db_key[];
+/* Identifies the built-in Hyperscan expressions of d (all of them, enabled or not) and the
+ * Hyperscan version: 32 hex digits into key[33]. */
+void engine_builtin_key(const pii_detectors *d, char key[33]);
+/* Whether e came from the embedded database (for tests and --version). */
+bool engine_used_builtin_db(const pii_engine *e);
 
 /* ---- candidates ------------------------------------------------------------------------ */
 

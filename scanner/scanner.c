@@ -114,6 +114,7 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
     (void)flags;
     struct hs_ctx *h = ctx;
     const struct hs_map *m = &h->s->e->map[id];
+    if (m->det == HS_MAP_OFF) return 0; /* a built-in detector not enabled in this engine */
     size_t start, end = (size_t)to;
     if (m->kind == FIND_ANCHOR)
         start = end; /* the validator finds the span */

@@ -1,5 +1,6 @@
 /* test_patterns.c: the pattern-file loader: every column's errors name file:line, a bad file
  * adds nothing, user detectors scan, selection by id and group. */
+#include "pii_internal.h"
 #include "testutil.h"
 
 #include <criterion/criterion.h>
@@ -133,4 +134,52 @@ Test(patterns, context_words_are_whole_words)
     t_free(&f);
     pii_engine_free(e);
     pii_detectors_free(d);
+}
+
+/* The built-in Hyperscan database is compiled at build time; user patterns compile at start.
+ * Both paths must find the same. */
+Test(patterns, embedded_database_and_compiled_agree)
+{
+    pii_error err = PII_ERROR_INIT;
+    pii_detectors *a = NULL, *b = NULL;
+    cr_assert_eq(pii_detectors_new(&a, &err), PII_OK);
+    cr_assert_eq(pii_detectors_load_builtin(a, &err), PII_OK);
+    cr_assert_eq(pii_detectors_new(&b, &err), PII_OK);
+    cr_assert_eq(pii_detectors_load_builtin(b, &err), PII_OK);
+    const char *row = ROW("ticket", "re:/TCK-[0-9]{4}/", "-");
+    cr_assert_eq(pii_detectors_load_mem(b, row, strlen(row), "my.tsv", &err), PII_OK);
+    pii_engine *ea = NULL, *eb = NULL;
+    cr_assert_eq(pii_engine_compile(a, NULL, &ea, &err), PII_OK);
+    cr_assert_eq(pii_engine_compile(b, NULL, &eb, &err), PII_OK);
+    cr_expect(engine_used_builtin_db(ea), "the catalogue alone loads the embedded database");
+    cr_expect(!engine_used_builtin_db(eb), "a user expression needs compiling");
+
+    const char *s = "mail jane@acme.io key AKIA2E3MNOPQ7RSTUVWX password=hunter2x TCK-1234 "
+                    "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln https://a.io/?uid=7\n";
+    struct tfinds fa = t_scan(ea, s, strlen(s), 0, 0), fb = t_scan(eb, s, strlen(s), 0, 0);
+    cr_assert_eq(fa.n + 1, fb.n, "%zu vs %zu", fa.n, fb.n);
+    cr_expect_eq(t_count(&fb, "ticket", "TCK-1234"), 1);
+    for (size_t i = 0, j = 0; i < fa.n; i++, j++) {
+        if (!strcmp(fb.v[j].detector, "ticket")) j++;
+        cr_expect_str_eq(fa.v[i].detector, fb.v[j].detector);
+        cr_expect_eq(fa.v[i].offset, fb.v[j].offset);
+        cr_expect_eq(fa.v[i].length, fb.v[j].length);
+    }
+    t_free(&fa);
+    t_free(&fb);
+
+    /* a subset still uses it, and disabled detectors stay silent */
+    cr_assert_eq(pii_detectors_select(a, "email", 0, &err), PII_OK);
+    pii_engine *ec = NULL;
+    cr_assert_eq(pii_engine_compile(a, NULL, &ec, &err), PII_OK);
+    cr_expect(engine_used_builtin_db(ec));
+    struct tfinds fc = t_scan(ec, s, strlen(s), 0, 0);
+    cr_expect_eq(fc.n, 1);
+    cr_expect_eq(t_count(&fc, "email", NULL), 1);
+    t_free(&fc);
+    pii_engine_free(ea);
+    pii_engine_free(eb);
+    pii_engine_free(ec);
+    pii_detectors_free(a);
+    pii_detectors_free(b);
 }
