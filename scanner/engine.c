@@ -258,6 +258,14 @@ pii_status pii_engine_compile(const pii_detectors *d, const pii_engine_opts *o, 
         e->shape_mask |= 1u << s;
     }
     if ((st = compile_hs(e, d, err))) goto fail;
+    /* PIISCAN_SIMD=avx512bw|avx2|sse2|scalar forces a tokenizer (tests compare them) */
+    const char *simd = getenv("PIISCAN_SIMD");
+    e->shape_scan = shape_select(simd);
+    if (!e->shape_scan) {
+        st = err_set(err, PII_ERR_PLATFORM, NULL, "PIISCAN_SIMD=%s: not available on this CPU",
+                     simd);
+        goto fail;
+    }
 
     const char *key = (o && o->fingerprint_key) ? o->fingerprint_key : PII_DEFAULT_FINGERPRINT_KEY;
     size_t kl = strlen(key);

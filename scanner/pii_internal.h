@@ -82,6 +82,14 @@ enum shape_kind {
 };
 
 int shape_by_name(const char *name); /* SHAPE_NONE when unknown */
+
+struct pii_engine;
+struct cand_vec;
+typedef bool (*shape_scan_fn)(const struct pii_engine *e, const uint8_t *buf, size_t len,
+                              size_t from, size_t to, struct cand_vec *out);
+/* The tokenizer built for the best instruction set this CPU has (AVX-512BW, AVX2, SSE2,
+ * scalar), or the one named by `want` (NULL when this CPU cannot run it). */
+shape_scan_fn shape_select(const char *want);
 const char *shape_name(int shape);
 
 /* ---- detectors (detectors.c) ----------------------------------------------------------- */
@@ -172,6 +180,7 @@ struct pii_engine {
     uint32_t *shape_det[SHAPE__COUNT];
     size_t shape_n[SHAPE__COUNT];
     unsigned shape_mask; /* bit s set when shape s is used */
+    shape_scan_fn shape_scan;
     /* HMAC-SHA-256 key, zero-padded to the block (keys over 64 bytes hashed first) */
     uint8_t hmac_key[64];
 };

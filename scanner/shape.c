@@ -15,8 +15,11 @@
 
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define PII_X86 1
+#else
+#define PII_X86 0
 #endif
 
 #define SHAPE_MAX 64
@@ -351,7 +354,7 @@ struct masks {
     uint64_t alnum, digit, hex, upper, colon, dash, dot, sep, open;
 };
 
-#if defined(__SSE2__)
+#if PII_X86
 static inline uint64_t in_range(__m128i v, char lo, char n)
 {
     __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
@@ -362,12 +365,10 @@ static inline uint64_t eq(__m128i v, char c)
 {
     return (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
 }
-#endif
 
-static inline void block_masks(const uint8_t *p, const uint8_t *cls, struct masks *m)
+/* SSE2: the x86-64 baseline, four 16-byte steps. */
+static inline void masks_sse2(const uint8_t *p, struct masks *m)
 {
-#if defined(__SSE2__)
-    (void)cls;
     uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0;
     const __m128i x20 = _mm_set1_epi8(0x20);
     for (int k = 0; k < 4; k++) {
@@ -385,7 +386,70 @@ static inline void block_masks(const uint8_t *p, const uint8_t *cls, struct mask
         op |= (eq(v, '+') | eq(v, '(')) << sh;
     }
     *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op};
-#else
+}
+
+__attribute__((target("avx2"))) static inline uint64_t in_range32(__m256i v, char lo, char n)
+{
+    __m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8(lo));
+    return (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8(n)), t));
+}
+
+__attribute__((target("avx2"))) static inline uint64_t eq32(__m256i v, char c)
+{
+    return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(c)));
+}
+
+/* AVX2: two 32-byte steps. */
+__attribute__((target("avx2"))) static inline void masks_avx2(const uint8_t *p, struct masks *m)
+{
+    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0;
+    const __m256i x20 = _mm256_set1_epi8(0x20);
+    for (int k = 0; k < 2; k++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
+        __m256i f = _mm256_or_si256(v, x20);
+        int sh = 32 * k;
+        d |= in_range32(v, '0', 9) << sh;
+        l |= in_range32(f, 'a', 25) << sh;
+        h |= in_range32(f, 'a', 5) << sh;
+        u |= in_range32(v, 'A', 25) << sh;
+        co |= eq32(v, ':') << sh;
+        da |= eq32(v, '-') << sh;
+        dt |= eq32(v, '.') << sh;
+        sp |= eq32(v, ' ') << sh;
+        op |= (eq32(v, '+') | eq32(v, '(')) << sh;
+    }
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op};
+}
+
+/* AVX-512BW: one 64-byte step; compares write the bitmasks directly. */
+__attribute__((target("avx512bw"))) static inline void masks_avx512(const uint8_t *p,
+                                                                    struct masks *m)
+{
+    __m512i v = _mm512_loadu_si512((const void *)p);
+    __m512i f = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+    uint64_t d =
+        _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(10));
+    uint64_t l =
+        _mm512_cmplt_epu8_mask(_mm512_sub_epi8(f, _mm512_set1_epi8('a')), _mm512_set1_epi8(26));
+    uint64_t h =
+        _mm512_cmplt_epu8_mask(_mm512_sub_epi8(f, _mm512_set1_epi8('a')), _mm512_set1_epi8(6));
+    uint64_t u =
+        _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('A')), _mm512_set1_epi8(26));
+    uint64_t co = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
+    uint64_t da = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-'));
+    uint64_t dt = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
+    uint64_t sp = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' '));
+    uint64_t op = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('+')) |
+                  _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('('));
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op};
+}
+#endif
+
+/* Portable: one byte at a time (and the reference the SIMD versions are tested against). */
+static inline void masks_scalar(const uint8_t *p, struct masks *m)
+{
+    const uint8_t *cls = cls_table();
     struct masks r = {0};
     for (int i = 0; i < 64; i++) {
         uint8_t c = cls[p[i]], b = p[i];
@@ -401,15 +465,16 @@ static inline void block_masks(const uint8_t *p, const uint8_t *cls, struct mask
         if (b == '+' || b == '(') r.open |= bit;
     }
     *m = r;
-#endif
 }
 
+typedef void (*masks_fn)(const uint8_t *p, struct masks *m);
+
 /* Masks of the 64 bytes at pos (which may lie partly before 0 or after len: NUL there). */
-static inline void masks_at(const uint8_t *buf, size_t len, int64_t pos, const uint8_t *cls,
-                            struct masks *m)
+static inline __attribute__((always_inline)) void
+masks_at(const uint8_t *buf, size_t len, int64_t pos, masks_fn fn, struct masks *m)
 {
     if (pos >= 0 && (uint64_t)pos + 64 <= len) {
-        block_masks(buf + pos, cls, m);
+        fn(buf + pos, m);
         return;
     }
     uint8_t pad[64] = {0};
@@ -417,7 +482,7 @@ static inline void masks_at(const uint8_t *buf, size_t len, int64_t pos, const u
         int64_t q = pos + i;
         if (q >= 0 && (uint64_t)q < len) pad[i] = buf[q];
     }
-    block_masks(pad, cls, m);
+    fn(pad, m);
 }
 
 /* Bit i of the result is bit i+s of the 128-bit value next:cur (1 <= s <= 63). */
@@ -494,11 +559,11 @@ static unsigned word_class(const struct tok *t, size_t ws, size_t we)
     return all;
 }
 
-bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from, size_t to,
-                struct cand_vec *out)
+static inline __attribute__((always_inline)) bool scan_core(const struct pii_engine *e,
+                                                            const uint8_t *buf, size_t len,
+                                                            size_t from, size_t to,
+                                                            struct cand_vec *out, masks_fn fn)
 {
-    if (to > len) to = len;
-    if (!e->shape_mask || from >= to) return true;
     struct tok t = {.b = buf, .cls = cls_table(), .len = len, .e = e, .out = out};
     const uint8_t *c = t.cls;
     bool use[SHAPE__COUNT];
@@ -513,10 +578,10 @@ bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size
      * the start of an IBAN. Logs have ~100k digit words per MB; most trigger nothing. */
     size_t resume = from; /* bytes before this belong to words already dispatched */
     struct masks mp, m, mn;
-    masks_at(buf, len, (int64_t)from - 64, c, &mp);
-    masks_at(buf, len, (int64_t)from, c, &m);
+    masks_at(buf, len, (int64_t)from - 64, fn, &mp);
+    masks_at(buf, len, (int64_t)from, fn, &m);
     for (size_t b0 = from; b0 < to; b0 += 64, mp = m, m = mn) {
-        masks_at(buf, len, (int64_t)b0 + 64, c, &mn);
+        masks_at(buf, len, (int64_t)b0 + 64, fn, &mn);
         uint64_t D = m.digit, A = m.alnum;
         uint64_t I = 0;
         bool rich = false;
@@ -620,4 +685,69 @@ bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size
         }
     }
     return true;
+}
+
+/* One copy of the loop per instruction set, so each inlines its own mask step. */
+static bool scan_scalar(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from,
+                        size_t to, struct cand_vec *out)
+{
+    return scan_core(e, buf, len, from, to, out, masks_scalar);
+}
+
+#if PII_X86
+static bool scan_sse2(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from,
+                      size_t to, struct cand_vec *out)
+{
+    return scan_core(e, buf, len, from, to, out, masks_sse2);
+}
+
+__attribute__((target("avx2"))) static bool scan_avx2(const struct pii_engine *e,
+                                                      const uint8_t *buf, size_t len, size_t from,
+                                                      size_t to, struct cand_vec *out)
+{
+    return scan_core(e, buf, len, from, to, out, masks_avx2);
+}
+
+__attribute__((target("avx512bw"))) static bool scan_avx512(const struct pii_engine *e,
+                                                            const uint8_t *buf, size_t len,
+                                                            size_t from, size_t to,
+                                                            struct cand_vec *out)
+{
+    return scan_core(e, buf, len, from, to, out, masks_avx512);
+}
+#endif
+
+static const struct {
+    const char *name;
+    shape_scan_fn fn;
+} variants[] = {
+#if PII_X86
+    {"avx512bw", scan_avx512},
+    {"avx2", scan_avx2},
+    {"sse2", scan_sse2},
+#endif
+    {"scalar", scan_scalar},
+};
+
+shape_scan_fn shape_select(const char *want)
+{
+    for (size_t i = 0; i < ARRAY_LEN(variants); i++) {
+        const char *n = variants[i].name;
+        if (want && *want && strcmp(want, n)) continue;
+#if PII_X86
+        __builtin_cpu_init();
+        if (!strcmp(n, "avx512bw") && !__builtin_cpu_supports("avx512bw")) continue;
+        if (!strcmp(n, "avx2") && !__builtin_cpu_supports("avx2")) continue;
+#endif
+        return variants[i].fn;
+    }
+    return want && *want ? NULL : scan_scalar;
+}
+
+bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from, size_t to,
+                struct cand_vec *out)
+{
+    if (to > len) to = len;
+    if (!e->shape_mask || from >= to) return true;
+    return e->shape_scan(e, buf, len, from, to, out);
 }

@@ -216,3 +216,39 @@ Test(scanner, every_shape_at_every_block_alignment)
             t_free(&f);
         }
 }
+
+/* The tokenizer has one build per instruction set; each this CPU runs must find exactly what the
+ * portable one finds, at every alignment. */
+Test(scanner, simd_variants_agree_with_scalar)
+{
+    size_t len;
+    char *s = mixed_text(&len, 6);
+    static const char *const names[] = {"scalar", "sse2", "avx2", "avx512bw"};
+    pii_engine *eng[4] = {0};
+    for (size_t v = 0; v < 4; v++) {
+        setenv("PIISCAN_SIMD", names[v], 1);
+        pii_detectors *d = NULL;
+        pii_error err = PII_ERROR_INIT;
+        cr_assert_eq(pii_detectors_new(&d, &err), PII_OK);
+        cr_assert_eq(pii_detectors_load_builtin(d, &err), PII_OK);
+        pii_status st = pii_engine_compile(d, NULL, &eng[v], &err);
+        pii_detectors_free(d);
+        cr_assert(st == PII_OK || (v > 0 && st == PII_ERR_PLATFORM), "%s: %s", names[v], err.msg);
+    }
+    unsetenv("PIISCAN_SIMD");
+    for (size_t off = 0; off < 64; off += 7) {
+        struct tfinds ref = t_scan(eng[0], s + off, len - off, 0, 0);
+        cr_assert_gt(ref.n, 50);
+        for (size_t v = 1; v < 4; v++) {
+            if (!eng[v]) continue; /* this CPU lacks it */
+            struct tfinds f = t_scan(eng[v], s + off, len - off, 0, 0);
+            char what[64];
+            snprintf(what, sizeof what, "%s at offset %zu", names[v], off);
+            assert_same(&ref, &f, what);
+            t_free(&f);
+        }
+        t_free(&ref);
+    }
+    for (size_t v = 0; v < 4; v++) pii_engine_free(eng[v]);
+    free(s);
+}
