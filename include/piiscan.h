@@ -196,6 +196,104 @@ PII_API pii_status pii_scan_buffer(pii_scanner *s, const void *buf, size_t len, 
 /* Bytes and lines seen since begin(). */
 PII_API uint64_t pii_scanner_bytes(const pii_scanner *s);
 
+/* ---- sources: files, compressed streams and archives (issue 4) ---------------------------- */
+
+/* A source reads one input (a path or an fd) and yields its members as decoded byte streams.
+ * The format is sniffed from magic bytes, never from the name: plain, gzip (multi-member and
+ * concatenated), zstd, bzip2, xz and lz4, and the archives tar, zip, 7z, cpio, ar and ISO 9660
+ * (through libarchive), stacked in any order: a .zip inside a .tar.gz inside a .zip. Memory
+ * is bounded whatever the input: members are streamed, never read whole. A zip or 7z that is
+ * not a seekable file (stdin, or nested in another archive) is spooled to an unlinked
+ * temporary file, bounded by max_input_size.
+ *
+ * The loop: pii_source_next_member() until PII_END; for each member whose `skip` is NULL,
+ * pii_source_read() until PII_END. A per-member or per-input failure (PII_ERR_IO, _FORMAT,
+ * _LIMIT) is returned by whichever call met it, with err->origin = "path!member" and the
+ * member chain also in pii_source_error_member(); what was read before it stays valid, and
+ * the next pii_source_next_member() goes on with whatever can still be read (the next member
+ * of the enclosing archive), or returns PII_END. PII_ERR_NOMEM stops the source.
+ * A source is used by one thread at a time. */
+
+typedef struct pii_source pii_source;
+
+/* Decompression limits. Zero in any field selects its default (today's behaviour). */
+typedef struct pii_source_opts {
+    unsigned max_depth;       /* archives nested in archives; default 8 */
+    uint64_t max_member_size; /* expanded bytes of one member; default 8 GiB */
+    uint64_t max_input_size;  /* expanded bytes produced by one input at any level, and the
+                               * bound of a spool file; default 64 GiB */
+    uint64_t max_ratio;       /* output / input of any decoder or archive member; default 1000 */
+    uint64_t ratio_min;       /* the ratio applies once a stream's output exceeds this;
+                               * default 64 MiB */
+    uint64_t max_members;     /* archive entries in one input (all depths); default 1,000,000 */
+    const char *tmp_dir;      /* for spool files; NULL: $TMPDIR, else /tmp */
+    unsigned flags;           /* PII_SOURCE_* */
+} pii_source_opts;
+
+#define PII_SOURCE_DEFAULT_DEPTH       8u
+#define PII_SOURCE_DEFAULT_MEMBER_SIZE (8ull << 30)
+#define PII_SOURCE_DEFAULT_INPUT_SIZE  (64ull << 30)
+#define PII_SOURCE_DEFAULT_RATIO       1000ull
+#define PII_SOURCE_DEFAULT_RATIO_MIN   (64ull << 20)
+#define PII_SOURCE_DEFAULT_MEMBERS     1000000ull
+
+/* Decode gzip with zlib even when the library was built with ISA-L (the CLI sets it when the
+ * environment has PIISCAN_GZIP=zlib; tests use it to cover both paths). */
+#define PII_SOURCE_FORCE_ZLIB 0x1u
+
+/* Fills o with the defaults (all zero: every limit at its default). */
+PII_API void pii_source_opts_init(pii_source_opts *o);
+
+/* The current member, borrowed from the source until the next pii_source_next_member() or
+ * pii_source_free(). */
+typedef struct pii_member {
+    const char *name; /* archive member names joined with '!' ("a.tar!b.zip!c.csv"): raw bytes
+                       * from the archive, NUL-terminated, possibly not UTF-8 and possibly with
+                       * control bytes (escape before printing); "" for the input itself */
+    size_t name_len;
+    unsigned depth;     /* 0: the input itself; 1: a member of the input; … */
+    const char *format; /* the decoders of this member: "plain", "gzip", "zstd+gzip", … */
+    int64_t size;       /* expanded size when an archive declares it, else -1 */
+    const char *skip;   /* NULL: readable. Else why it is not read: "encrypted", "symlink",
+                         * "hardlink", "special file" (device, fifo, socket) */
+} pii_member;
+
+/* Counters of one source, cumulative since it was opened. */
+typedef struct pii_source_stats {
+    uint64_t compressed_bytes; /* read from the file or fd */
+    uint64_t expanded_bytes;   /* returned by pii_source_read */
+    uint64_t members;          /* archive members returned (skipped ones included) */
+    uint64_t skipped;          /* members returned with a skip reason */
+    uint64_t errors;           /* failures returned */
+    unsigned max_depth_seen;   /* deepest member */
+} pii_source_stats;
+
+/* Opens `path` (the file is opened here and closed by pii_source_free). Nothing is read until
+ * the first pii_source_next_member(). o may be NULL (defaults) and is copied; tmp_dir is
+ * borrowed for the source's lifetime. PII_ERR_IO when the file cannot be opened. */
+PII_API pii_status pii_source_open_path(const char *path, const pii_source_opts *o,
+                                        pii_source **out, pii_error *err);
+/* Same over an open fd, which stays the caller's (not closed); `name` names it in errors
+ * ("-" for stdin) and is copied. A seekable fd is read from its current offset. */
+PII_API pii_status pii_source_open_fd(int fd, const char *name, const pii_source_opts *o,
+                                      pii_source **out, pii_error *err);
+/* Advances to the next member: PII_OK with *m filled (borrowed), PII_END when there are no
+ * more, or an error (see above; calling again goes on). A plain or merely compressed input
+ * has one member, the input itself (name ""); an archive has one per regular file, at any
+ * depth (directories are not returned). */
+PII_API pii_status pii_source_next_member(pii_source *s, const pii_member **m, pii_error *err);
+/* Next bytes of the current member: PII_OK with *len > 0, PII_END at its end, or an error.
+ * *buf is the source's and valid until the next call on s. */
+PII_API pii_status pii_source_read(pii_source *s, const void **buf, size_t *len, pii_error *err);
+/* The member chain of the last error ("" when it concerns the input as a whole), borrowed
+ * until the next call on s. */
+PII_API const char *pii_source_error_member(const pii_source *s);
+PII_API void pii_source_stats_get(const pii_source *s, pii_source_stats *out);
+/* Which inflate decodes gzip for these options: "isa-l" or "zlib" (static storage). */
+PII_API const char *pii_source_gzip_impl(const pii_source_opts *o);
+/* Frees s and closes what it opened. NULL is a no-op. */
+PII_API void pii_source_free(pii_source *s);
+
 #ifdef __cplusplus
 }
 #endif

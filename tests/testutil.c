@@ -3,6 +3,11 @@
 #define _GNU_SOURCE
 #include "testutil.h"
 
+#include <archive.h>
+#include <archive_entry.h>
+#include <zlib.h>
+#include <zstd.h>
+
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -239,4 +244,124 @@ void t_rmrf(const char *path)
     char cmd[4200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
     cr_assert_eq(system(cmd), 0);
+}
+
+void t_archive(const char *path, const char *format, const char *filter, const struct t_entry *e,
+               size_t n, const char *options, const char *passphrase)
+{
+    struct archive *a = archive_write_new();
+    cr_assert(a);
+    int r = ARCHIVE_OK;
+    if (!strcmp(format, "tar"))
+        r = archive_write_set_format_pax_restricted(a);
+    else if (!strcmp(format, "zip"))
+        r = archive_write_set_format_zip(a);
+    else if (!strcmp(format, "7z"))
+        r = archive_write_set_format_7zip(a);
+    else if (!strcmp(format, "cpio"))
+        r = archive_write_set_format_cpio_newc(a);
+    else if (!strcmp(format, "ar"))
+        r = archive_write_set_format_ar_svr4(a);
+    else if (!strcmp(format, "iso"))
+        r = archive_write_set_format_iso9660(a);
+    else
+        cr_assert_fail("unknown format %s", format);
+    cr_assert_eq(r, ARCHIVE_OK, "%s", archive_error_string(a));
+    if (filter && strcmp(filter, "none")) {
+        cr_assert_eq(archive_write_add_filter_by_name(a, filter), ARCHIVE_OK, "%s",
+                     archive_error_string(a));
+    }
+    if (options)
+        cr_assert_eq(archive_write_set_options(a, options), ARCHIVE_OK, "%s",
+                     archive_error_string(a));
+    if (passphrase) cr_assert_eq(archive_write_set_passphrase(a, passphrase), ARCHIVE_OK);
+    cr_assert_eq(archive_write_open_filename(a, path), ARCHIVE_OK, "%s", archive_error_string(a));
+    for (size_t i = 0; i < n; i++) {
+        struct archive_entry *en = archive_entry_new();
+        archive_entry_set_pathname(en, e[i].name);
+        archive_entry_set_perm(en, 0644);
+        archive_entry_set_mtime(en, 1700000000, 0);
+        size_t len = e[i].len;
+        switch (e[i].type) {
+        case 'l':
+            archive_entry_set_filetype(en, AE_IFLNK);
+            archive_entry_set_symlink(en, e[i].link);
+            len = 0;
+            break;
+        case 'h':
+            archive_entry_set_filetype(en, AE_IFREG);
+            archive_entry_set_hardlink(en, e[i].link);
+            len = 0;
+            break;
+        case 'c':
+            archive_entry_set_filetype(en, AE_IFCHR);
+            archive_entry_set_rdev(en, 0x0103);
+            len = 0;
+            break;
+        case 'd':
+            archive_entry_set_filetype(en, AE_IFDIR);
+            archive_entry_set_perm(en, 0755);
+            len = 0;
+            break;
+        default:
+            archive_entry_set_filetype(en, AE_IFREG);
+        }
+        archive_entry_set_size(en, (la_int64_t)len);
+        cr_assert(archive_write_header(a, en) >= ARCHIVE_WARN, "%s", archive_error_string(a));
+        if (len) cr_assert_eq(archive_write_data(a, e[i].data, len), (la_ssize_t)len);
+        archive_entry_free(en);
+    }
+    cr_assert_eq(archive_write_close(a), ARCHIVE_OK, "%s", archive_error_string(a));
+    archive_write_free(a);
+}
+
+void t_gzip(const char *path, const void *data, size_t len)
+{
+    z_stream z = {0};
+    cr_assert_eq(deflateInit2(&z, 1, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = deflateBound(&z, len) + 64;
+    uint8_t *out = malloc(cap);
+    z.next_in = (Bytef *)data;
+    z.avail_in = (uInt)len;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    cr_assert_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+    t_write(path, (const char *)out, z.total_out);
+    deflateEnd(&z);
+    free(out);
+}
+
+void t_zstd(const char *path, const void *data, size_t len)
+{
+    size_t cap = ZSTD_compressBound(len);
+    char *out = malloc(cap);
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1); /* as the zstd command does */
+    size_t n = ZSTD_compress2(c, out, cap, data, len);
+    ZSTD_freeCCtx(c);
+    cr_assert(!ZSTD_isError(n));
+    t_write(path, out, n);
+    free(out);
+}
+
+char *t_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "cannot read %s", path);
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (cap - n < 65536) {
+            cap = cap ? cap * 2 : 65536;
+            buf = realloc(buf, cap + 1);
+            cr_assert(buf);
+        }
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (!r) break;
+    }
+    fclose(f);
+    buf[n] = 0;
+    *len = n;
+    return buf;
 }

@@ -55,4 +55,26 @@ char *t_tmpdir(void);
 void t_write(const char *path, const char *data, size_t len);
 void t_rmrf(const char *path);
 
+/* ---- fixtures for compressed inputs and archives (generated at test time) ----------------- */
+
+/* One archive entry: type 0 a regular file, 'l' a symlink to `link`, 'h' a hard link to
+ * `link`, 'c' a character device, 'd' a directory. */
+struct t_entry {
+    const char *name;
+    const void *data;
+    size_t len;
+    int type;
+    const char *link;
+};
+/* Writes an archive with libarchive: format "tar", "zip", "7z", "cpio", "ar", "iso";
+ * filter "none", "gzip", "bzip2", "xz", "zstd", "lz4"; options as archive_write_set_options
+ * takes them (NULL: none); passphrase for encrypted zip (NULL: none). */
+void t_archive(const char *path, const char *format, const char *filter, const struct t_entry *e,
+               size_t n, const char *options, const char *passphrase);
+/* gzip (zlib, one member) and zstd (one frame) of data, written to path. */
+void t_gzip(const char *path, const void *data, size_t len);
+void t_zstd(const char *path, const void *data, size_t len);
+/* The file's bytes (malloc'ed, NUL-terminated); *len set. */
+char *t_slurp(const char *path, size_t *len);
+
 #endif

@@ -1,0 +1,262 @@
+/* source_gzip.c: the gzip layer: ISA-L's inflate when built with it (PII_HAVE_ISAL), zlib
+ * otherwise or when forced; multi-member and concatenated streams, truncation and trailing
+ * garbage reported. Knows nothing of archives, detectors or sinks. */
+#include "source.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#ifdef PII_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
+
+#define GZ_IN (128u * 1024u)
+
+struct gz_layer {
+    struct layer l;
+    bool isal;
+    z_stream z;
+#ifdef PII_HAVE_ISAL
+    struct inflate_state *is;
+#endif
+    uint8_t *in;
+    size_t len, pos;
+    bool eof;
+    bool between; /* a member just ended: another, zero padding, or the end */
+    bool finished;
+    uint64_t members;
+    pii_status pending;
+    pii_error perr;
+};
+
+const char *source_gzip_impl(bool force_zlib)
+{
+#ifdef PII_HAVE_ISAL
+    return force_zlib ? "zlib" : "isa-l";
+#else
+    (void)force_zlib;
+    return "zlib";
+#endif
+}
+
+/* Makes at least `want` unread input bytes available, unless the stream ends first. */
+static pii_status fill(struct gz_layer *g, size_t want, pii_error *err)
+{
+    while (!g->eof && g->len - g->pos < want) {
+        if (g->pos) {
+            memmove(g->in, g->in + g->pos, g->len - g->pos);
+            g->len -= g->pos;
+            g->pos = 0;
+        }
+        size_t got;
+        pii_status st = layer_read(g->l.parent, g->in + g->len, GZ_IN - g->len, &got, err);
+        if (st) return st;
+        if (!got) g->eof = true;
+        g->len += got;
+        g->l.in_bytes += got;
+    }
+    return PII_OK;
+}
+
+static void reset_member(struct gz_layer *g)
+{
+#ifdef PII_HAVE_ISAL
+    if (g->isal) {
+        isal_inflate_reset(g->is);
+        g->is->crc_flag = ISAL_GZIP;
+        return;
+    }
+#endif
+    inflateReset(&g->z);
+}
+
+static const char *isal_msg(int r)
+{
+#ifdef PII_HAVE_ISAL
+    switch (r) {
+    case ISAL_INVALID_BLOCK:
+        return "invalid deflate block";
+    case ISAL_INVALID_SYMBOL:
+        return "invalid deflate symbol";
+    case ISAL_INVALID_LOOKBACK:
+        return "invalid distance";
+    case ISAL_INVALID_WRAPPER:
+        return "invalid gzip header";
+    case ISAL_UNSUPPORTED_METHOD:
+        return "unsupported method";
+    case ISAL_INCORRECT_CHECKSUM:
+        return "checksum mismatch";
+    }
+#endif
+    (void)r;
+    return "invalid data";
+}
+
+/* One inflate step over the available input. *end is set when a member ended. */
+static pii_status step(struct gz_layer *g, uint8_t *out, size_t cap, size_t *made, bool *end,
+                       pii_error *err)
+{
+    *end = false;
+    size_t avail = g->len - g->pos;
+#ifdef PII_HAVE_ISAL
+    if (g->isal) {
+        struct inflate_state *is = g->is;
+        is->next_in = g->in + g->pos;
+        is->avail_in = (uint32_t)avail;
+        is->next_out = out;
+        is->avail_out = (uint32_t)(cap > UINT32_MAX ? UINT32_MAX : cap);
+        uint32_t before = is->avail_out;
+        int r = isal_inflate(is);
+        g->pos += avail - is->avail_in;
+        *made = before - is->avail_out;
+        if (r < 0)
+            return err_set(err, PII_ERR_FORMAT, NULL, "corrupt gzip data at byte %llu: %s",
+                           (unsigned long long)(g->l.in_bytes - (g->len - g->pos)), isal_msg(r));
+        if (is->block_state == ISAL_BLOCK_FINISH) *end = true;
+        return PII_OK;
+    }
+#endif
+    g->z.next_in = g->in + g->pos;
+    g->z.avail_in = (uInt)avail;
+    g->z.next_out = out;
+    g->z.avail_out = (uInt)(cap > UINT32_MAX ? UINT32_MAX : cap);
+    uInt before = g->z.avail_out;
+    int r = inflate(&g->z, Z_NO_FLUSH);
+    g->pos += avail - g->z.avail_in;
+    *made = before - g->z.avail_out;
+    if (r == Z_STREAM_END) {
+        *end = true;
+        return PII_OK;
+    }
+    if (r == Z_OK || r == Z_BUF_ERROR) return PII_OK;
+    if (r == Z_MEM_ERROR) return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
+    return err_set(err, PII_ERR_FORMAT, NULL, "corrupt gzip data at byte %llu: %s",
+                   (unsigned long long)(g->l.in_bytes - (g->len - g->pos)),
+                   g->z.msg ? g->z.msg : "invalid data");
+}
+
+static pii_status gz_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got, pii_error *err)
+{
+    struct gz_layer *g = (struct gz_layer *)l;
+    if (g->pending) {
+        *err = g->perr;
+        return g->pending;
+    }
+    size_t out = 0;
+    pii_status st = PII_OK;
+    while (out == 0 && !g->finished) {
+        if (g->between) {
+            st = fill(g, 2, err);
+            if (st) break;
+            size_t avail = g->len - g->pos;
+            if (!avail) {
+                g->finished = true;
+                break;
+            }
+            if (avail >= 2 && g->in[g->pos] == 0x1f && g->in[g->pos + 1] == 0x8b) {
+                reset_member(g);
+                g->between = false;
+                continue;
+            }
+            /* zero padding after the last member (tape blocks) is allowed, anything else not */
+            while (g->pos < g->len && g->in[g->pos] == 0) g->pos++;
+            if (g->pos == g->len) continue;
+            st = err_set(err, PII_ERR_FORMAT, NULL,
+                         "trailing data after gzip member %llu at byte %llu",
+                         (unsigned long long)g->members,
+                         (unsigned long long)(g->l.in_bytes - (g->len - g->pos)));
+            break;
+        }
+        if (g->pos == g->len) {
+            st = fill(g, 1, err);
+            if (st) break;
+            if (g->pos == g->len) {
+                st = err_set(err, PII_ERR_FORMAT, NULL,
+                             "truncated gzip stream: input ends inside member %llu after %llu "
+                             "bytes",
+                             (unsigned long long)g->members + 1, (unsigned long long)g->l.in_bytes);
+                break;
+            }
+        }
+        size_t made;
+        bool end;
+        size_t pos0 = g->pos;
+        st = step(g, buf + out, cap - out, &made, &end, err);
+        if (st) break;
+        out += made;
+        if (end) {
+            g->members++;
+            g->between = true;
+        } else if (!made && g->pos == pos0) {
+            /* the decoder wants more input than is buffered (a header split across reads) */
+            if (g->eof) {
+                st = err_set(err, PII_ERR_FORMAT, NULL,
+                             "truncated gzip stream: input ends inside member %llu",
+                             (unsigned long long)g->members + 1);
+                break;
+            }
+            if (g->len - g->pos >= GZ_IN) {
+                st = err_set(err, PII_ERR_FORMAT, NULL, "gzip decoder made no progress");
+                break;
+            }
+            st = fill(g, g->len - g->pos + 1, err);
+            if (st) break;
+        }
+    }
+    if (st) {
+        if (!out) return st;
+        g->pending = st; /* what was decoded before the damage goes out first */
+        g->perr = *err;
+    }
+    *got = out;
+    return PII_OK;
+}
+
+static void gz_free(struct layer *l)
+{
+    struct gz_layer *g = (struct gz_layer *)l;
+    if (!g->isal) inflateEnd(&g->z);
+#ifdef PII_HAVE_ISAL
+    free(g->is);
+#endif
+    free(g->in);
+    free(g);
+}
+
+static const struct layer_ops gz_ops = {"gzip", gz_read, gz_free};
+
+struct layer *source_gzip_new(struct pii_source *s, struct layer *parent, bool force_zlib)
+{
+    struct gz_layer *g = calloc(1, sizeof *g);
+    if (!g) return NULL;
+    g->l.ops = &gz_ops;
+    g->l.parent = parent;
+    g->l.src = s;
+    g->in = malloc(GZ_IN);
+    if (!g->in) {
+        free(g);
+        return NULL;
+    }
+#ifdef PII_HAVE_ISAL
+    if (!force_zlib) {
+        g->isal = true;
+        g->is = malloc(sizeof *g->is);
+        if (!g->is) {
+            free(g->in);
+            free(g);
+            return NULL;
+        }
+        isal_inflate_init(g->is);
+        g->is->crc_flag = ISAL_GZIP;
+        return &g->l;
+    }
+#else
+    (void)force_zlib;
+#endif
+    if (inflateInit2(&g->z, 16 + 15) != Z_OK) {
+        free(g->in);
+        free(g);
+        return NULL;
+    }
+    return &g->l;
+}

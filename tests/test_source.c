@@ -1,0 +1,562 @@
+/* test_source.c: the source layer (pii_source_*): sniffing, every decoder and archive format,
+ * nesting, names, limits, corrupt and truncated inputs, skipped members. Fixtures are
+ * generated at test time with zlib, zstd and libarchive's writer. */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *dir;
+
+static void setup(void)
+{
+    dir = t_tmpdir();
+}
+
+static void teardown(void)
+{
+    t_rmrf(dir);
+    free(dir);
+}
+
+TestSuite(source, .init = setup, .fini = teardown, .timeout = 120);
+
+static const char TEXT[] = "line one jane.doe@acme-corp.com\nline two 4539 1488 0343 6467\n";
+
+/* What a whole source yielded: members (with up to 1 MiB of their data) and errors. */
+struct rm {
+    char name[512];
+    char skip[32];
+    char fmt[64];
+    unsigned depth;
+    char *data;
+    size_t len;
+};
+struct res {
+    struct rm m[64];
+    size_t n;
+    pii_status err[16];
+    char errmem[16][512];
+    char errmsg[16][256];
+    char errorigin[16][256];
+    size_t nerr;
+    pii_source_stats st;
+};
+
+static void add_err(struct res *r, pii_source *s, pii_status st, const pii_error *e)
+{
+    if (r->nerr < 16) {
+        r->err[r->nerr] = st;
+        snprintf(r->errmem[r->nerr], sizeof r->errmem[0], "%s", pii_source_error_member(s));
+        snprintf(r->errmsg[r->nerr], sizeof r->errmsg[0], "%s", e->msg);
+        snprintf(r->errorigin[r->nerr], sizeof r->errorigin[0], "%s", e->origin);
+    }
+    r->nerr++;
+}
+
+static struct res *drain_src(pii_source *s)
+{
+    struct res *r = calloc(1, sizeof *r);
+    cr_assert(r);
+    pii_error err = PII_ERROR_INIT;
+    const pii_member *m;
+    for (int guard = 0; guard < 1000; guard++) {
+        pii_status st = pii_source_next_member(s, &m, &err);
+        if (st == PII_END) break;
+        if (st < 0) {
+            add_err(r, s, st, &err);
+            continue;
+        }
+        cr_assert_eq(st, PII_OK);
+        cr_assert(r->n < 64);
+        struct rm *x = &r->m[r->n++];
+        snprintf(x->name, sizeof x->name, "%s", m->name);
+        snprintf(x->fmt, sizeof x->fmt, "%s", m->format);
+        cr_expect_eq(strlen(m->name), m->name_len);
+        x->depth = m->depth;
+        if (m->skip) {
+            snprintf(x->skip, sizeof x->skip, "%s", m->skip);
+            continue;
+        }
+        const void *b;
+        size_t len;
+        size_t kept = 0;
+        while ((st = pii_source_read(s, &b, &len, &err)) == PII_OK) {
+            cr_assert(len > 0);
+            size_t take = len < (1u << 20) - kept ? len : (1u << 20) - kept;
+            if (take) {
+                x->data = realloc(x->data, kept + take + 1);
+                memcpy(x->data + kept, b, take);
+                kept += take;
+                x->data[kept] = 0;
+            }
+            x->len += len;
+        }
+        if (st < 0) add_err(r, s, st, &err);
+    }
+    pii_source_stats_get(s, &r->st);
+    return r;
+}
+
+static struct res *drain(const char *path, const pii_source_opts *o)
+{
+    pii_source *s = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_source_open_path(path, o, &s, &err), PII_OK, "%s", err.msg);
+    struct res *r = drain_src(s);
+    pii_source_free(s);
+    return r;
+}
+
+static void res_free(struct res *r)
+{
+    for (size_t i = 0; i < r->n; i++) free(r->m[i].data);
+    free(r);
+}
+
+static const struct rm *find(const struct res *r, const char *name)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (!strcmp(r->m[i].name, name)) return &r->m[i];
+    return NULL;
+}
+
+static char *fx(const char *name)
+{
+    static char p[8][600];
+    static int i;
+    i = (i + 1) % 8;
+    snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
+    return p[i];
+}
+
+Test(source, plain_and_name_is_ignored)
+{
+    t_write(fx("a.gz"), TEXT, strlen(TEXT)); /* a .gz that is plain text */
+    struct res *r = drain(fx("a.gz"), NULL);
+    cr_assert_eq(r->n, 1);
+    cr_expect_str_eq(r->m[0].name, "");
+    cr_expect_str_eq(r->m[0].fmt, "plain");
+    cr_expect_eq(r->m[0].depth, 0);
+    cr_expect_str_eq(r->m[0].data, TEXT);
+    cr_expect_eq(r->nerr, 0);
+    cr_expect_eq(r->st.members, 0);
+    cr_expect_eq(r->st.compressed_bytes, strlen(TEXT));
+    res_free(r);
+
+    t_write(fx("empty.log"), "", 0);
+    r = drain(fx("empty.log"), NULL);
+    cr_assert_eq(r->n, 1);
+    cr_expect_eq(r->m[0].len, 0);
+    cr_expect_eq(r->nerr, 0);
+    res_free(r);
+}
+
+Test(source, gzip_both_inflaters_and_multi_member)
+{
+    /* a .log that is really gzip, and two members concatenated */
+    t_gzip(fx("a.log"), TEXT, strlen(TEXT));
+    size_t n;
+    char *one = t_slurp(fx("a.log"), &n);
+    char *two = malloc(2 * n);
+    memcpy(two, one, n);
+    memcpy(two + n, one, n);
+    t_write(fx("two.gz"), two, 2 * n);
+    /* a big one, to cross buffer edges */
+    size_t big_len = 3u << 20;
+    char *big = malloc(big_len);
+    for (size_t i = 0; i < big_len; i++) big[i] = (char)('a' + (i * 7 + i / 13) % 26);
+    t_gzip(fx("big.gz"), big, big_len);
+    for (int force = 0; force < 2; force++) {
+        pii_source_opts o;
+        pii_source_opts_init(&o);
+        if (force) o.flags = PII_SOURCE_FORCE_ZLIB;
+        if (force) cr_expect_str_eq(pii_source_gzip_impl(&o), "zlib");
+        struct res *r = drain(fx("a.log"), &o);
+        cr_assert_eq(r->n, 1);
+        cr_expect_str_eq(r->m[0].fmt, "gzip");
+        cr_expect_str_eq(r->m[0].data, TEXT);
+        cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
+        cr_expect_eq(r->st.compressed_bytes, n);
+        cr_expect_eq(r->st.expanded_bytes, strlen(TEXT));
+        res_free(r);
+        r = drain(fx("two.gz"), &o);
+        cr_assert_eq(r->n, 1);
+        cr_expect_eq(r->m[0].len, 2 * strlen(TEXT), "both members (%s)", pii_source_gzip_impl(&o));
+        cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
+        res_free(r);
+        r = drain(fx("big.gz"), &o);
+        cr_assert_eq(r->n, 1);
+        cr_expect_eq(r->m[0].len, big_len);
+        cr_expect_eq(memcmp(r->m[0].data, big, 1u << 20), 0);
+        cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
+        res_free(r);
+    }
+    free(big);
+    free(one);
+    free(two);
+}
+
+Test(source, zstd_frames)
+{
+    t_zstd(fx("a.zst"), TEXT, strlen(TEXT));
+    size_t n;
+    char *one = t_slurp(fx("a.zst"), &n);
+    char *two = malloc(2 * n);
+    memcpy(two, one, n);
+    memcpy(two + n, one, n);
+    t_write(fx("two.zst"), two, 2 * n);
+    struct res *r = drain(fx("two.zst"), NULL);
+    cr_assert_eq(r->n, 1);
+    cr_expect_str_eq(r->m[0].fmt, "zstd");
+    cr_expect_eq(r->m[0].len, 2 * strlen(TEXT));
+    cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
+    res_free(r);
+    free(one);
+    free(two);
+}
+
+struct fmt_case {
+    char format[8];
+    char filter[8];
+    char want_fmt[32];
+};
+
+static struct fmt_case fmt_cases[] = {
+    {"tar", "none", "tar"},  {"tar", "gzip", "gzip+tar"}, {"tar", "bzip2", "bzip2+tar"},
+    {"tar", "xz", "xz+tar"}, {"tar", "zstd", "zstd+tar"}, {"tar", "lz4", "lz4+tar"},
+    {"zip", "none", "zip"},  {"7z", "none", "7z"},        {"cpio", "gzip", "gzip+cpio"},
+    {"ar", "none", "ar"},    {"iso", "none", "iso9660"},  {"zip", "gzip", "gzip+zip"},
+};
+
+ParameterizedTestParameters(source, every_format)
+{
+    return cr_make_param_array(struct fmt_case, fmt_cases, sizeof fmt_cases / sizeof fmt_cases[0]);
+}
+
+ParameterizedTest(struct fmt_case *c, source, every_format)
+{
+    const char *n1 = strcmp(c->format, "ar") ? "logs/app.log" : "app.log";
+    const char *n2 = strcmp(c->format, "ar") ? "logs/b.txt" : "b.txt";
+    struct t_entry e[] = {{n1, TEXT, strlen(TEXT), 0, NULL}, {n2, "hello\n", 6, 0, NULL}};
+    t_archive(fx("x.bin"), c->format, c->filter, e, 2, NULL, NULL);
+    struct res *r = drain(fx("x.bin"), NULL);
+    cr_expect_eq(r->nerr, 0, "%s/%s: %s", c->format, c->filter, r->errmsg[0]);
+    const struct rm *a = find(r, n1), *b = find(r, n2);
+    cr_assert(a && b, "%s/%s: %zu members, first '%s'", c->format, c->filter, r->n,
+              r->n ? r->m[0].name : "");
+    cr_expect_str_eq(a->data, TEXT);
+    cr_expect_eq(b->len, 6);
+    cr_expect_eq(a->depth, 1);
+    cr_expect_eq(r->st.members, 2);
+    res_free(r);
+}
+
+/* a zip inside a tar.gz inside a zip, and a .gz member inside the tar */
+static void make_nested(void)
+{
+    struct t_entry in[] = {{"deep/c.csv", TEXT, strlen(TEXT), 0, NULL}};
+    t_archive(fx("inner.zip"), "zip", "none", in, 1, NULL, NULL);
+    size_t zl, gl;
+    char *z = t_slurp(fx("inner.zip"), &zl);
+    t_gzip(fx("m.gz"), TEXT, strlen(TEXT));
+    char *g = t_slurp(fx("m.gz"), &gl);
+    struct t_entry mid[] = {{"inner.zip", z, zl, 0, NULL}, {"m.log.gz", g, gl, 0, NULL}};
+    t_archive(fx("mid.tgz"), "tar", "gzip", mid, 2, NULL, NULL);
+    size_t ml;
+    char *m = t_slurp(fx("mid.tgz"), &ml);
+    struct t_entry out[] = {{"mid.tar.gz", m, ml, 0, NULL}, {"top.txt", "x\n", 2, 0, NULL}};
+    t_archive(fx("outer.zip"), "zip", "none", out, 2, NULL, NULL);
+    free(z);
+    free(g);
+    free(m);
+}
+
+Test(source, nested_archives_and_names)
+{
+    make_nested();
+    struct res *r = drain(fx("outer.zip"), NULL);
+    cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
+    const struct rm *c = find(r, "mid.tar.gz!inner.zip!deep/c.csv");
+    cr_assert(c, "nested member missing (%zu members, first %s)", r->n, r->n ? r->m[0].name : "");
+    cr_expect_str_eq(c->data, TEXT);
+    cr_expect_eq(c->depth, 3);
+    const struct rm *g = find(r, "mid.tar.gz!m.log.gz");
+    cr_assert(g);
+    cr_expect_str_eq(g->fmt, "gzip");
+    cr_expect_str_eq(g->data, TEXT);
+    cr_expect(find(r, "top.txt"));
+    cr_expect_eq(r->st.max_depth_seen, 3);
+    res_free(r);
+
+    /* depth 2 allowed: the innermost zip is an error, its siblings are still read */
+    pii_source_opts o;
+    pii_source_opts_init(&o);
+    o.max_depth = 2;
+    r = drain(fx("outer.zip"), &o);
+    cr_assert_eq(r->nerr, 1);
+    cr_expect_eq(r->err[0], PII_ERR_LIMIT);
+    cr_expect_str_eq(r->errmem[0], "mid.tar.gz!inner.zip");
+    cr_expect(strstr(r->errmsg[0], "max-archive-depth"));
+    cr_expect(find(r, "mid.tar.gz!m.log.gz"));
+    cr_expect(find(r, "top.txt"));
+    res_free(r);
+}
+
+Test(source, stdin_zip_is_spooled)
+{
+    make_nested();
+    size_t n;
+    char *data = t_slurp(fx("outer.zip"), &n);
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        for (size_t off = 0; off < n;) {
+            ssize_t w = write(p[1], data + off, n - off);
+            if (w <= 0) _exit(1);
+            off += (size_t)w;
+        }
+        _exit(0);
+    }
+    close(p[1]);
+    pii_source *s = NULL;
+    pii_error err = PII_ERROR_INIT;
+    pii_source_opts o;
+    pii_source_opts_init(&o);
+    o.tmp_dir = dir;
+    cr_assert_eq(pii_source_open_fd(p[0], "-", &o, &s, &err), PII_OK);
+    struct res *r = drain_src(s);
+    pii_source_free(s);
+    close(p[0]);
+    waitpid(pid, NULL, 0);
+    cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
+    cr_expect(find(r, "mid.tar.gz!inner.zip!deep/c.csv"));
+    cr_expect(find(r, "top.txt"));
+    res_free(r);
+    free(data);
+}
+
+Test(source, empty_archives)
+{
+    t_archive(fx("e.tar"), "tar", "none", NULL, 0, NULL, NULL);
+    t_archive(fx("e.zip"), "zip", "none", NULL, 0, NULL, NULL);
+    t_archive(fx("e.tgz"), "tar", "gzip", NULL, 0, NULL, NULL);
+    t_gzip(fx("e.gz"), "", 0);
+    const char *names[] = {"e.tar", "e.zip", "e.tgz"};
+    for (int i = 0; i < 3; i++) {
+        struct res *r = drain(fx(names[i]), NULL);
+        cr_expect_eq(r->n, 0, "%s", names[i]);
+        cr_expect_eq(r->nerr, 0, "%s: %s", names[i], r->errmsg[0]);
+        res_free(r);
+    }
+    struct res *r = drain(fx("e.gz"), NULL);
+    cr_assert_eq(r->n, 1);
+    cr_expect_eq(r->m[0].len, 0);
+    cr_expect_eq(r->nerr, 0);
+    res_free(r);
+}
+
+Test(source, odd_names_special_members_and_encryption)
+{
+    struct t_entry e[] = {
+        {"a\nb\x01.log", TEXT, strlen(TEXT), 0, NULL},
+        {"../../etc/evil", "x\n", 2, 0, NULL},
+        {"bad\xff\xfe.txt", "y\n", 2, 0, NULL},
+        {"dir", NULL, 0, 'd', NULL},
+        {"link", NULL, 0, 'l', "../../etc/passwd"},
+        {"hard", NULL, 0, 'h', "../../etc/evil"},
+        {"dev", NULL, 0, 'c', NULL},
+    };
+    t_archive(fx("odd.tar"), "tar", "none", e, 7, NULL, NULL);
+    struct res *r = drain(fx("odd.tar"), NULL);
+    cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
+    cr_expect(find(r, "a\nb\x01.log"), "names are raw bytes");
+    cr_expect(find(r, "../../etc/evil"));
+    cr_expect(find(r, "bad\xff\xfe.txt"));
+    cr_expect_null(find(r, "dir"), "directories are not members");
+    const struct rm *l = find(r, "link"), *h = find(r, "hard"), *d = find(r, "dev");
+    cr_assert(l && h && d);
+    cr_expect_str_eq(l->skip, "symlink");
+    cr_expect_str_eq(h->skip, "hardlink");
+    cr_expect_str_eq(d->skip, "special file");
+    cr_expect_eq(r->st.skipped, 3);
+    res_free(r);
+
+    struct t_entry z[] = {{"secret.log", TEXT, strlen(TEXT), 0, NULL}};
+    t_archive(fx("enc.zip"), "zip", "none", z, 1, "zip:encryption=zipcrypt", "pw");
+    r = drain(fx("enc.zip"), NULL);
+    cr_assert_eq(r->n, 1);
+    cr_expect_str_eq(r->m[0].skip, "encrypted");
+    cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
+    res_free(r);
+}
+
+/* Corrupt one byte at several offsets of each compressed form: an error, never a clean pass,
+ * and what was decoded before the damage is a prefix of the truth. */
+Test(source, corrupt_and_truncated)
+{
+    size_t big_len = 200000;
+    char *big = malloc(big_len);
+    uint32_t seed = 12345;
+    for (size_t i = 0; i < big_len; i++) {
+        seed = seed * 1103515245u + 12345u;
+        big[i] = (seed >> 16) % 9 == 0 ? '\n' : (char)('a' + (seed >> 20) % 26);
+    }
+    t_gzip(fx("c.gz"), big, big_len);
+    t_zstd(fx("c.zst"), big, big_len);
+    struct t_entry e[] = {{"one.log", big, big_len, 0, NULL}, {"two.log", "tail\n", 5, 0, NULL}};
+    t_archive(fx("c.zip"), "zip", "none", e, 2, NULL, NULL);
+    t_archive(fx("c.tgz"), "tar", "gzip", e, 2, NULL, NULL);
+    const char *names[] = {"c.gz", "c.zst", "c.zip", "c.tgz"};
+    for (int f = 0; f < 4; f++) {
+        size_t n;
+        char *orig = t_slurp(fx(names[f]), &n);
+        /* truncated at several points */
+        double cuts[] = {0.1, 0.5, 0.9, 0.999};
+        for (int c = 0; c < 4; c++) {
+            size_t cut = (size_t)((double)n * cuts[c]);
+            t_write(fx("t.bin"), orig, cut);
+            for (int force = 0; force < 2; force++) {
+                pii_source_opts o;
+                pii_source_opts_init(&o);
+                o.flags = force ? PII_SOURCE_FORCE_ZLIB : 0;
+                struct res *r = drain(fx("t.bin"), &o);
+                /* no error only when nothing was lost (a zip cut in its central directory
+                 * still yields every member, read from the local headers) */
+                const struct rm *one = find(r, f < 2 ? "" : "one.log");
+                bool whole = one && one->len == big_len && (f < 2 || find(r, "two.log"));
+                cr_expect(r->nerr >= 1 || whole, "%s cut at %zu of %zu: lost data, no error",
+                          names[f], cut, n);
+                for (size_t i = 0; i < r->n; i++)
+                    if (r->m[i].data && r->m[i].len <= big_len && r->m[i].len > 5)
+                        cr_expect_eq(memcmp(r->m[i].data, big, r->m[i].len), 0,
+                                     "%s: data before the damage is intact", names[f]);
+                if (r->nerr) cr_expect(strstr(r->errorigin[0], "t.bin"), "%s", r->errorigin[0]);
+                res_free(r);
+            }
+        }
+        /* one corrupted byte, inside the compressed data */
+        size_t offs[] = {40, n / 3, n / 2, n - 30};
+        for (int k = 0; k < 4; k++) {
+            char *bad = malloc(n);
+            memcpy(bad, orig, n);
+            bad[offs[k]] ^= 0x55;
+            t_write(fx("b.bin"), bad, n);
+            struct res *r = drain(fx("b.bin"), NULL);
+            bool changed = false;
+            for (size_t i = 0; i < r->n; i++)
+                if (!strcmp(r->m[i].name, "") || !strcmp(r->m[i].name, "one.log"))
+                    changed |= r->m[i].len != big_len || memcmp(r->m[i].data, big, big_len);
+            cr_expect(r->nerr >= 1 || !changed, "%s byte %zu: silent damage", names[f], offs[k]);
+            res_free(r);
+            free(bad);
+        }
+        free(orig);
+    }
+    free(big);
+}
+
+Test(source, limits)
+{
+    /* a small bomb: 16 MiB of zeros; ratio limit over 1 MiB of output */
+    size_t zl = 16u << 20;
+    char *zeros = calloc(1, zl);
+    t_gzip(fx("bomb.gz"), zeros, zl);
+    t_zstd(fx("bomb.zst"), zeros, zl);
+    struct t_entry e[] = {{"zeros.bin", zeros, zl, 0, NULL},
+                          {"after.log", TEXT, strlen(TEXT), 0, NULL}};
+    t_archive(fx("bomb.zip"), "zip", "none", e, 2, NULL, NULL);
+    free(zeros);
+    pii_source_opts o;
+    pii_source_opts_init(&o);
+    o.ratio_min = 1u << 20;
+    o.max_ratio = 100;
+    const char *names[] = {"bomb.gz", "bomb.zst", "bomb.zip"};
+    for (int i = 0; i < 3; i++) {
+        struct res *r = drain(fx(names[i]), &o);
+        cr_assert_eq(r->nerr, 1, "%s: %zu errors: %s / %s", names[i], r->nerr, r->errmsg[0],
+                     r->errmsg[1]);
+        cr_expect_eq(r->err[0], PII_ERR_LIMIT);
+        cr_expect(strstr(r->errmsg[0], "ratio"), "%s", r->errmsg[0]);
+        cr_expect(r->n >= 1 && r->m[0].len >= (512u << 10), "what came before is delivered");
+        if (i == 2) {
+            cr_expect_str_eq(r->errmem[0], "zeros.bin");
+            cr_expect(find(r, "after.log"), "the rest goes on");
+        }
+        res_free(r);
+    }
+
+    /* member size: the member stops at the limit, its sibling is read */
+    struct t_entry m[] = {{"big.log", TEXT, strlen(TEXT), 0, NULL},
+                          {"small.log", "ok\n", 3, 0, NULL}};
+    t_archive(fx("m.tar"), "tar", "none", m, 2, NULL, NULL);
+    pii_source_opts_init(&o);
+    o.max_member_size = 10;
+    struct res *r = drain(fx("m.tar"), &o);
+    cr_assert_eq(r->nerr, 1);
+    cr_expect_eq(r->err[0], PII_ERR_LIMIT);
+    cr_expect_str_eq(r->errmem[0], "big.log");
+    cr_expect_eq(find(r, "big.log")->len, 10);
+    cr_expect_eq(find(r, "small.log")->len, 3);
+    cr_expect(strstr(r->errorigin[0], "m.tar!big.log"));
+    res_free(r);
+
+    /* member count: input-wide, the rest of the input is not read */
+    struct t_entry many[5];
+    char nm[5][8];
+    for (int i = 0; i < 5; i++) {
+        snprintf(nm[i], sizeof nm[i], "f%d", i);
+        many[i] = (struct t_entry){nm[i], "x\n", 2, 0, NULL};
+    }
+    t_archive(fx("many.tar"), "tar", "none", many, 5, NULL, NULL);
+    pii_source_opts_init(&o);
+    o.max_members = 3;
+    r = drain(fx("many.tar"), &o);
+    cr_expect_eq(r->n, 3);
+    cr_assert_eq(r->nerr, 1);
+    cr_expect_eq(r->err[0], PII_ERR_LIMIT);
+    res_free(r);
+
+    /* input size, over all levels */
+    pii_source_opts_init(&o);
+    o.max_input_size = 100;
+    t_gzip(fx("t.gz"), TEXT, strlen(TEXT));
+    struct t_entry two[] = {{"a", TEXT, strlen(TEXT), 0, NULL}, {"b", TEXT, strlen(TEXT), 0, NULL}};
+    t_archive(fx("two.tgz"), "tar", "gzip", two, 2, NULL, NULL);
+    r = drain(fx("two.tgz"), &o);
+    cr_expect_geq(r->nerr, 1);
+    cr_expect_eq(r->err[0], PII_ERR_LIMIT);
+    res_free(r);
+}
+
+Test(source, api_misuse)
+{
+    pii_error err = PII_ERROR_INIT;
+    pii_source *s = NULL;
+    cr_expect_eq(pii_source_open_path(NULL, NULL, &s, &err), PII_ERR_ARG);
+    cr_expect_eq(pii_source_open_fd(-1, "x", NULL, &s, &err), PII_ERR_ARG);
+    cr_expect_eq(pii_source_open_path(fx("missing"), NULL, &s, &err), PII_ERR_IO);
+    cr_expect_null(s);
+    cr_expect_eq(pii_source_open_path(dir, NULL, &s, &err), PII_ERR_IO, "a directory");
+    pii_source_free(NULL);
+    const void *b;
+    size_t len;
+    cr_expect_eq(pii_source_read(NULL, &b, &len, &err), PII_ERR_ARG);
+    t_write(fx("p"), "abc", 3);
+    cr_assert_eq(pii_source_open_path(fx("p"), NULL, &s, &err), PII_OK);
+    cr_expect_eq(pii_source_read(s, &b, &len, &err), PII_END, "no member yet");
+    const pii_member *m;
+    cr_expect_eq(pii_source_next_member(s, &m, &err), PII_OK);
+    cr_expect_eq(pii_source_next_member(s, &m, &err), PII_END, "unread member skipped");
+    cr_expect_eq(pii_source_next_member(s, &m, &err), PII_END);
+    pii_source_free(s);
+}
