@@ -29,6 +29,7 @@ struct cli_opts {
     int min_conf; /* 0..100 */
     int exit_findings;
     size_t chunk_size;
+    pii_source_opts src; /* --max-archive-depth, --max-member-size, … (0: library default) */
     char **paths;
     size_t n_paths;
 };
@@ -51,20 +52,27 @@ struct run {
     size_t n_det;
     FILE *out;
     bool out_broken; /* stdout went away (EPIPE): stop quietly */
-    uint64_t files, bytes, findings, errors, skipped, skipped_binary, skipped_other;
+    uint64_t files, bytes, findings, errors, skipped;
+    uint64_t members, compressed_bytes, expanded_bytes;
+    struct {
+        char reason[32];
+        uint64_t n;
+    } skip_by[8]; /* skipped inputs and members by reason; the last slot is "other" */
     uint64_t by_cat[12];
     uint64_t *by_det;
     struct input_stats *inputs;
     size_t n_inputs, cap_inputs;
     struct input_stats *cur;
     const char *cur_path;
+    const char *cur_member; /* "" for the input itself */
     double t0;
 };
 
 /* Sinks (cli_sink.c). */
 void sink_finding(struct run *r, const pii_finding *f);
-void sink_error(struct run *r, const char *path, const char *msg);
-void sink_skipped(struct run *r, const char *path, const char *reason);
+/* member: the archive member chain ("a.tar!b.csv"), "" or NULL for the input itself. */
+void sink_error(struct run *r, const char *path, const char *member, const char *msg);
+void sink_skipped(struct run *r, const char *path, const char *member, const char *reason);
 void sink_finish(struct run *r, double elapsed);
 bool sink_summary_json(struct run *r, double elapsed, const char *file);
 

@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define READ_BUF     (256u * 1024u)
 #define BINARY_SNIFF 8192
 
 static double now(void)
@@ -45,6 +44,11 @@ enum {
     OPT_CHUNK,
     OPT_LINE_BUF,
     OPT_LIST,
+    OPT_MAX_DEPTH,
+    OPT_MAX_MEMBER,
+    OPT_MAX_INPUT,
+    OPT_MAX_RATIO,
+    OPT_MAX_MEMBERS,
 };
 
 static const struct option long_opts[] = {
@@ -59,6 +63,11 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"line-buffered", no_argument, NULL, OPT_LINE_BUF},
     {"list-detectors", no_argument, NULL, OPT_LIST},
+    {"max-archive-depth", required_argument, NULL, OPT_MAX_DEPTH},
+    {"max-input-size", required_argument, NULL, OPT_MAX_INPUT},
+    {"max-member-size", required_argument, NULL, OPT_MAX_MEMBER},
+    {"max-members", required_argument, NULL, OPT_MAX_MEMBERS},
+    {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
     {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
     {"null", no_argument, NULL, '0'},
     {"patterns", required_argument, NULL, OPT_PATTERNS},
@@ -92,6 +101,17 @@ static const char usage_text[] =
     "  --files-from FILE|-          read the paths to scan from FILE, one per line\n"
     "  -0, --null                   with --files-from: paths are NUL-separated\n"
     "  --binary                     scan files that look binary (default: skip them)\n"
+    "Compressed files and archives (format sniffed from content: gzip, zstd, bzip2, xz, lz4,\n"
+    "tar, zip, 7z, cpio, ar, iso; nested; members named path!member):\n"
+    "  --max-archive-depth N        archives inside archives, 1-64 (default 8)\n"
+    "  --max-member-size SIZE       expanded bytes of one member (default 8G)\n"
+    "  --max-input-size SIZE        bytes expanded from one input, all levels (default 64G)\n"
+    "  --max-ratio N                expansion ratio of a stream over 64 MiB (default 1000)\n"
+    "  --max-members N              archive members in one input (default 1000000)\n"
+    "                               SIZE takes K, M, G, T suffixes (powers of 1024). A limit\n"
+    "                               hit is an error record; the rest is still scanned.\n"
+    "                               PIISCAN_GZIP=zlib in the environment decodes gzip with\n"
+    "                               zlib instead of ISA-L.\n"
     "Exit status:\n"
     "  0 nothing found, 1 findings, 2 an error (what could be read is still reported)\n"
     "  --exit-code-findings N       exit N instead of 1 when there are findings\n"
@@ -117,6 +137,45 @@ static bool parse_uint(const char *s, long max, long *out)
     return true;
 }
 
+/* A byte count with an optional K, M, G or T suffix (powers of 1024). */
+static bool parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (*s == '-') return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s) return false;
+    unsigned shift = 0;
+    switch (*end) {
+    case 'k':
+    case 'K':
+        shift = 10;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        break;
+    case 't':
+    case 'T':
+        shift = 40;
+        break;
+    case 0:
+        break;
+    default:
+        return false;
+    }
+    if (shift) end++;
+    if (*end == 'i' && shift) end++;
+    if ((*end == 'B' || *end == 'b') && shift) end++;
+    if (*end || v == 0 || v > (UINT64_MAX >> shift)) return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
 static bool usage_error(const char *fmt, const char *arg)
 {
     fputs("piiscan: ", stderr);
@@ -128,6 +187,9 @@ static bool usage_error(const char *fmt, const char *arg)
 bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
 {
     memset(o, 0, sizeof *o);
+    pii_source_opts_init(&o->src);
+    const char *gz = getenv("PIISCAN_GZIP");
+    if (gz && !strcmp(gz, "zlib")) o->src.flags |= PII_SOURCE_FORCE_ZLIB;
     o->format = FMT_JSONL;
     o->min_conf = 50;
     o->exit_findings = 1;
@@ -199,6 +261,27 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
                 return usage_error("--chunk-size takes 1 to 67108864 bytes, not '%s'", optarg);
             o->chunk_size = (size_t)v;
             break;
+        case OPT_MAX_DEPTH:
+            if (!parse_uint(optarg, 64, &v) || v < 1)
+                return usage_error("--max-archive-depth takes 1 to 64, not '%s'", optarg);
+            o->src.max_depth = (unsigned)v;
+            break;
+        case OPT_MAX_MEMBER:
+            if (!parse_size(optarg, &o->src.max_member_size))
+                return usage_error("--max-member-size takes a positive size, not '%s'", optarg);
+            break;
+        case OPT_MAX_INPUT:
+            if (!parse_size(optarg, &o->src.max_input_size))
+                return usage_error("--max-input-size takes a positive size, not '%s'", optarg);
+            break;
+        case OPT_MAX_RATIO:
+            if (!parse_size(optarg, &o->src.max_ratio))
+                return usage_error("--max-ratio takes a positive number, not '%s'", optarg);
+            break;
+        case OPT_MAX_MEMBERS:
+            if (!parse_size(optarg, &o->src.max_members))
+                return usage_error("--max-members takes a positive number, not '%s'", optarg);
+            break;
         case OPT_HELP:
             fputs(usage_text, stdout);
             *done = true;
@@ -253,76 +336,110 @@ static struct input_stats *input_new(struct run *r, const char *path)
     return in;
 }
 
-static uint8_t *read_buf(void)
+/* Scans one member: the first 8 KiB of its decoded bytes decide binary (a NUL byte, like git
+ * and rg); findings read before a read error are kept and reported before the error. */
+static void scan_member(struct run *r, pii_scanner *sc, pii_source *src, const char *name,
+                        const pii_member *m, bool *skipped_whole)
 {
-    static uint8_t *buf;
-    if (!buf) buf = malloc(READ_BUF);
-    return buf;
-}
-
-static ssize_t read_full(int fd, uint8_t *buf, size_t len)
-{
-    size_t got = 0;
-    while (got < len) {
-        ssize_t n = read(fd, buf + got, len - got);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return got ? (ssize_t)got : -1;
+    static uint8_t stage[BINARY_SNIFF];
+    size_t sn = 0, plen = 0;
+    const uint8_t *pending = NULL;
+    const void *b;
+    size_t len;
+    pii_error err = PII_ERROR_INIT;
+    pii_status st = PII_OK;
+    while (sn < BINARY_SNIFF) {
+        st = pii_source_read(src, &b, &len, &err);
+        if (st) break;
+        size_t take = len < BINARY_SNIFF - sn ? len : BINARY_SNIFF - sn;
+        memcpy(stage + sn, b, take);
+        sn += take;
+        if (take < len) {
+            pending = (const uint8_t *)b + take;
+            plen = len - take;
         }
-        if (n == 0) break;
-        got += (size_t)n;
     }
-    return (ssize_t)got;
+    if (!r->o->binary && memchr(stage, 0, sn)) {
+        sink_skipped(r, name, m->name, "binary");
+        if (m->depth == 0) *skipped_whole = true;
+        if (st < 0) sink_error(r, name, pii_source_error_member(src), err.msg);
+        return;
+    }
+    if (!r->cur) {
+        struct input_stats *in = input_new(r, name);
+        if (!in) {
+            sink_error(r, name, m->name, "out of memory");
+            return;
+        }
+        r->cur = in;
+        r->cur_path = in->path;
+        r->files++;
+    }
+    r->cur_member = m->name;
+    pii_error serr = PII_ERROR_INIT;
+    pii_status ss = pii_scanner_begin(sc);
+    if (!ss && sn) ss = pii_scanner_feed(sc, stage, sn, on_finding, r, &serr);
+    if (!ss && plen) ss = pii_scanner_feed(sc, pending, plen, on_finding, r, &serr);
+    while (!ss && st == PII_OK) {
+        st = pii_source_read(src, &b, &len, &err);
+        if (st) break;
+        ss = pii_scanner_feed(sc, b, len, on_finding, r, &serr);
+    }
+    if (!ss) ss = pii_scanner_end(sc, on_finding, r, &serr);
+    uint64_t bytes = pii_scanner_bytes(sc);
+    r->cur->bytes += bytes;
+    r->bytes += bytes;
+    if (ss && ss != PII_STOP)
+        sink_error(r, name, m->name, serr.msg[0] ? serr.msg : pii_status_str(ss));
+    if (st < 0) sink_error(r, name, pii_source_error_member(src), err.msg);
+    r->cur_member = "";
 }
 
-/* Scans one open fd; `name` is how the input is reported. */
+/* Scans every member of one input; `name` is how the input is reported. */
+static void scan_source(struct run *r, pii_scanner *sc, pii_source *src, const char *name)
+{
+    r->cur = NULL;
+    bool skipped_whole = false;
+    pii_error err = PII_ERROR_INIT;
+    const pii_member *m;
+    while (!r->out_broken) {
+        pii_status st = pii_source_next_member(src, &m, &err);
+        if (st == PII_END) break;
+        if (st < 0) {
+            sink_error(r, name, pii_source_error_member(src), err.msg);
+            if (st == PII_ERR_NOMEM) break;
+            continue;
+        }
+        if (m->skip) {
+            sink_skipped(r, name, m->name, m->skip);
+            continue;
+        }
+        scan_member(r, sc, src, name, m, &skipped_whole);
+    }
+    /* an archive with nothing readable in it was still an input (not a skipped one) */
+    if (!r->cur && !skipped_whole) {
+        struct input_stats *in = input_new(r, name);
+        if (in) r->files++;
+    }
+    pii_source_stats ss;
+    pii_source_stats_get(src, &ss);
+    r->members += ss.members;
+    r->compressed_bytes += ss.compressed_bytes;
+    r->expanded_bytes += ss.expanded_bytes;
+    r->cur = NULL;
+}
+
+/* Scans one open fd (not closed here). */
 static void scan_fd(struct run *r, pii_scanner *sc, int fd, const char *name)
 {
-    uint8_t *buf = read_buf();
-    if (!buf) {
-        sink_error(r, name, "out of memory");
-        return;
-    }
-    /* the first block decides binary (a NUL byte in the first 8 KiB, like git and rg) */
-    ssize_t n = read_full(fd, buf, READ_BUF);
-    if (n < 0) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
-        sink_error(r, name, msg);
-        return;
-    }
-    size_t sniff = (size_t)n < BINARY_SNIFF ? (size_t)n : BINARY_SNIFF;
-    if (!r->o->binary && memchr(buf, 0, sniff)) {
-        sink_skipped(r, name, "binary");
-        return;
-    }
-    struct input_stats *in = input_new(r, name);
-    if (!in) {
-        sink_error(r, name, "out of memory");
-        return;
-    }
-    r->cur = in;
-    r->cur_path = in->path;
-    r->files++;
+    pii_source *src = NULL;
     pii_error err = PII_ERROR_INIT;
-    pii_status st = pii_scanner_begin(sc);
-    while (!st && n > 0) {
-        st = pii_scanner_feed(sc, buf, (size_t)n, on_finding, r, &err);
-        if (st) break;
-        n = read_full(fd, buf, READ_BUF);
+    if (pii_source_open_fd(fd, name, &r->o->src, &src, &err)) {
+        sink_error(r, name, NULL, err.msg);
+        return;
     }
-    if (!st) st = pii_scanner_end(sc, on_finding, r, &err);
-    in->bytes = pii_scanner_bytes(sc);
-    r->bytes += in->bytes;
-    if (n < 0 && !st) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "read error after %llu bytes: %s", (unsigned long long)in->bytes,
-                 strerror(errno));
-        sink_error(r, name, msg);
-    } else if (st && st != PII_STOP) {
-        sink_error(r, name, err.msg[0] ? err.msg : pii_status_str(st));
-    }
-    r->cur = NULL;
+    scan_source(r, sc, src, name);
+    pii_source_free(src);
 }
 
 static void scan_path(struct run *r, pii_scanner *sc, const char *path, bool explicit_arg);
@@ -338,7 +455,7 @@ static void scan_dir(struct run *r, pii_scanner *sc, const char *path)
     if (!d) {
         char msg[300];
         snprintf(msg, sizeof msg, "cannot open directory: %s", strerror(errno));
-        sink_error(r, path, msg);
+        sink_error(r, path, NULL, msg);
         return;
     }
     char **names = NULL;
@@ -384,7 +501,7 @@ static void scan_path(struct run *r, pii_scanner *sc, const char *path, bool exp
     if ((explicit_arg ? stat(path, &st) : lstat(path, &st)) != 0) {
         char msg[300];
         snprintf(msg, sizeof msg, "cannot access: %s", strerror(errno));
-        sink_error(r, path, msg);
+        sink_error(r, path, NULL, msg);
         return;
     }
     if (S_ISLNK(st.st_mode)) return;
@@ -393,14 +510,14 @@ static void scan_path(struct run *r, pii_scanner *sc, const char *path, bool exp
         return;
     }
     if (!S_ISREG(st.st_mode) && !explicit_arg) {
-        sink_skipped(r, path, "not a regular file");
+        sink_skipped(r, path, NULL, "not a regular file");
         return;
     }
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         char msg[300];
         snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
-        sink_error(r, path, msg);
+        sink_error(r, path, NULL, msg);
         return;
     }
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -499,7 +616,11 @@ int main(int argc, char **argv)
 
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-    struct run r = {.o = &o, .eng = eng, .n_det = pii_engine_detector_count(eng), .out = stdout};
+    struct run r = {.o = &o,
+                    .eng = eng,
+                    .n_det = pii_engine_detector_count(eng),
+                    .out = stdout,
+                    .cur_member = ""};
     r.by_det = calloc(r.n_det ? r.n_det : 1, sizeof *r.by_det);
     if (!r.by_det) {
         fprintf(stderr, "piiscan: out of memory\n");
@@ -533,7 +654,6 @@ out:
     }
     free(r.inputs);
     free(r.by_det);
-    free(read_buf());
     pii_scanner_free(sc);
     pii_engine_free(eng);
     free(o.patterns);

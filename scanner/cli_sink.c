@@ -27,6 +27,26 @@ static void str_field(FILE *f, const char *name, const char *s, size_t len)
     }
 }
 
+/* path, or path!member, with control bytes escaped so a name cannot forge output lines */
+static void text_name(FILE *o, const char *path, const char *member)
+{
+    for (int part = 0; part < 2; part++) {
+        const char *p = part ? member : path;
+        if (!p || !*p) continue;
+        if (part) fputc('!', o);
+        for (; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                fprintf(o, "\\x%02x", (unsigned char)*p);
+            else
+                fputc(*p, o);
+    }
+}
+
+static void member_field(FILE *f, const char *member)
+{
+    if (member && *member) str_field(f, "member", member, strlen(member));
+}
+
 static void match_text(const struct run *r, const pii_finding *f, char *buf, size_t cap,
                        const char **s, size_t *len)
 {
@@ -66,12 +86,8 @@ void sink_finding(struct run *r, const pii_finding *f)
         char cats[32];
         pii_category_letters(f->ccpa, cats, sizeof cats);
         match_text(r, f, masked, sizeof masked, &m, &ml);
-        /* escape control bytes so a match cannot forge output lines */
-        for (const char *p = r->cur_path; *p; p++)
-            if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                fprintf(o, "\\x%02x", (unsigned char)*p);
-            else
-                fputc(*p, o);
+        /* escape control bytes so a name or match cannot forge output lines */
+        text_name(o, r->cur_path, r->cur_member);
         fprintf(o, ":%" PRIu64 ":%" PRIu64 ": %s [%s] ", f->line, f->column, f->detector, cats);
         for (size_t i = 0; i < ml; i++) {
             unsigned char c = (unsigned char)m[i];
@@ -86,6 +102,7 @@ void sink_finding(struct run *r, const pii_finding *f)
     case FMT_JSONL: {
         fputs("{\"type\":\"finding\"", o);
         str_field(o, "path", r->cur_path, strlen(r->cur_path));
+        member_field(o, r->cur_member);
         fprintf(o,
                 ",\"line\":%" PRIu64 ",\"column\":%" PRIu64 ",\"offset\":%" PRIu64
                 ",\"length\":%zu,\"detector\":",
@@ -115,36 +132,52 @@ void sink_finding(struct run *r, const pii_finding *f)
     check_out(r);
 }
 
-void sink_error(struct run *r, const char *path, const char *msg)
+void sink_error(struct run *r, const char *path, const char *member, const char *msg)
 {
     r->errors++;
     fflush(r->out);
     /* errors go to stderr in every format, and into the record stream for JSONL */
-    fprintf(stderr, "piiscan: %s: %s\n", path, msg);
+    fputs("piiscan: ", stderr);
+    text_name(stderr, path, member);
+    fputs(": ", stderr);
+    text_name(stderr, msg, NULL);
+    fputc('\n', stderr);
     if (r->o->format == FMT_JSONL && !r->out_broken) {
         fputs("{\"type\":\"error\"", r->out);
         str_field(r->out, "path", path, strlen(path));
+        member_field(r->out, member);
         str_field(r->out, "message", msg, strlen(msg));
         fputs("}\n", r->out);
         check_out(r);
     }
 }
 
-void sink_skipped(struct run *r, const char *path, const char *reason)
+static void count_skip(struct run *r, const char *reason)
+{
+    const size_t last = ARRAY_LEN(r->skip_by) - 1;
+    size_t i = 0;
+    while (i < last && r->skip_by[i].reason[0] && strcmp(r->skip_by[i].reason, reason)) i++;
+    if (i < last && !r->skip_by[i].reason[0])
+        snprintf(r->skip_by[i].reason, sizeof r->skip_by[i].reason, "%s", reason);
+    if (i == last) snprintf(r->skip_by[i].reason, sizeof r->skip_by[i].reason, "other");
+    r->skip_by[i].n++;
+}
+
+void sink_skipped(struct run *r, const char *path, const char *member, const char *reason)
 {
     r->skipped++;
-    if (!strcmp(reason, "binary"))
-        r->skipped_binary++;
-    else
-        r->skipped_other++;
+    count_skip(r, reason);
     if (r->o->format == FMT_JSONL && !r->out_broken) {
         fputs("{\"type\":\"skipped\"", r->out);
         str_field(r->out, "path", path, strlen(path));
+        member_field(r->out, member);
         str_field(r->out, "reason", reason, strlen(reason));
         fputs("}\n", r->out);
         check_out(r);
     } else if (r->o->format == FMT_TEXT) {
-        fprintf(stderr, "piiscan: %s: skipped (%s)\n", path, reason);
+        fputs("piiscan: ", stderr);
+        text_name(stderr, path, member);
+        fprintf(stderr, ": skipped (%s)\n", reason);
     }
 }
 
@@ -165,9 +198,11 @@ static void by_det_json(FILE *f, const struct run *r, const uint64_t *v)
 static void summary_json(FILE *f, struct run *r, double elapsed, bool record)
 {
     fprintf(f,
-            "{%s\"files\":%" PRIu64 ",\"members\":0,\"bytes\":%" PRIu64 ",\"findings\":%" PRIu64
+            "{%s\"files\":%" PRIu64 ",\"members\":%" PRIu64 ",\"bytes\":%" PRIu64
+            ",\"compressed_bytes\":%" PRIu64 ",\"expanded_bytes\":%" PRIu64 ",\"findings\":%" PRIu64
             ",\"by_detector\":",
-            record ? "\"type\":\"summary\"," : "", r->files, r->bytes, r->findings);
+            record ? "\"type\":\"summary\"," : "", r->files, r->members, r->bytes,
+            r->compressed_bytes, r->expanded_bytes, r->findings);
     by_det_json(f, r, r->by_det);
     fputs(",\"by_ccpa\":{", f);
     bool first = true;
@@ -176,11 +211,16 @@ static void summary_json(FILE *f, struct run *r, double elapsed, bool record)
         fprintf(f, "%s\"%c\":%" PRIu64, first ? "" : ",", 'A' + i, r->by_cat[i]);
         first = false;
     }
-    fprintf(f,
-            "},\"errors\":%" PRIu64 ",\"skipped\":%" PRIu64
-            ",\"skipped_by_reason\":{\"binary\":%" PRIu64 ",\"other\":%" PRIu64
-            "},\"elapsed_s\":%.6f,\"throughput_mb_s\":%.1f,\"inputs\":[",
-            r->errors, r->skipped, r->skipped_binary, r->skipped_other, elapsed,
+    fprintf(f, "},\"errors\":%" PRIu64 ",\"skipped\":%" PRIu64 ",\"skipped_by_reason\":{",
+            r->errors, r->skipped);
+    first = true;
+    for (size_t i = 0; i < ARRAY_LEN(r->skip_by) && r->skip_by[i].reason[0]; i++) {
+        fputs(first ? "" : ",", f);
+        json_write_str(f, r->skip_by[i].reason, strlen(r->skip_by[i].reason));
+        fprintf(f, ":%" PRIu64, r->skip_by[i].n);
+        first = false;
+    }
+    fprintf(f, "},\"elapsed_s\":%.6f,\"throughput_mb_s\":%.1f,\"inputs\":[", elapsed,
             elapsed > 0 ? (double)r->bytes / elapsed / 1e6 : 0.0);
     for (size_t i = 0; i < r->n_inputs; i++) {
         const struct input_stats *in = &r->inputs[i];
@@ -213,13 +253,18 @@ static void summary_text(FILE *f, struct run *r, double elapsed)
 {
     fprintf(f, "piiscan %s summary\n", pii_version());
     fprintf(f, "  inputs scanned   %" PRIu64 "\n", r->files);
+    fprintf(f, "  archive members  %" PRIu64 "\n", r->members);
+    fprintf(f, "  compressed bytes %" PRIu64 " (expanded to %" PRIu64 ")\n", r->compressed_bytes,
+            r->expanded_bytes);
     fprintf(f, "  bytes scanned    %" PRIu64 " (%.1f MB/s)\n", r->bytes,
             elapsed > 0 ? (double)r->bytes / elapsed / 1e6 : 0.0);
     fprintf(f, "  findings         %" PRIu64 "\n", r->findings);
     fprintf(f, "  errors           %" PRIu64 "%s\n", r->errors,
             r->errors ? "  (INCOMPLETE: some input could not be read)" : "");
-    fprintf(f, "  skipped          %" PRIu64 " (binary %" PRIu64 ", other %" PRIu64 ")\n",
-            r->skipped, r->skipped_binary, r->skipped_other);
+    fprintf(f, "  skipped          %" PRIu64, r->skipped);
+    for (size_t i = 0; i < ARRAY_LEN(r->skip_by) && r->skip_by[i].reason[0]; i++)
+        fprintf(f, "%s%s %" PRIu64, i ? ", " : " (", r->skip_by[i].reason, r->skip_by[i].n);
+    fputs(r->skip_by[0].reason[0] ? ")\n" : "\n", f);
     fprintf(f, "  elapsed          %.3f s\n", elapsed);
     if (r->findings) {
         fputs("by CCPA category (Cal. Civ. Code 1798.140(v)(1)):\n", f);
