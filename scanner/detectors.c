@@ -444,7 +444,8 @@ static pii_status load_text(pii_detectors *set, const char *text, size_t len, co
         set->v = nv;
         set->cap = ncap;
     }
-    memcpy(set->v + set->n, added, n_added * sizeof *added);
+    if (n_added) /* an empty or comment-only file adds nothing (and set->v may be NULL) */
+        memcpy(set->v + set->n, added, n_added * sizeof *added);
     set->n += n_added;
     n_added = 0;
 out:

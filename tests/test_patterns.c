@@ -136,6 +136,23 @@ Test(patterns, context_words_are_whole_words)
     pii_detectors_free(d);
 }
 
+/* An empty or comment-only file into an empty set adds nothing (found by fuzz_patterns:
+ * the append did memcpy to a NULL array, undefined even for 0 bytes). */
+Test(patterns, empty_file_into_empty_set)
+{
+    static const char *const texts[] = {"", "# only a comment\n", "\n\n# x\n\n"};
+    for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
+        pii_detectors *d = NULL;
+        pii_error err = PII_ERROR_INIT;
+        cr_assert_eq(pii_detectors_new(&d, &err), PII_OK);
+        cr_expect_eq(pii_detectors_load_mem(d, texts[i], strlen(texts[i]), "e.tsv", &err), PII_OK,
+                     "%s", err.msg);
+        cr_expect_eq(pii_detectors_load_mem(d, NULL, 0, "e.tsv", &err), PII_OK, "%s", err.msg);
+        cr_expect_eq(pii_detectors_count(d), 0);
+        pii_detectors_free(d);
+    }
+}
+
 /* The built-in Hyperscan database is compiled at build time; user patterns compile at start.
  * Both paths must find the same. */
 Test(patterns, embedded_database_and_compiled_agree)
