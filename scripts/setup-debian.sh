@@ -5,7 +5,8 @@ set -euo pipefail
 
 need=(gcc make cmake pkg-config clang-format git
       libcriterion-dev libjansson-dev zlib1g-dev libarchive-dev libzstd-dev libisal-dev
-      ripgrep hyperfine python3)
+      ripgrep hyperfine python3
+      clang libclang-rt-14-dev) # clang and its libFuzzer runtime: scripts/fuzz-smoke.sh
 # Hyperscan where Intel's build exists; elsewhere its portable fork with the same API.
 if [ "$(dpkg --print-architecture)" = amd64 ]; then need+=(libhyperscan-dev); else need+=(libvectorscan-dev); fi
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test.sh: installs what is missing, then builds and runs the whole test suite twice: plain
-# (RelWithDebInfo) and under AddressSanitizer + UndefinedBehaviorSanitizer. Also checks
-# formatting and banned functions. Idempotent; used by .ci/run.
+# (RelWithDebInfo) and under AddressSanitizer + UndefinedBehaviorSanitizer, then a short
+# libFuzzer smoke run. Also checks formatting and banned functions. Idempotent; used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
@@ -20,3 +20,6 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWI
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
+
+echo "== libFuzzer smoke run (clang)"
+bash scripts/fuzz-smoke.sh
