@@ -1192,7 +1192,7 @@ int main(int argc, char **argv)
     uint64_t size = 0, seed = 1;
     double rate = 0.02;
     int have_size = 0;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* every option takes a value */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage();
@@ -1233,7 +1233,6 @@ int main(int argc, char **argv)
             usage();
             return 2;
         }
-        i++;
     }
     if (!dir || !outp || !have_size) {
         usage();
