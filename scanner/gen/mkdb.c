@@ -5,6 +5,7 @@
 #include <hs/hs.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 int main(int argc, char **argv)
 {
@@ -29,7 +30,7 @@ int main(int argc, char **argv)
     char key[33];
     engine_builtin_key(d, key);
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", argv[1]);
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", argv[1], (long)getpid());
     FILE *f = fopen(tmp, "w");
     if (!f) {
         perror(tmp);
