@@ -11,7 +11,10 @@ jobs=$(nproc)
 echo "== plain build"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"
-(cd build && ctest --output-on-failure -j"$jobs")
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+(cd build && ctest --output-on-failure -j"$jobs") | tee "$log"
+plain=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
 
 echo "== ASan + UBSan build"
 # -O1: ASan's recommendation (usable stack traces, tolerable speed)
@@ -19,7 +22,13 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWI
       -DPII_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
-   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
+   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs") | tee "$log"
+asan=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
 
 echo "== libFuzzer smoke run (clang)"
-bash scripts/fuzz-smoke.sh
+bash scripts/fuzz-smoke.sh | tee "$log"
+fuzz=$(grep -c ' ok ' "$log" || true)
+
+# pipefail made any failure above fatal, so reaching here means all passed
+echo "== ctest $plain, ctest under ASan/UBSan $asan, fuzz targets $fuzz"
+echo "tests: $((plain + asan + fuzz)) passed, 0 failed"
