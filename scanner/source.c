@@ -40,6 +40,14 @@ const char *pii_source_gzip_impl(const pii_source_opts *o)
 
 /* ---- layers ------------------------------------------------------------------------------ */
 
+void layer_init(struct layer *l, const struct layer_ops *ops, struct pii_source *s,
+                struct layer *parent)
+{
+    l->ops = ops;
+    l->parent = parent;
+    l->src = s;
+}
+
 pii_status layer_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got, pii_error *err)
 {
     *got = 0;
@@ -255,9 +263,7 @@ static pii_status classify(pii_source *s, unsigned fi, pii_error *err)
         if (st) return fail(s, fi, st, err);
         struct prefix_layer *pl = calloc(1, sizeof *pl);
         if (pl) {
-            pl->l.ops = &prefix_ops;
-            pl->l.parent = top_layer(f);
-            pl->l.src = s;
+            layer_init(&pl->l, &prefix_ops, s, top_layer(f));
             pl->l.in_bytes = UINT64_MAX;
             pl->p = f->pre[lvl];
             pl->len = n;

@@ -61,6 +61,11 @@ struct layer {
     uint64_t out_bytes; /* bytes it produced */
 };
 
+/* Sets up the common part of a layer (the rest of *l must be zeroed): ops, the stream below
+ * (NULL for a base layer) and the source. */
+void layer_init(struct layer *l, const struct layer_ops *ops, struct pii_source *s,
+                struct layer *parent);
+
 /* Reads from l, updates out_bytes and applies the expansion-ratio limit. */
 pii_status layer_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got, pii_error *err);
 

@@ -253,8 +253,7 @@ struct layer *source_entry_layer(struct pii_source *s, unsigned parent_frame)
 {
     struct entry_layer *el = calloc(1, sizeof *el);
     if (!el) return NULL;
-    el->l.ops = &entry_ops;
-    el->l.src = s;
+    layer_init(&el->l, &entry_ops, s, NULL);
     el->pf = parent_frame;
     el->start = s->fr[parent_frame].arc_in;
     return &el->l;
@@ -335,9 +334,7 @@ struct layer *source_rawfilter_new(struct pii_source *s, struct layer *parent)
 {
     struct raw_layer *rl = calloc(1, sizeof *rl);
     if (!rl) return NULL;
-    rl->l.ops = &raw_ops;
-    rl->l.parent = parent;
-    rl->l.src = s;
+    layer_init(&rl->l, &raw_ops, s, parent);
     rl->buf = malloc(ABUF_SIZE);
     rl->a = archive_read_new();
     if (!rl->buf || !rl->a) {

@@ -229,9 +229,7 @@ struct layer *source_gzip_new(struct pii_source *s, struct layer *parent, bool f
 {
     struct gz_layer *g = calloc(1, sizeof *g);
     if (!g) return NULL;
-    g->l.ops = &gz_ops;
-    g->l.parent = parent;
-    g->l.src = s;
+    layer_init(&g->l, &gz_ops, s, parent);
     g->in = malloc(GZ_IN);
     if (!g->in) {
         free(g);

@@ -78,9 +78,7 @@ struct layer *source_zstd_new(struct pii_source *s, struct layer *parent)
 {
     struct zst_layer *z = calloc(1, sizeof *z);
     if (!z) return NULL;
-    z->l.ops = &zst_ops;
-    z->l.parent = parent;
-    z->l.src = s;
+    layer_init(&z->l, &zst_ops, s, parent);
     z->hint = 1;
     z->in_cap = ZSTD_DStreamInSize();
     z->in = malloc(z->in_cap);
