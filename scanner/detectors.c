@@ -183,6 +183,7 @@ static pii_status parse_expr(struct parse *p, const char *s, struct detector *d)
     }
     bool unbounded = info->max_width == UINT32_MAX || info->max_width > PII_MAX_MATCH;
     bool empty = info->min_width == 0;
+    d->width = info->min_width == info->max_width ? info->min_width : 0;
     free(info);
     if (unbounded)
         return bad(p,

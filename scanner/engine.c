@@ -106,25 +106,15 @@ bool engine_used_builtin_db(const pii_engine *e)
     return e && e->builtin_db;
 }
 
-/* How a match of detector x gives its start: a fixed width, or SOM for a variable-width re:. */
-static pii_status hs_entry(const struct detector *x, uint32_t det, struct hs_map *m,
-                           unsigned *flags, pii_error *err)
+/* How a match of detector x gives its start: a fixed width (measured when the pattern was
+ * loaded), or SOM for a variable-width re:. */
+static void hs_entry(const struct detector *x, uint32_t det, struct hs_map *m, unsigned *flags)
 {
-    hs_expr_info_t *info = NULL;
-    hs_compile_error_t *cerr = NULL;
-    if (hs_expression_info(x->expr, x->hs_flags, &info, &cerr) != HS_SUCCESS) {
-        pii_status st = err_set(err, PII_ERR_PATTERN, x->origin, "bad expression: %s",
-                                cerr ? cerr->message : "?");
-        hs_free_compile_error(cerr);
-        return st;
-    }
-    uint32_t width = info->min_width == info->max_width ? info->min_width : 0;
-    free(info);
+    uint32_t width = x->width;
     /* Start of match costs up to 50x (PERFORMANCE.md): only a variable-width re: needs it;
      * anchors hand their end to the validator, fixed widths give the start. */
     *flags = x->hs_flags | ((x->kind == FIND_RE && !width) ? HS_FLAG_SOM_LEFTMOST : 0);
     *m = (struct hs_map){.det = det, .width = width, .kind = x->kind};
-    return PII_OK;
 }
 
 /* The database compiled at build time serves when every enabled Hyperscan detector is a
@@ -158,7 +148,7 @@ static bool try_builtin_db(pii_engine *e, const pii_detectors *d)
         idx += x->enabled;
         if (!x->builtin || !is_hs(x)) continue;
         unsigned flags;
-        if (hs_entry(x, det, &map[k], &flags, NULL)) goto fail;
+        hs_entry(x, det, &map[k], &flags);
         k++;
     }
     if (hs_alloc_scratch(db, &e->scratch_proto) != HS_SUCCESS) goto fail;
@@ -192,7 +182,7 @@ static pii_status compile_hs(pii_engine *e, const pii_detectors *d, pii_error *e
     for (size_t i = 0, k = 0; i < e->n_det; i++) {
         const struct detector *x = &e->det[i];
         if (!is_hs(x)) continue;
-        if ((st = hs_entry(x, (uint32_t)i, &e->map[k], &flags[k], err))) goto out;
+        hs_entry(x, (uint32_t)i, &e->map[k], &flags[k]);
         exprs[k] = x->expr;
         ids[k] = (unsigned)k;
         k++;

@@ -128,6 +128,7 @@ struct detector {
     enum find_kind kind;
     char *expr;        /* FIND_RE / FIND_ANCHOR */
     unsigned hs_flags; /* HS_FLAG_* chosen from the expression's /flags */
+    uint32_t width;    /* the expression's match width when fixed, else 0 (measured at load) */
     int shape;         /* FIND_SHAPE */
     char *validator_name;
     validate_fn validate; /* NULL: accept as matched */
