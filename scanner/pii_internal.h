@@ -217,7 +217,9 @@ bool cand_push(struct cand_vec *cv, uint32_t det, size_t start, size_t end, size
 /* The tokenizer: proposes the engine's shapes for the words of buf (readable in [0, len))
  * that start in [from, to), appending candidates with buf-relative offsets. Decisions are
  * local: a candidate depends only on bytes within 64 of it, so window edges do not change the
- * result. A candidate starts at most one byte before its word ('+', '(', '-'). */
+ * result. A candidate starts at most SHAPE_LEAD bytes before the word that proposed it ('+',
+ * '(', '-' before a number; "-122." before a longitude's fraction). */
+#define SHAPE_LEAD 8
 bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from, size_t to,
                 struct cand_vec *out);
 

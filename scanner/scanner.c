@@ -37,7 +37,7 @@ struct pii_scanner {
     size_t cap, len, chunk;
     uint64_t base, committed, total;
     struct cand_vec cands;
-    struct conf *conf;
+    struct conf *conf, *conf_tmp; /* conf_tmp: merge sort's second buffer, same capacity */
     size_t n_conf, cap_conf;
     char *norm; /* arena for normalised values of this window */
     size_t norm_len, norm_cap;
@@ -85,6 +85,7 @@ void pii_scanner_free(pii_scanner *s)
     free(s->win);
     free(s->cands.v);
     free(s->conf);
+    free(s->conf_tmp);
     free(s->norm);
     free(s->last_end);
     free(s);
@@ -138,6 +139,9 @@ static bool conf_push(pii_scanner *s, const struct conf *c, const char *norm, si
         struct conf *nv = realloc(s->conf, n * sizeof *nv);
         if (!nv) return false;
         s->conf = nv;
+        struct conf *nt = realloc(s->conf_tmp, n * sizeof *nt);
+        if (!nt) return false;
+        s->conf_tmp = nt;
         s->cap_conf = n;
     }
     if (s->norm_len + nl > s->norm_cap) {
@@ -163,6 +167,39 @@ static int conf_cmp(const void *a, const void *b)
     if (x->start != y->start) return x->start < y->start ? -1 : 1;
     if (x->len != y->len) return x->len > y->len ? -1 : 1;
     return x->det < y->det ? -1 : x->det > y->det;
+}
+
+/* Sorts s->conf by conf_cmp. The confirmed list is a few ascending runs (Hyperscan's
+ * candidates in end order, the tokenizer's in start order), so a natural merge sort does it in
+ * one or two passes, without qsort's allocation and per-element calls. Stable. */
+static void conf_sort(pii_scanner *s)
+{
+    size_t n = s->n_conf;
+    struct conf *a = s->conf, *b = s->conf_tmp;
+    for (;;) {
+        size_t runs = 0, i = 0, out = 0;
+        while (i < n) {
+            size_t m = i + 1;
+            while (m < n && conf_cmp(&a[m - 1], &a[m]) <= 0) m++;
+            size_t e = m;
+            if (e < n) {
+                e = m + 1;
+                while (e < n && conf_cmp(&a[e - 1], &a[e]) <= 0) e++;
+            }
+            size_t x = i, y = m;
+            while (x < m && y < e) b[out++] = conf_cmp(&a[y], &a[x]) < 0 ? a[y++] : a[x++];
+            while (x < m) b[out++] = a[x++];
+            while (y < e) b[out++] = a[y++];
+            runs++;
+            i = e;
+        }
+        struct conf *t = a;
+        a = b;
+        b = t;
+        if (runs <= 1) break;
+    }
+    s->conf = a;
+    s->conf_tmp = b;
 }
 
 /* Validate one candidate and score it; false when it is not a finding. */
@@ -253,7 +290,7 @@ static void lines_to(pii_scanner *s, uint64_t to)
 
 static pii_status report(pii_scanner *s, pii_finding_fn fn, void *user, pii_error *err)
 {
-    if (s->n_conf) qsort(s->conf, s->n_conf, sizeof *s->conf, conf_cmp);
+    if (s->n_conf > 1) conf_sort(s);
     for (size_t i = 0; i < s->n_conf; i++) {
         const struct conf *c = &s->conf[i];
         /* overlapping findings of one detector: the earliest (then longest) wins */
@@ -307,7 +344,7 @@ static pii_status process(pii_scanner *s, bool final, pii_finding_fn fn, void *u
     /* Words starting past limit can only give candidates that the next window decides; words
      * well before committed only candidates this one already decided. */
     size_t from = s->committed - s->base > 2 * 64 ? (size_t)(s->committed - s->base) - 2 * 64 : 0;
-    size_t to = (size_t)(limit - s->base) + 1;
+    size_t to = (size_t)(limit - s->base) + SHAPE_LEAD;
     if (!shape_scan(s->e, s->win, s->len, from, to, &s->cands))
         return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
 

@@ -89,7 +89,9 @@ struct tok {
     size_t len;
     const struct pii_engine *e;
     struct cand_vec *out;
-    size_t run_end;  /* end of the last hex-colon run examined (each run is examined once) */
+    /* end of the last hex run examined, per separator (':', '-', '.'): each run is examined
+     * once, and "56-00:1a:2b:3c:4d:5e" holds a '-' run and a ':' run */
+    size_t run_end[3];
     size_t quad_end; /* end of the last dotted quad proposed: its inner words start nothing */
     bool oom;
 };
@@ -265,6 +267,20 @@ static void shape_geo(struct tok *t, size_t ws, size_t we)
     emit(t, SHAPE_GEO, start, e2);
 }
 
+/* Visited at a fraction's digits [ws, ...) after '.': the latitude starts at the integer
+ * part before the dot, a word of 1-3 digits that is not an identifier's tail. */
+static void geo_fraction(struct tok *t, size_t ws)
+{
+    const uint8_t *b = t->b, *c = t->cls;
+    size_t ie = ws - 1, is = ie; /* b[ie] == '.' */
+    while (is > 0 && ie - is < 4 && (c[b[is - 1]] & C_DIGIT)) is--;
+    if (is == ie || ie - is > 3 || is < t->quad_end) return;
+    uint8_t p = is ? b[is - 1] : 0;
+    if (is && ((c[p] & C_ALNUM) || p == '_')) return;
+    if (p == '-' && is >= 2 && ((c[b[is - 2]] & C_ALNUM) || b[is - 2] == '_')) return;
+    shape_geo(t, is, ie);
+}
+
 static void shape_iban(struct tok *t, size_t ws, size_t we, size_t wl)
 {
     const uint8_t *b = t->b, *c = t->cls;
@@ -291,19 +307,16 @@ static void shape_iban(struct tok *t, size_t ws, size_t we, size_t wl)
 }
 
 /* Hex runs joined by ':' (IPv6, MAC), '-' (MAC) or '.' (Cisco MAC). */
-static void shape_hexrun(struct tok *t, size_t ws, size_t we, size_t wl)
+static void hexrun_sep(struct tok *t, size_t ws, size_t we, uint8_t sep)
 {
     const uint8_t *b = t->b, *c = t->cls;
-    uint8_t prv = ws ? b[ws - 1] : 0, nxt = at(t, we);
-    uint8_t sep = (nxt == ':' || prv == ':') ? ':' : (nxt == '-' || prv == '-') ? '-' : '.';
-    if (sep == '.' && !(wl == 4 && (nxt == '.' || prv == '.'))) return;
-    if (sep == '-' && wl != 2) return;
     size_t rs = ws;
     while (rs > 0 && ws - rs < 48 && ((c[b[rs - 1]] & C_HEX) || b[rs - 1] == sep)) rs--;
-    if (rs < t->run_end) return; /* examined with an earlier word of the same run */
+    size_t *run_end = &t->run_end[sep == ':' ? 0 : sep == '-' ? 1 : 2];
+    if (rs < *run_end) return; /* examined with an earlier word of the same run */
     size_t re = we;
     while (re < t->len && re - rs < 48 && ((c[b[re]] & C_HEX) || b[re] == sep)) re++;
-    t->run_end = re;
+    *run_end = re;
     if (rs && (c[b[rs - 1]] & C_ALNUM)) return;
     if (re < t->len && (c[b[re]] & C_ALNUM)) return;
 
@@ -349,9 +362,20 @@ static void shape_hexrun(struct tok *t, size_t ws, size_t we, size_t wl)
     if (dbl || colons == 7 || (colons == 6 && end != re)) emit(t, SHAPE_IPV6, rs, end);
 }
 
+/* A hex word next to ':', '-' or '.': the run of each separator it touches is examined on its
+ * own ("…467:0011.43e3.bac3" holds a ':' run and a Cisco MAC), so which word of a run the
+ * triggers happen to visit first cannot change what is found. */
+static void shape_hexrun(struct tok *t, size_t ws, size_t we, size_t wl)
+{
+    uint8_t prv = ws ? t->b[ws - 1] : 0, nxt = at(t, we);
+    if (nxt == ':' || prv == ':') hexrun_sep(t, ws, we, ':');
+    if (wl == 2 && (nxt == '-' || prv == '-')) hexrun_sep(t, ws, we, '-');
+    if (wl == 4 && (nxt == '.' || prv == '.')) hexrun_sep(t, ws, we, '.');
+}
+
 /* Class bitmasks of one 64-byte block: bit i describes byte i. */
 struct masks {
-    uint64_t alnum, digit, hex, upper, colon, dash, dot, sep, open;
+    uint64_t alnum, digit, hex, upper, colon, dash, dot, sep, open, space, comma, under;
 };
 
 #if PII_X86
@@ -369,7 +393,7 @@ static inline uint64_t eq(__m128i v, char c)
 /* SSE2: the x86-64 baseline, four 16-byte steps. */
 static inline void masks_sse2(const uint8_t *p, struct masks *m)
 {
-    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0;
+    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0, cm = 0, us = 0;
     const __m128i x20 = _mm_set1_epi8(0x20);
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
@@ -384,8 +408,10 @@ static inline void masks_sse2(const uint8_t *p, struct masks *m)
         dt |= eq(v, '.') << sh;
         sp |= eq(v, ' ') << sh;
         op |= (eq(v, '+') | eq(v, '(')) << sh;
+        cm |= eq(v, ',') << sh;
+        us |= eq(v, '_') << sh;
     }
-    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op};
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us};
 }
 
 __attribute__((target("avx2"))) static inline uint64_t in_range32(__m256i v, char lo, char n)
@@ -403,7 +429,7 @@ __attribute__((target("avx2"))) static inline uint64_t eq32(__m256i v, char c)
 /* AVX2: two 32-byte steps. */
 __attribute__((target("avx2"))) static inline void masks_avx2(const uint8_t *p, struct masks *m)
 {
-    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0;
+    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0, cm = 0, us = 0;
     const __m256i x20 = _mm256_set1_epi8(0x20);
     for (int k = 0; k < 2; k++) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
@@ -418,8 +444,10 @@ __attribute__((target("avx2"))) static inline void masks_avx2(const uint8_t *p, 
         dt |= eq32(v, '.') << sh;
         sp |= eq32(v, ' ') << sh;
         op |= (eq32(v, '+') | eq32(v, '(')) << sh;
+        cm |= eq32(v, ',') << sh;
+        us |= eq32(v, '_') << sh;
     }
-    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op};
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us};
 }
 
 /* AVX-512BW: one 64-byte step; compares write the bitmasks directly. */
@@ -442,7 +470,9 @@ __attribute__((target("avx512bw"))) static inline void masks_avx512(const uint8_
     uint64_t sp = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' '));
     uint64_t op = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('+')) |
                   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('('));
-    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op};
+    uint64_t cm = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(','));
+    uint64_t us = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('_'));
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us};
 }
 #endif
 
@@ -463,6 +493,9 @@ static inline void masks_scalar(const uint8_t *p, struct masks *m)
         if (b == '.') r.dot |= bit;
         if (b == '.' || b == '-' || b == ' ') r.sep |= bit;
         if (b == '+' || b == '(') r.open |= bit;
+        if (b == ' ') r.space |= bit;
+        if (b == ',') r.comma |= bit;
+        if (b == '_') r.under |= bit;
     }
     *m = r;
 }
@@ -497,16 +530,6 @@ static inline uint64_t behind(uint64_t cur, uint64_t prev, unsigned s)
     return (cur << s) | (prev >> (64 - s));
 }
 
-/* Bit i set when bytes i-8..i are all digits (runs of 9+; bits from before prev are lost, which
- * matters only for runs longer than 64). */
-static inline uint64_t run9(uint64_t d, uint64_t dp)
-{
-    uint64_t r1 = d & behind(d, dp, 1), r1p = dp & (dp << 1);
-    uint64_t r2 = r1 & behind(r1, r1p, 2), r2p = r1p & (r1p << 2);
-    uint64_t r3 = r2 & behind(r2, r2p, 4);
-    return r3 & behind(d, dp, 8);
-}
-
 /* What may follow a digit word for it to start a multi-group shape: a separator and a digit. */
 static const uint8_t joins[256] = {['.'] = 1, ['-'] = 1, [' '] = 1};
 
@@ -518,6 +541,7 @@ static inline void dispatch(struct tok *t, size_t ws, size_t we, unsigned all, c
     const uint8_t *buf = t->b, *c = t->cls;
     size_t wl = we - ws;
     uint8_t prv = ws ? buf[ws - 1] : 0, nxt = we < t->len ? buf[we] : 0;
+    if ((all & C_DIGIT) && prv == '.' && use[SHAPE_GEO]) geo_fraction(t, ws);
     if ((all & C_DIGIT) && ws >= t->quad_end) {
         /* One branch decides for most words: long enough to be a shape alone, or joined to
          * a further digit group, or after '+' / '('. */
@@ -534,10 +558,7 @@ static inline void dispatch(struct tok *t, size_t ws, size_t we, unsigned all, c
                     if (use[SHAPE_CARD] && wl == 4) shape_card(t, ws, we, wl);
                     if (use[SHAPE_SSN] && wl == 3) shape_ssn(t, ws, we, wl);
                     if (use[SHAPE_PHONE]) shape_phone(t, ws, we, wl);
-                    if (nxt == '.' && wl <= 3) {
-                        if (use[SHAPE_IPV4]) shape_ipv4(t, ws, we, wl);
-                        if (use[SHAPE_GEO]) shape_geo(t, ws, we);
-                    }
+                    if (nxt == '.' && wl <= 3 && use[SHAPE_IPV4]) shape_ipv4(t, ws, we, wl);
                 }
             }
         }
@@ -576,7 +597,8 @@ static inline __attribute__((always_inline)) bool scan_core(const struct pii_eng
      * end of a digit group joined by '.', '-' or ' ' to another digit, a run of 9+ digits, a
      * digit after '+' or '(', a hex digit next to ':' or '-' (in blocks with enough of them),
      * the start of an IBAN. Logs have ~100k digit words per MB; most trigger nothing. */
-    size_t resume = from; /* bytes before this belong to words already dispatched */
+    size_t resume = from;    /* bytes before this belong to words already dispatched */
+    unsigned frac_carry = 0; /* a fraction's digit run continues from the block before */
     struct masks mp, m, mn;
     masks_at(buf, len, (int64_t)from - 64, fn, &mp);
     masks_at(buf, len, (int64_t)from, fn, &m);
@@ -602,24 +624,52 @@ static inline __attribute__((always_inline)) bool scan_core(const struct pii_eng
                      n6 = a2 & a3 & a4 & a5 & a6 & a7 & ~a8;
             uint64_t dot1 = ahead(m.dot, mn.dot, 1),
                      sd1 = ahead(m.sep & ~m.dot, mn.sep & ~mn.dot, 1);
-            I |= e123 & dot1 & a2;
+            /* dotted chains d{1,3}.d{1,3}.d (IPv4, dotted phones), not every decimal: a
+             * time's "47.978" or a version's "2.0" start nothing */
+            uint64_t d3 = ahead(m.dot, mn.dot, 3), d4 = ahead(m.dot, mn.dot, 4),
+                     d5 = ahead(m.dot, mn.dot, 5);
+            I |= e123 & dot1 & a2 & ((d3 & a4) | (a3 & d4 & a5) | (a3 & a4 & d5 & a6));
             I |= sd1 & ((e4 & (n4 | n6)) | (e3 & (n2 | n3)) | (e1 & n3));
+            if (digits9) {
+                /* the first digit of a word of 9+ digits, unless it is an identifier's
+                 * numeric tail ("blk_-5014786445735476734", "id_123456789") */
+                uint64_t r9 = D & ahead(D, Dn, 1) & a2 & a3 & a4 & a5 & a6 & a7 & a8;
+                uint64_t U = m.under, Up = mp.under;
+                uint64_t tail = behind(U, Up, 1) |
+                                (behind(m.dash, mp.dash, 1) & behind(A | U, mp.alnum | Up, 2));
+                I |= r9 & ~behind(A, mp.alnum, 1) & ~tail;
+            }
         }
-        if (digits9) I |= run9(D, mp.digit);
+        if (use[SHAPE_GEO]) {
+            /* The last digit of a fraction (a digit run right after '.') followed by ',' or
+             * one or two spaces and ','. Adding a run's first bit to the digit mask clears
+             * the run (and carries past it), so D & ~(D + starts) is the fraction digits;
+             * the carry out of bit 63 continues a fraction into the next block. */
+            uint64_t st = D & behind(m.dot, mp.dot, 1), sum;
+            unsigned char cout = __builtin_add_overflow(D, st, &sum);
+            cout |= __builtin_add_overflow(sum, (uint64_t)frac_carry, &sum);
+            frac_carry = cout;
+            uint64_t CMa = ahead(m.comma, mn.comma, 1), SPa = ahead(m.space, mn.space, 1);
+            uint64_t comma =
+                CMa | (SPa & (ahead(m.comma, mn.comma, 2) |
+                              (ahead(m.space, mn.space, 2) & ahead(m.comma, mn.comma, 3))));
+            I |= D & ~sum & comma;
+        }
         if (use[SHAPE_PHONE]) I |= D & behind(m.open, mp.open, 1);
         if (hexes) {
             /* Only structures a MAC or an IPv6 address has: a chain of 4+ colons each 2-5
              * bytes after the last (a timestamp has two), a "::", five dashes 3 apart, or
              * hhhh.hhhh.hhhh. The words next to them are visited. */
             uint64_t C = m.colon, Cn = mn.colon, H = m.hex, Hn = mn.hex;
-            /* on the 128 bits of this block and the next, so chains crossing the edge count */
+            /* on the 128 bits of this block and the next: chains crossing the edge count
+             * (no early exit on a colon count: the branch mispredicts more than it saves) */
             unsigned __int128 X = C | (unsigned __int128)Cn << 64;
             unsigned __int128 c2 = X & ((X >> 2) | (X >> 3) | (X >> 4) | (X >> 5));
             unsigned __int128 c3 = c2 & ((c2 >> 2) | (c2 >> 3) | (c2 >> 4) | (c2 >> 5));
             uint64_t c4 = (uint64_t)(c3 & ((c3 >> 2) | (c3 >> 3) | (c3 >> 4) | (c3 >> 5)));
             /* a "::" in this block, straddling either edge, or early in the next block */
-            unsigned __int128 dx = X & (X >> 1);
-            bool dbl = (uint64_t)dx || (uint64_t)(dx >> 64) << 16 || ((C & 1) && (mp.colon >> 63));
+            bool dbl =
+                (C & ahead(C, Cn, 1)) || ((Cn & (Cn >> 1)) << 16) || ((C & 1) && (mp.colon >> 63));
             uint64_t Da = m.dash, Dan = mn.dash;
             uint64_t d5 =
                 Da & ahead(Da, Dan, 3) & ahead(Da, Dan, 6) & ahead(Da, Dan, 9) & ahead(Da, Dan, 12);
@@ -629,10 +679,12 @@ static inline __attribute__((always_inline)) bool scan_core(const struct pii_eng
                           behind(Da, mp.dash, 1));
             }
             uint64_t Dt = m.dot, Hp = mp.hex;
-            uint64_t cisco = Dt & ahead(Dt, mn.dot, 5) & behind(H, Hp, 1) & behind(H, Hp, 2) &
-                             behind(H, Hp, 3) & behind(H, Hp, 4) & ahead(H, Hn, 1) &
-                             ahead(H, Hn, 2) & ahead(H, Hn, 3) & ahead(H, Hn, 4);
-            I |= (cisco >> 1) | (cisco << 1); /* the word on either side of the dot */
+            uint64_t cisco = Dt & ahead(Dt, mn.dot, 5);
+            if (cisco) {
+                cisco &= behind(H, Hp, 1) & behind(H, Hp, 2) & behind(H, Hp, 3) & behind(H, Hp, 4) &
+                         ahead(H, Hn, 1) & ahead(H, Hn, 2) & ahead(H, Hn, 3) & ahead(H, Hn, 4);
+                I |= (cisco >> 1) | (cisco << 1); /* the word on either side of the dot */
+            }
         }
         if (use[SHAPE_IBAN]) {
             uint64_t S = A & ~behind(A, mp.alnum, 1);
