@@ -1,6 +1,7 @@
 /* context.c: context words around a candidate: whole-word, case-insensitive, symbols kept
  * ("ss#", "a/c"), inside a byte window clipped to the candidate's line. Knows nothing of
  * detectors beyond their word lists. */
+#define _GNU_SOURCE /* memrchr */
 #include "pii_internal.h"
 
 #include <stdlib.h>
@@ -99,11 +100,8 @@ bool context_has(const struct ctx_set *set, const uint8_t *buf, size_t lo, size_
     size_t a = start - lo > (size_t)before ? start - (size_t)before : lo;
     size_t z = hi - end > (size_t)after ? end + (size_t)after : hi;
     /* clip to the line */
-    for (size_t i = start; i > a; i--)
-        if (buf[i - 1] == '\n') {
-            a = i;
-            break;
-        }
+    const uint8_t *pl = start > a ? memrchr(buf + a, '\n', start - a) : NULL;
+    if (pl) a = (size_t)(pl - buf) + 1;
     const uint8_t *nl = memchr(buf + end, '\n', z - end);
     if (nl) z = (size_t)(nl - buf);
     /* a word cut by the window's edge is not a word: the edge must be a boundary */

@@ -26,8 +26,11 @@ static bool parse_ipv4(const uint8_t *s, size_t n, uint8_t o[4], bool strict)
     return i == n;
 }
 
-static const char *const version_words[] = {"version", "release", "firmware", "kernel",
-                                            "build",   "ver",     "fw"};
+static const struct {
+    const char *w;
+    size_t n;
+} version_words[] = {{"version", 7}, {"release", 7}, {"firmware", 8}, {"kernel", 6},
+                     {"build", 5},   {"ver", 3},     {"fw", 2}};
 
 /* "version 1.2.3.4", "fw=1.2.3.4", "build: 1.2.3.4": a keyword within 16 bytes before start on
  * the same line, followed only by separators. */
@@ -40,10 +43,14 @@ static bool after_version_word(const struct vctx *v)
             break;
         j--;
     }
+    /* every address in a log comes here: most are not after a word ending so */
+    int last = v_at(v, j - 1) | 0x20;
+    if (last != 'n' && last != 'e' && last != 'l' && last != 'd' && last != 'r' && last != 'w')
+        return false;
     for (size_t w = 0; w < ARRAY_LEN(version_words); w++) {
-        size_t m = strlen(version_words[w]);
+        size_t m = version_words[w].n;
         if (j < v->lo + m || v->start - (j - m) > 16 + m) continue;
-        if (!ascii_ieq(v->buf + j - m, m, version_words[w])) continue;
+        if (!ascii_ieq(v->buf + j - m, m, version_words[w].w)) continue;
         if (!is_alnum(v_at(v, j - m - 1))) return true;
     }
     return false;
