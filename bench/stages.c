@@ -71,7 +71,8 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *spec = argc > 2 ? argv[2] : "all";
-    int runs = argc > 3 ? atoi(argv[3]) : 3;
+    int runs = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 3;
+    if (runs < 1) runs = 1;
     size_t len;
     uint8_t *buf = slurp(argv[1], &len);
     if (!buf) {
