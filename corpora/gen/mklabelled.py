@@ -239,7 +239,8 @@ class Gen:
         if mode == 7 and "\n" not in v:  # escaped payload: a JSON document inside a string
             leaf = key.split(".")[-1]
             L.add('"msg":%s"request body {\\"%s\\":\\"' % (sp, leaf))
-            L.value(det.id, json_str(json_str(v)), "json", "json2")
+            ev = json_str(json_str(v))
+            L.value(det.id, ev, "json", "json2", nested=nested if ev == v else ())
             L.add('\\",\\"source\\":\\"%s\\"}"}' % r.pick(SERVICES))
             return L
         numeric = v.isdigit() and v[0] != "0" and len(v) < 16 and r.chance(25)
