@@ -128,6 +128,8 @@ def main():
     p = run([QUALITY, "--corpus", c1, "--json", out, "--thresholds", THRESHOLDS], env=env)
     print(p.stdout)
     check(p.returncode in (0, 3) and os.path.exists(out), "scorer runs piiscan and writes JSON")
+    if not os.path.exists(out):
+        return 1
     s = json.load(open(out))
     rows = s["detectors"]
     check(sorted(rows) == sorted(ids), "a row for each of the %d ids" % len(ids))
