@@ -219,6 +219,8 @@ class Gen:
         enc = "raw"
         if det.id == "email" and r.chance(12):
             v, enc = v.replace("@", "%40"), "pct40"
+        if "://" in before:  # userinfo in a URL: no gen-delims ('#', '?' would end it) and no '%'
+            v = v.translate(str.maketrans("#?%", "!*$"))
         if "\n" in v and V.PEM_PLAIN_ESCAPED and r.chance(70):
             v, enc = v.replace("\n", "\\n"), "esc_nl"
         L.value(det.id, v, "plain", enc, nested=nested)
