@@ -384,8 +384,10 @@ const char *repo_rel(const struct cli_opts *o, const char *path)
 bool repo_excluded(const struct cli_opts *o, const char *path)
 {
     const struct repo_cfg *c = o->h.cfg;
-    if (!c || !c->n_excl) return false;
     const char *p = repo_rel(o, path);
+    /* a scan of the repository's root does not read git's own store */
+    if (o->h.repo && !strncmp(p, ".git", 4) && (!p[4] || p[4] == '/')) return true;
+    if (!c || !c->n_excl) return false;
     for (size_t i = 0; i < c->n_excl; i++) {
         const char *pat = c->exclude_paths[i];
         size_t n = strlen(pat);
