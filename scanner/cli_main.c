@@ -733,6 +733,8 @@ int main(int argc, char **argv)
 
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    static char errbuf[1 << 16]; /* issue 6: the hook's report is one write, not one per note */
+    if (o.format == FMT_PRECOMMIT) setvbuf(stderr, errbuf, _IOFBF, sizeof errbuf);
     struct run r = {.o = &o,
                     .eng = eng,
                     .n_det = pii_engine_detector_count(eng),

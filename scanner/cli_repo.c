@@ -311,8 +311,9 @@ bool repo_setup(struct cli_opts *o, pii_detectors *d, const char **fingerprint_k
             h->repo_root = strcmp(o->paths[0], ".") ? o->paths[0] : "";
         }
     }
-    if (h->git_staged) {
-        /* the index's paths are relative to the top level: work from there */
+    if (h->git_staged && !exists(".git")) {
+        /* the index's paths are relative to the top level: work from there (a hook already
+         * runs there, and is spared the extra git process) */
         char *top = NULL;
         size_t n = 0;
         const char *const av[] = {"rev-parse", "--show-toplevel", NULL};
