@@ -155,7 +155,19 @@ typedef struct pii_finding {
     const uint8_t *match;   /* raw bytes: never print them unless the user asked */
     const char *normalized; /* the value the fingerprint is computed from */
     size_t normalized_len;
+    /* With pii_scan_opts.inline_allow: an inline marker covers this finding (`piiscan:allow
+     * [DETECTOR[,DETECTOR…]] [reason]` on its line, or `piiscan:allow-next-line …` alone on
+     * the line before, in any comment syntax). The marker is seen only within PII_ALLOW_LOOK
+     * bytes before the match's first byte and after its last one, so that the result never
+     * depends on how the input was chunked. allow_reason (borrowed, not NUL-terminated) is
+     * the marker's free text, allow_reason_len 0 when it has none. */
+    int allowed;
+    const char *allow_reason;
+    size_t allow_reason_len;
 } pii_finding;
+
+/* How far before and after a match an inline allow marker is looked for. */
+#define PII_ALLOW_LOOK 256
 
 /* Return non-zero to stop the scan (the scan call then returns PII_STOP). */
 typedef int (*pii_finding_fn)(const pii_finding *f, void *user);
@@ -174,6 +186,8 @@ typedef struct pii_scanner pii_scanner;
 typedef struct pii_scan_opts {
     size_t chunk_size;  /* bytes matched per step; 0 selects the default (256 KiB) */
     int min_confidence; /* 0..100; findings below are not reported */
+    int inline_allow;   /* non-zero: mark findings covered by a piiscan:allow marker as allowed
+                         * (pii_finding.allowed); 0: markers are ordinary text */
 } pii_scan_opts;
 
 PII_API void pii_scan_opts_init(pii_scan_opts *o);

@@ -9,7 +9,38 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum out_format { FMT_JSONL, FMT_TEXT, FMT_SUMMARY };
+enum out_format {
+    FMT_JSONL,
+    FMT_TEXT,
+    FMT_SUMMARY,
+    FMT_SARIF,     /* issue 6: cli_sarif.c */
+    FMT_PRECOMMIT, /* issue 6: the hook's report on stderr, cli_hook.c */
+    FMT_BASELINE,  /* issue 6: piiscan baseline create|update|audit, cli_baseline.c */
+};
+
+/* ---- issue 6: repository modes (pre-commit hook, git --staged, baselines, config) -------- */
+
+enum baseline_cmd { BL_NONE, BL_CREATE, BL_UPDATE, BL_AUDIT };
+struct repo_cfg;
+struct baseline;
+struct line_filter;
+struct sarif;
+struct bl_collect;
+
+struct hook_opts {
+    bool pre_commit;      /* --pre-commit: test values and low risk are notes; report on stderr */
+    bool git_staged;      /* piiscan git --staged */
+    bool all_lines;       /* --all-lines: whole staged files, not only the added lines */
+    bool no_inline_allow; /* --no-inline-allow */
+    bool repo;            /* the repository's config and baseline apply */
+    enum baseline_cmd baseline_cmd;
+    int risk_threshold;        /* pii_risk; -1: the config's, else medium */
+    const char *baseline_path; /* --baseline FILE */
+    const char *config_path;   /* --config FILE */
+    const char *repo_root;     /* "" for the current directory */
+    struct repo_cfg *cfg;
+    struct baseline *bl;
+};
 
 struct cli_opts {
     enum out_format format;
@@ -32,6 +63,7 @@ struct cli_opts {
     pii_source_opts src; /* --max-archive-depth, --max-member-size, … (0: library default) */
     char **paths;
     size_t n_paths;
+    struct hook_opts h; /* issue 6 */
 };
 
 /* Parses argv; on a usage error prints it to stderr and returns false. *done is set when
@@ -66,6 +98,11 @@ struct run {
     const char *cur_path;
     const char *cur_member; /* "" for the input itself */
     double t0;
+    /* issue 6 */
+    uint64_t allowed, blocking, notes;
+    const struct line_filter *lines; /* git --staged: only these lines of the current input */
+    struct sarif *sarif;
+    struct bl_collect *blc;
 };
 
 /* Sinks (cli_sink.c). */
@@ -74,6 +111,64 @@ void sink_finding(struct run *r, const pii_finding *f);
 void sink_error(struct run *r, const char *path, const char *member, const char *msg);
 void sink_skipped(struct run *r, const char *path, const char *member, const char *reason);
 void sink_finish(struct run *r, double elapsed);
+/* path, or path!member, with control bytes escaped (\xNN) */
+void text_name(FILE *o, const char *path, const char *member);
 bool sink_summary_json(struct run *r, double elapsed, const char *file);
+
+/* ---- issue 6 ---------------------------------------------------------------------------- */
+
+/* cli_main.c: scans one open fd as input `name` (the fd stays the caller's). */
+void cli_scan_fd(struct run *r, pii_scanner *sc, int fd, const char *name);
+
+/* cli_repo.c: the repository config (.piiscan.json) and baseline (.piiscan-baseline.json).
+ * repo_setup() runs after option parsing and before the engine is compiled: it decides
+ * whether a repository mode applies, loads both files and may narrow the detector set and
+ * set the fingerprint key (the baseline's salt). false: an error was printed (exit 2). */
+bool repo_setup(struct cli_opts *o, pii_detectors *d, const char **fingerprint_key);
+void repo_free(struct cli_opts *o);
+/* true when the config excludes this input path */
+bool repo_excluded(const struct cli_opts *o, const char *path);
+/* The path as the baseline and config see it: relative to the repository root. */
+const char *repo_rel(const struct cli_opts *o, const char *path);
+/* Decides a finding before any sink sees it: false to drop it (outside the staged lines);
+ * else *out is f, with `allowed` set when the config or baseline allows it. Counts allowed,
+ * blocking and notes. */
+bool repo_finding(struct run *r, const pii_finding *f, pii_finding *out);
+size_t baseline_count(const struct baseline *b);
+void baseline_entry(const struct baseline *b, size_t i, const char **detector, const char **fp,
+                    const char **path);
+const char *baseline_salt(const struct baseline *b);
+/* A random 32-byte salt in hex (65 bytes). */
+bool repo_salt(char out[65]);
+/* Baseline lookup (cli_repo.c). */
+bool baseline_has(const struct baseline *b, const char *detector, const char *fp, const char *path);
+
+/* cli_hook.c: the pre-commit report on stderr, and install-hook. */
+void hook_finding(struct run *r, const pii_finding *f);
+void hook_finish(struct run *r);
+int hook_install(int argc, char **argv);
+
+/* cli_suggest.c: a replacement of the same shape that is itself a documented test value,
+ * written into out; false when the detector has no reserved range. */
+bool suggest_replacement(const pii_finding *f, char *out, size_t cap);
+
+/* cli_git.c: scans what is staged in the repository of the current directory. */
+bool git_scan_staged(struct run *r, pii_scanner *sc);
+/* Runs git with argv (NULL-terminated, without "git"); its stdout into *out (malloc'ed,
+ * NUL-terminated). Returns git's exit status, or -1 when it could not run. */
+int git_capture(const char *const *argv, char **out, size_t *len);
+/* Whether a line number is one the staged diff adds. */
+bool line_filter_has(const struct line_filter *lf, uint64_t line);
+
+/* cli_sarif.c */
+void sarif_finding(struct run *r, const pii_finding *f);
+void sarif_finish(struct run *r);
+void sarif_free(struct run *r);
+
+/* cli_baseline.c: piiscan baseline create|update|audit. */
+void baseline_finding(struct run *r, const pii_finding *f);
+bool baseline_finish(struct run *r); /* false: could not write (exit 2) */
+int baseline_exit(const struct run *r);
+void baseline_collect_free(struct run *r);
 
 #endif

@@ -49,10 +49,21 @@ enum {
     OPT_MAX_INPUT,
     OPT_MAX_RATIO,
     OPT_MAX_MEMBERS,
+    /* issue 6 */
+    OPT_PRE_COMMIT,
+    OPT_STAGED,
+    OPT_ALL_LINES,
+    OPT_NO_INLINE_ALLOW,
+    OPT_RISK,
+    OPT_BASELINE,
+    OPT_CONFIG,
 };
 
 static const struct option long_opts[] = {
+    {"all-lines", no_argument, NULL, OPT_ALL_LINES},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
     {"binary", no_argument, NULL, OPT_BINARY},
+    {"config", required_argument, NULL, OPT_CONFIG},
     {"chunk-size", required_argument, NULL, OPT_CHUNK},
     {"detectors", required_argument, NULL, OPT_DETECTORS},
     {"exclude-detectors", required_argument, NULL, OPT_EXCLUDE},
@@ -69,9 +80,13 @@ static const struct option long_opts[] = {
     {"max-members", required_argument, NULL, OPT_MAX_MEMBERS},
     {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
     {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
+    {"no-inline-allow", no_argument, NULL, OPT_NO_INLINE_ALLOW},
     {"null", no_argument, NULL, '0'},
     {"patterns", required_argument, NULL, OPT_PATTERNS},
+    {"pre-commit", no_argument, NULL, OPT_PRE_COMMIT},
+    {"risk-threshold", required_argument, NULL, OPT_RISK},
     {"show-match", no_argument, NULL, OPT_SHOW_MATCH},
+    {"staged", no_argument, NULL, OPT_STAGED},
     {"stdin-name", required_argument, NULL, OPT_STDIN_NAME},
     {"summary-json", required_argument, NULL, OPT_SUMMARY_JSON},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -80,11 +95,17 @@ static const struct option long_opts[] = {
 
 static const char usage_text[] =
     "usage: piiscan [OPTIONS] [PATH...]\n"
+    "       piiscan --pre-commit [OPTIONS] FILE...     (the pre-commit hook's mode)\n"
+    "       piiscan git --staged [--all-lines] [OPTIONS]\n"
+    "       piiscan install-hook [--force]\n"
+    "       piiscan baseline create|update|audit [OPTIONS] [PATH...]\n"
     "Finds personal data in files, directories (recursively) and standard input ('-', or no\n"
     "PATH with piped input), and maps each finding to its CCPA category.\n"
     "\n"
     "Output:\n"
-    "  --format jsonl|text|summary  records (default jsonl), grep-like lines, or totals\n"
+    "  --format jsonl|text|summary|sarif\n"
+    "                               records (default jsonl), grep-like lines, totals, or\n"
+    "                               SARIF 2.1.0 (one rule per detector)\n"
     "  --show-match                 print matched values unmasked (default: masked)\n"
     "  --summary-json FILE          also write the run's summary as JSON to FILE\n"
     "  --line-buffered              flush after every record (for log pipelines)\n"
@@ -112,8 +133,24 @@ static const char usage_text[] =
     "                               hit is an error record; the rest is still scanned.\n"
     "                               PIISCAN_GZIP=zlib in the environment decodes gzip with\n"
     "                               zlib instead of ISA-L.\n"
+    "Repository modes (README.md, 'Pre-commit hook'):\n"
+    "  --pre-commit                 hook mode: a short report on stderr with a suggested test\n"
+    "                               value for each finding; test values and findings below\n"
+    "                               the risk threshold are notes and do not block\n"
+    "  git --staged                 scan the index (not the working tree): only the lines the\n"
+    "                               staged diff adds; archives and compressed files whole\n"
+    "  --all-lines                  with git --staged: whole staged files\n"
+    "  --risk-threshold low|medium|high\n"
+    "                               lowest risk that blocks (default: config, else medium)\n"
+    "  --no-inline-allow            ignore piiscan:allow markers (audits)\n"
+    "  --baseline FILE              baseline (default .piiscan-baseline.json in the root)\n"
+    "  --config FILE                config (default .piiscan.json in the root)\n"
+    "  install-hook [--force]       write .git/hooks/pre-commit (runs 'piiscan git --staged')\n"
+    "  baseline create|update|audit record current findings (create: new salt; update: keep\n"
+    "                               the salt, add new, drop gone) or list the baseline's state\n"
     "Exit status:\n"
-    "  0 nothing found, 1 findings, 2 an error (what could be read is still reported)\n"
+    "  0 nothing found (or every finding allowed; in hook modes: nothing blocks),\n"
+    "  1 findings, 2 an error (what could be read is still reported)\n"
     "  --exit-code-findings N       exit N instead of 1 when there are findings\n"
     "  --help, --version\n";
 
@@ -193,7 +230,25 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
     o->format = FMT_JSONL;
     o->min_conf = 50;
     o->exit_findings = 1;
+    o->h.risk_threshold = -1;
+    bool format_set = false;
     *done = false;
+    /* issue 6: subcommands that scan (install-hook is handled by main) */
+    int shift = 0;
+    if (argc > 1 && !strcmp(argv[1], "git")) {
+        shift = 1;
+    } else if (argc > 1 && !strcmp(argv[1], "baseline")) {
+        const char *c = argc > 2 ? argv[2] : "";
+        o->h.baseline_cmd = !strcmp(c, "create")   ? BL_CREATE
+                            : !strcmp(c, "update") ? BL_UPDATE
+                            : !strcmp(c, "audit")  ? BL_AUDIT
+                                                   : BL_NONE;
+        if (o->h.baseline_cmd == BL_NONE)
+            return usage_error("baseline takes create, update or audit, not '%s'", c);
+        shift = 2;
+    }
+    argc -= shift;
+    argv += shift;
     o->patterns = calloc((size_t)argc + 1, sizeof *o->patterns);
     if (!o->patterns) return usage_error("%s", "out of memory");
     opterr = 0;
@@ -208,8 +263,39 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
                 o->format = FMT_TEXT;
             else if (!strcmp(optarg, "summary"))
                 o->format = FMT_SUMMARY;
+            else if (!strcmp(optarg, "sarif"))
+                o->format = FMT_SARIF;
             else
-                return usage_error("unknown format '%s' (jsonl, text, summary)", optarg);
+                return usage_error("unknown format '%s' (jsonl, text, summary, sarif)", optarg);
+            format_set = true;
+            break;
+        case OPT_PRE_COMMIT:
+            o->h.pre_commit = true;
+            break;
+        case OPT_STAGED:
+            o->h.git_staged = true;
+            break;
+        case OPT_ALL_LINES:
+            o->h.all_lines = true;
+            break;
+        case OPT_NO_INLINE_ALLOW:
+            o->h.no_inline_allow = true;
+            break;
+        case OPT_BASELINE:
+            o->h.baseline_path = optarg;
+            break;
+        case OPT_CONFIG:
+            o->h.config_path = optarg;
+            break;
+        case OPT_RISK:
+            if (!strcmp(optarg, "low"))
+                o->h.risk_threshold = PII_RISK_LOW;
+            else if (!strcmp(optarg, "medium"))
+                o->h.risk_threshold = PII_RISK_MEDIUM;
+            else if (!strcmp(optarg, "high"))
+                o->h.risk_threshold = PII_RISK_HIGH;
+            else
+                return usage_error("--risk-threshold takes low, medium or high, not '%s'", optarg);
             break;
         case OPT_SHOW_MATCH:
             o->show_match = true;
@@ -302,6 +388,19 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
     o->paths = argv + optind;
     o->n_paths = (size_t)(argc - optind);
     if (o->null_sep && !o->files_from) return usage_error("%s", "-0 goes with --files-from");
+    /* issue 6 */
+    if (shift == 1 && !o->h.git_staged) return usage_error("%s", "git takes --staged");
+    if (o->h.git_staged && shift != 1) return usage_error("%s", "--staged goes with 'git'");
+    if (o->h.git_staged && (o->n_paths || o->files_from))
+        return usage_error("%s", "git --staged takes no PATH");
+    if (o->h.all_lines && !o->h.git_staged)
+        return usage_error("%s", "--all-lines goes with 'git --staged'");
+    if ((o->h.pre_commit || o->h.git_staged) && !format_set) o->format = FMT_PRECOMMIT;
+    if (o->h.baseline_cmd) o->format = FMT_BASELINE;
+    if (o->h.pre_commit && !o->n_paths && !o->files_from) {
+        *done = true; /* the framework ran us with no file: nothing to check */
+        return true;
+    }
     return true;
 }
 
@@ -432,6 +531,11 @@ static void scan_source(struct run *r, pii_scanner *sc, pii_source *src, const c
 /* Scans one open fd (not closed here). */
 static void scan_fd(struct run *r, pii_scanner *sc, int fd, const char *name)
 {
+    cli_scan_fd(r, sc, fd, name);
+}
+
+void cli_scan_fd(struct run *r, pii_scanner *sc, int fd, const char *name)
+{
     pii_source *src = NULL;
     pii_error err = PII_ERROR_INIT;
     if (pii_source_open_fd(fd, name, &r->o->src, &src, &err)) {
@@ -505,6 +609,10 @@ static void scan_path(struct run *r, pii_scanner *sc, const char *path, bool exp
         return;
     }
     if (S_ISLNK(st.st_mode)) return;
+    if (repo_excluded(r->o, path)) { /* issue 6: the config's path excludes */
+        sink_skipped(r, path, NULL, "excluded");
+        return;
+    }
     if (S_ISDIR(st.st_mode)) {
         scan_dir(r, sc, path);
         return;
@@ -567,6 +675,8 @@ static void list_detectors(const pii_engine *e)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "install-hook")) /* issue 6 */
+        return hook_install(argc - 1, argv + 1);
     struct cli_opts o;
     bool done;
     bool parsed = cli_parse(argc, argv, &o, &done);
@@ -597,6 +707,12 @@ int main(int argc, char **argv)
     pii_engine_opts eo;
     pii_engine_opts_init(&eo);
     eo.fingerprint_key = o.fingerprint_key ? o.fingerprint_key : getenv("PIISCAN_FINGERPRINT_KEY");
+    if (!repo_setup(&o, dets, &eo.fingerprint_key)) { /* issue 6: config and baseline */
+        pii_detectors_free(dets);
+        repo_free(&o);
+        free(o.patterns);
+        return 2;
+    }
     if (eo.fingerprint_key && !*eo.fingerprint_key) eo.fingerprint_key = NULL;
     if (pii_engine_compile(dets, &eo, &eng, &err)) goto fail;
     pii_detectors_free(dets);
@@ -611,11 +727,14 @@ int main(int argc, char **argv)
     pii_scan_opts so;
     pii_scan_opts_init(&so);
     so.min_confidence = o.min_conf;
+    so.inline_allow = !o.h.no_inline_allow;
     if (o.chunk_size) so.chunk_size = o.chunk_size;
     if (pii_scanner_new(eng, &so, &sc, &err)) goto fail;
 
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    static char errbuf[1 << 16]; /* issue 6: the hook's report is one write, not one per note */
+    if (o.format == FMT_PRECOMMIT) setvbuf(stderr, errbuf, _IOFBF, sizeof errbuf);
     struct run r = {.o = &o,
                     .eng = eng,
                     .n_det = pii_engine_detector_count(eng),
@@ -628,9 +747,22 @@ int main(int argc, char **argv)
     }
     r.t0 = now();
     bool list_ok = true;
-    if (o.files_from) list_ok = scan_files_from(&r, sc, o.files_from);
+    if (o.h.git_staged) list_ok = git_scan_staged(&r, sc); /* issue 6 */
+    if (o.h.baseline_cmd && !o.n_paths && !o.files_from) {
+        /* issue 6: a baseline covers the repository's tracked files */
+        char *ls = NULL;
+        size_t ln = 0;
+        const char *const av[] = {"ls-files", "-z", NULL};
+        list_ok = git_capture(av, &ls, &ln) == 0;
+        if (!list_ok) fputs("piiscan: baseline: 'git ls-files' failed (run at the root)\n", stderr);
+        for (size_t i = 0; list_ok && i < ln; i += strlen(ls + i) + 1)
+            scan_path(&r, sc, ls + i, true);
+        free(ls);
+    } else if (o.h.git_staged || o.h.baseline_cmd) {
+    } else if (o.files_from)
+        list_ok = scan_files_from(&r, sc, o.files_from);
     for (size_t i = 0; i < o.n_paths && !r.out_broken; i++) scan_path(&r, sc, o.paths[i], true);
-    if (!o.files_from && o.n_paths == 0) {
+    if (!o.files_from && o.n_paths == 0 && !o.h.git_staged && !o.h.baseline_cmd) {
         if (isatty(STDIN_FILENO)) {
             fputs("piiscan: no input: give PATHs, or pipe data to standard input\n"
                   "Try 'piiscan --help'.\n",
@@ -642,12 +774,18 @@ int main(int argc, char **argv)
     double elapsed = now() - r.t0;
     sink_finish(&r, elapsed);
     bool sum_ok = !o.summary_json || sink_summary_json(&r, elapsed, o.summary_json);
+    if (o.h.baseline_cmd && !baseline_finish(&r)) sum_ok = false; /* issue 6 */
     if (fflush(stdout) != 0 && errno != EPIPE) r.errors++;
     if (r.errors || !list_ok || !sum_ok)
         rc = 2;
+    else if (o.h.baseline_cmd)
+        rc = baseline_exit(&r);
     else
-        rc = r.findings ? o.exit_findings : 0;
+        rc = r.blocking ? o.exit_findings : 0; /* allowed findings, hook notes: exit 0 */
 out:
+    sarif_free(&r);
+    baseline_collect_free(&r);
+    repo_free(&o);
     for (size_t i = 0; i < r.n_inputs; i++) {
         free(r.inputs[i].path);
         free(r.inputs[i].by_det);
@@ -663,6 +801,7 @@ fail:
     pii_scanner_free(sc);
     pii_engine_free(eng);
     pii_detectors_free(dets);
+    repo_free(&o);
     free(o.patterns);
     return 2;
 }

@@ -28,7 +28,7 @@ static void str_field(FILE *f, const char *name, const char *s, size_t len)
 }
 
 /* path, or path!member, with control bytes escaped so a name cannot forge output lines */
-static void text_name(FILE *o, const char *path, const char *member)
+void text_name(FILE *o, const char *path, const char *member)
 {
     for (int part = 0; part < 2; part++) {
         const char *p = part ? member : path;
@@ -73,6 +73,9 @@ static void count(struct run *r, const pii_finding *f)
 
 void sink_finding(struct run *r, const pii_finding *f)
 {
+    pii_finding g; /* issue 6: staged lines, config allow lists, baseline (cli_repo.c) */
+    if (!repo_finding(r, f, &g)) return;
+    f = &g;
     count(r, f);
     if (r->out_broken) return;
     FILE *o = r->out;
@@ -81,6 +84,15 @@ void sink_finding(struct run *r, const pii_finding *f)
     size_t ml;
     switch (r->o->format) {
     case FMT_SUMMARY:
+        return;
+    case FMT_SARIF: /* issue 6 */
+        sarif_finding(r, f);
+        return;
+    case FMT_PRECOMMIT:
+        hook_finding(r, f);
+        return;
+    case FMT_BASELINE:
+        baseline_finding(r, f);
         return;
     case FMT_TEXT: {
         char cats[32];
@@ -124,6 +136,7 @@ void sink_finding(struct run *r, const pii_finding *f)
                 f->confidence % 100, f->test_value ? "true" : "false", fp);
         match_text(r, f, masked, sizeof masked, &m, &ml);
         str_field(o, "match", m, ml);
+        if (f->allowed) fputs(",\"allowed\":true", o); /* issue 6 */
         fputs("}\n", o);
         break;
     }
@@ -200,9 +213,9 @@ static void summary_json(FILE *f, struct run *r, double elapsed, bool record)
     fprintf(f,
             "{%s\"files\":%" PRIu64 ",\"members\":%" PRIu64 ",\"bytes\":%" PRIu64
             ",\"compressed_bytes\":%" PRIu64 ",\"expanded_bytes\":%" PRIu64 ",\"findings\":%" PRIu64
-            ",\"by_detector\":",
+            ",\"allowed\":%" PRIu64 ",\"by_detector\":",
             record ? "\"type\":\"summary\"," : "", r->files, r->members, r->bytes,
-            r->compressed_bytes, r->expanded_bytes, r->findings);
+            r->compressed_bytes, r->expanded_bytes, r->findings, r->allowed);
     by_det_json(f, r, r->by_det);
     fputs(",\"by_ccpa\":{", f);
     bool first = true;
@@ -259,6 +272,7 @@ static void summary_text(FILE *f, struct run *r, double elapsed)
     fprintf(f, "  bytes scanned    %" PRIu64 " (%.1f MB/s)\n", r->bytes,
             elapsed > 0 ? (double)r->bytes / elapsed / 1e6 : 0.0);
     fprintf(f, "  findings         %" PRIu64 "\n", r->findings);
+    fprintf(f, "  allowed          %" PRIu64 "\n", r->allowed); /* issue 6 */
     fprintf(f, "  errors           %" PRIu64 "%s\n", r->errors,
             r->errors ? "  (INCOMPLETE: some input could not be read)" : "");
     fprintf(f, "  skipped          %" PRIu64, r->skipped);
@@ -291,6 +305,10 @@ void sink_finish(struct run *r, double elapsed)
         summary_json(r->out, r, elapsed, true);
     else if (r->o->format == FMT_SUMMARY)
         summary_text(r->out, r, elapsed);
+    else if (r->o->format == FMT_SARIF) /* issue 6 */
+        sarif_finish(r);
+    else if (r->o->format == FMT_PRECOMMIT)
+        hook_finish(r);
     fflush(r->out);
     check_out(r);
 }

@@ -234,6 +234,14 @@ bool ctx_set_add(struct ctx_set *set, const char *w, size_t len);
 void ctx_set_release(struct ctx_set *set);
 bool ctx_set_copy(struct ctx_set *dst, const struct ctx_set *src);
 
+/* ---- inline allow markers (allow.c) ------------------------------------------------------ */
+
+/* Sets f->allowed (and the reason) when a piiscan:allow marker covers the finding whose match
+ * is buf[start, start + len). buf must be readable from PII_ALLOW_LOOK bytes before start (or
+ * from 0) to PII_ALLOW_LOOK bytes after the match (or to buf_len): only those are read. */
+void allow_inline(const struct pii_engine *e, const uint8_t *buf, size_t buf_len, size_t start,
+                  size_t len, pii_finding *f);
+
 /* ---- hashing (sha256.c) ---------------------------------------------------------------- */
 
 struct sha256 {

@@ -44,6 +44,7 @@ struct pii_scanner {
     uint64_t *last_end; /* per detector: end of the last reported finding (absolute) */
     uint64_t line_pos, line_no, line_start;
     int min_conf;
+    int inline_allow;
 };
 
 void pii_scan_opts_init(pii_scan_opts *o)
@@ -64,6 +65,7 @@ pii_status pii_scanner_new(const pii_engine *e, const pii_scan_opts *o, pii_scan
     s->chunk = (o && o->chunk_size) ? o->chunk_size : PII_DEFAULT_CHUNK;
     if (s->chunk > (64u << 20)) s->chunk = 64u << 20;
     s->min_conf = o ? o->min_confidence : 0;
+    s->inline_allow = o ? o->inline_allow : 0;
     s->cap = KEEP + s->chunk + PII_OVERLAP;
     s->win = malloc(s->cap);
     s->last_end = calloc(e->n_det ? e->n_det : 1, sizeof *s->last_end);
@@ -317,6 +319,7 @@ static pii_status report(pii_scanner *s, pii_finding_fn fn, void *user, pii_erro
             .normalized = c->norm_len ? s->norm + c->norm_off : (const char *)m,
             .normalized_len = c->norm_len ? c->norm_len : c->len,
         };
+        if (s->inline_allow) allow_inline(s->e, s->win, s->len, c->start - s->base, c->len, &f);
         if (fn && fn(&f, user)) {
             err_set(err, PII_STOP, NULL, "stopped by the finding callback");
             return PII_STOP;

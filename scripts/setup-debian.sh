@@ -5,6 +5,7 @@ set -euo pipefail
 
 need=(gcc make cmake pkg-config clang-format git
       libcriterion-dev libjansson-dev zlib1g-dev libarchive-dev libzstd-dev libisal-dev
+      pre-commit python3-jsonschema  # the hook tests (real pre-commit) and the SARIF schema check
       ripgrep hyperfine python3
       clang libclang-rt-14-dev) # clang and its libFuzzer runtime: scripts/fuzz-smoke.sh
 # Hyperscan where Intel's build exists; elsewhere its portable fork with the same API.
