@@ -721,6 +721,8 @@ static const char *const test_addresses[] = {
     "1600 amphitheatre parkway",
 };
 
+static const char *const full_suffixes[] = {"cove", "lane", "loop", "pike", "road", "way"};
+
 static bool street_word(const uint8_t *w, size_t n)
 {
     if (n == 0) return false;
@@ -749,7 +751,10 @@ bool v_street_address(struct vctx *v)
     size_t p = ss - 1, words = 0, num_s = 0, num_e = 0;
     while (words < 5) {
         size_t we = p;
-        while (p > v->lo && v->buf[p - 1] != ' ' && we - p < 24) p--;
+        while (p > v->lo && v->buf[p - 1] != ' ' && v->buf[p - 1] != '=' && v->buf[p - 1] != ':' &&
+               v->buf[p - 1] != '"' && v->buf[p - 1] != '\'' && v->buf[p - 1] != '(' &&
+               v->buf[p - 1] != '>' && v->buf[p - 1] != '\t' && v->buf[p - 1] != ',' && we - p < 24)
+            p--;
         const uint8_t *w = v->buf + p;
         size_t n = we - p;
         if (n == 0) return false;
@@ -775,8 +780,10 @@ bool v_street_address(struct vctx *v)
     if (is_alnum(before) || before == '.' || before == '-' || before == '#' || before == '/' ||
         before == '$')
         return false;
+    if (before != ' ' && is_digit(v_at(v, num_s - 2))) return false; /* 10:42, 3,500 */
     size_t end = a;
-    if (v_at(v, end) == '.') end++;
+    /* "St." and "Blvd." are abbreviations; "Lane." ends a sentence */
+    if (v_at(v, end) == '.' && a - ss <= 4 && !LISTED(full_suffixes, v->buf + ss, a - ss)) end++;
     /* optional ", City, ST 12345" / ", City ST 12345-6789" */
     size_t p2 = end;
     if (v_at(v, p2) == ',') p2++;
@@ -967,6 +974,7 @@ bool v_cookie_id(struct vctx *v)
            v->buf[p] != '}' && v->buf[p] != ')')
         p++;
     if (!session_value(v->buf + vs, p - vs)) return false;
+    v->flags |= V_BARE; /* the key must be a session field ("visid=" is not) */
     v->start = vs;
     v->end = p;
     return true;
