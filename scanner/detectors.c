@@ -25,6 +25,7 @@ enum {
     COL_RISK,
     COL_CONF,
     COL_DESC,
+    COL_FIELDS, /* optional */
     NCOLS
 };
 
@@ -49,6 +50,7 @@ void detector_release(struct detector *d)
     free(d->validator_name);
     ctx_set_release(&d->ctx);
     ctx_set_release(&d->neg);
+    ctx_set_release(&d->fields);
     memset(d, 0, sizeof *d);
 }
 
@@ -72,6 +74,7 @@ pii_status detector_copy(struct detector *dst, const struct detector *src)
     dst->validator_name = dup_or_null(src->validator_name, &fail);
     if (!ctx_set_copy(&dst->ctx, &src->ctx)) fail = true;
     if (!ctx_set_copy(&dst->neg, &src->neg)) fail = true;
+    if (!ctx_set_copy(&dst->fields, &src->fields)) fail = true;
     if (fail) {
         detector_release(dst);
         return PII_ERR_NOMEM;
@@ -243,6 +246,28 @@ static pii_status parse_context(struct parse *p, const char *s, struct detector 
     return PII_OK;
 }
 
+/* Column 12: `name|name|*suffix`, or '-' / absent for none. */
+static pii_status parse_fields(struct parse *p, const char *s, struct detector *d)
+{
+    if (!*s || !strcmp(s, "-")) return PII_OK;
+    while (*s) {
+        const char *bar = strchr(s, '|');
+        size_t len = bar ? (size_t)(bar - s) : strlen(s);
+        if (len == 0) return bad(p, "empty field name", NULL);
+        if (d->fields.n == 64) return bad(p, "more than 64 field names", NULL);
+        if (!field_set_add(&d->fields, s, len)) {
+            char w[80];
+            snprintf(w, sizeof w, "%.*s", (int)(len < 64 ? len : 64), s);
+            return bad(p,
+                       "bad field name '%s' (letters, digits, _ - . and a leading * only, "
+                       "at most 64)",
+                       w);
+        }
+        s += len + (bar != NULL);
+    }
+    return PII_OK;
+}
+
 static bool parse_int(const char *s, long lo, long hi, long *out)
 {
     char *end;
@@ -312,6 +337,7 @@ static pii_status parse_row(struct parse *p, char **col, struct detector *d)
     if ((st = parse_context(p, col[COL_CONTEXT], d))) return st;
     if ((st = parse_window(p, col[COL_WINDOW], d))) return st;
     if ((st = parse_ccpa(p, col[COL_CCPA], d))) return st;
+    if ((st = parse_fields(p, col[COL_FIELDS], d))) return st;
     const char *spi = col[COL_SPI];
     if (!strcmp(spi, "no"))
         d->spi = PII_SPI_NO;
@@ -393,22 +419,24 @@ static pii_status load_text(pii_detectors *set, const char *text, size_t len, co
             if (!tab) break;
             *tab = 0;
             s = tab + 1;
-            if (nc == NCOLS - 1) { /* description: the rest of the line */
+            if (nc == NCOLS - 1) { /* fields: the rest of the line */
                 col[nc++] = s;
                 break;
             }
         }
-        if (nc < NCOLS - 1) {
+        if (nc < NCOLS - 2) {
             char msg[64];
             snprintf(msg, sizeof msg, "%zu", nc);
-            st = bad(&p, "expected 10 or 11 tab-separated columns, got %s", msg);
+            st = bad(&p, "expected 10 to 12 tab-separated columns, got %s", msg);
             goto out;
         }
-        if (nc == NCOLS - 1) col[COL_DESC] = "";
+        if (nc == NCOLS - 2) col[COL_DESC] = "";
+        if (nc < NCOLS) col[COL_FIELDS] = "";
         static const char *const names[NCOLS] = {
-            "1 (id)",   "2 (group)", "3 (find)", "4 (validator)",   "5 (context)",     "6 (window)",
-            "7 (ccpa)", "8 (spi)",   "9 (risk)", "10 (confidence)", "11 (description)"};
-        for (size_t c = 0; c < NCOLS - 1; c++)
+            "1 (id)",      "2 (group)",       "3 (find)",         "4 (validator)",
+            "5 (context)", "6 (window)",      "7 (ccpa)",         "8 (spi)",
+            "9 (risk)",    "10 (confidence)", "11 (description)", "12 (fields)"};
+        for (size_t c = 0; c < NCOLS - 2; c++)
             if (!*col[c]) {
                 st = bad(&p, "empty column %s: use '-' for none", names[c]);
                 goto out;

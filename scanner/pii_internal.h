@@ -41,6 +41,14 @@ pii_status err_errno(pii_error *err, pii_status code, int e, const char *origin,
 #define V_NEG_CONTEXT                                                                              \
     0x8u /* the validator saw disqualifying context (treated like a                                \
           * negative context word) */
+/* Set by the scanner, not by validators: a `combined` detector's record also holds the other
+ * half (credential or account), so the finding is sensitive (field.c). */
+#define V_RECORD_SENSITIVE 0x100u
+
+/* The `anchor` of a candidate proposed as a whole CSV cell (field.c): [start, end) is the
+ * cell's content and the column's header named one of the detector's fields. Validators that
+ * do not take cells see an anchor beyond `hi` and reject it. */
+#define V_ANCHOR_CELL SIZE_MAX
 
 /* What a validator sees and returns. buf[lo..hi) is readable: lo is at most PII_MAX_LOOK
  * bytes before start (less at the start of input), hi at least PII_MAX_LOOK bytes after end
@@ -134,6 +142,7 @@ struct detector {
     validate_fn validate; /* NULL: accept as matched */
     struct ctx_set ctx;
     struct ctx_set neg;
+    struct ctx_set fields; /* normalised field names (field.c); '*' prefix: a key suffix */
     enum ctx_mode ctx_mode;
     int win_before, win_after;
     pii_category ccpa;
@@ -241,6 +250,64 @@ bool ctx_set_copy(struct ctx_set *dst, const struct ctx_set *src);
  * from 0) to PII_ALLOW_LOOK bytes after the match (or to buf_len): only those are read. */
 void allow_inline(const struct pii_engine *e, const uint8_t *buf, size_t buf_len, size_t start,
                   size_t len, pii_finding *f);
+
+/* ---- structured fields (field.c) ------------------------------------------------------- */
+
+/* A field name normalised: lower-case letters and digits only ("firstName", "first_name" and
+ * "First-Name" are "firstname"), with the positions where a word starts: `hard` after a space
+ * or '.', or at 0 ("Date of Birth", "user.name"), `soft` after '_' / '-' or at a camelCase
+ * step. */
+#define FIELD_NAME_MAX 64
+struct field_name {
+    char s[FIELD_NAME_MAX];
+    uint8_t n;
+    uint64_t hard, soft;
+};
+
+/* Normalises s[0..n) into out; false when it has no letter or is longer than FIELD_NAME_MAX. */
+bool field_name_set(struct field_name *out, const uint8_t *s, size_t n);
+/* True when the name is in the set: an entry matches the whole name or its last words from a
+ * hard word start; an entry written '*entry' also from a soft one ("customer_first_name"). */
+bool field_name_in(const struct ctx_set *fields, const struct field_name *name);
+/* Adds one entry of a pattern file's fields column; false when it is not a field name. */
+bool field_set_add(struct ctx_set *fields, const char *w, size_t len);
+
+/* The key naming the value that starts at (or a few bytes after the start of) `vs`: JSON
+ * "key": value, escaped \"key\":\"value\", logfmt key=value, "key: value", "Key Words: value".
+ * Looks back at most PII_MAX_LOOK bytes, within the line. */
+bool field_key(const uint8_t *buf, size_t lo, size_t hi, size_t vs, struct field_name *out);
+
+/* CSV/TSV header of a stream: the first line, when it looks like one (field.c). */
+#define FIELD_MAX_COLS 64
+#define FIELD_COL_DETS 4
+struct field_hdr {
+    bool tried, ok, cells; /* cells: some column proposes candidates */
+    uint8_t delim, ncols;
+    struct field_name col[FIELD_MAX_COLS];
+    uint32_t col_det[FIELD_MAX_COLS][FIELD_COL_DETS]; /* UINT32_MAX: none */
+};
+
+void field_hdr_reset(struct field_hdr *h);
+/* Looks at the first line of a stream (buf[0..len) starts at offset 0); `final`: no more
+ * bytes will come. Runs once per stream. */
+void field_hdr_detect(struct field_hdr *h, const struct pii_engine *e, const uint8_t *buf,
+                      size_t len, bool final);
+/* Proposes the cells of header-named columns whose detectors take cells (validator_cells),
+ * for cells starting in [from, to) of buf (window-relative; `base` is buf[0]'s stream offset).
+ * Cheap when no column does. False when out of memory. */
+bool field_cells(const struct field_hdr *h, const uint8_t *buf, size_t len, uint64_t base,
+                 size_t from, size_t to, struct cand_vec *out);
+/* True when the value at buf[vs] sits in a field (key or CSV column) named in `fields`. */
+bool field_in(const struct field_hdr *h, const struct ctx_set *fields, const uint8_t *buf,
+              size_t lo, size_t hi, uint64_t base, size_t vs);
+/* Sensitivity of a `combined` finding at [start, end): true when its record (the line, within
+ * PII_MAX_LOOK bytes) also holds the other half: for an account, card or log-in a security
+ * code, password or credential; for a credential (`credential` true) an account or log-in. */
+bool field_record_sensitive(const uint8_t *buf, size_t lo, size_t hi, size_t start, size_t end,
+                            bool credential);
+
+/* Validators that take whole CSV cells as candidates (validate_text.c). */
+bool validator_cells(validate_fn fn);
 
 /* ---- hashing (sha256.c) ---------------------------------------------------------------- */
 

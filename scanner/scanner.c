@@ -45,6 +45,7 @@ struct pii_scanner {
     uint64_t line_pos, line_no, line_start;
     int min_conf;
     int inline_allow;
+    struct field_hdr hdr; /* CSV/TSV header of the current stream (field.c) */
 };
 
 void pii_scan_opts_init(pii_scan_opts *o)
@@ -101,6 +102,7 @@ pii_status pii_scanner_begin(pii_scanner *s)
     s->line_pos = 0;
     s->line_no = 1;
     s->line_start = 0;
+    field_hdr_reset(&s->hdr);
     memset(s->last_end, 0, (s->e->n_det ? s->e->n_det : 1) * sizeof *s->last_end);
     return PII_OK;
 }
@@ -226,10 +228,17 @@ static bool confirm(pii_scanner *s, const struct cand *c, uint64_t limit, struct
     unsigned reasons = d->validate ? PII_REASON_VALIDATED : 0;
     bool ctx = d->ctx.n && context_has(&d->ctx, s->win, 0, s->len, v->start, v->end, d->win_before,
                                        d->win_after);
+    /* the value sits in a field named for this detector: like a context word, on top of one */
+    bool field = d->fields.n && field_in(&s->hdr, &d->fields, s->win, 0, s->len, s->base, v->start);
+    if (field) {
+        conf += 10;
+        reasons |= PII_REASON_CONTEXT;
+    }
     if (ctx) {
         conf += 10;
         reasons |= PII_REASON_CONTEXT;
-    } else if (d->ctx_mode == CTX_REQUIRED || (d->ctx_mode == CTX_BARE && (v->flags & V_BARE))) {
+    } else if (!field &&
+               (d->ctx_mode == CTX_REQUIRED || (d->ctx_mode == CTX_BARE && (v->flags & V_BARE)))) {
         return false;
     }
     if ((v->flags & V_NEG_CONTEXT) ||
@@ -241,6 +250,9 @@ static bool confirm(pii_scanner *s, const struct cand *c, uint64_t limit, struct
         reasons |= PII_REASON_NEG_CONTEXT;
     }
     if (v->flags & V_TEST) reasons |= PII_REASON_TEST;
+    if (d->spi == PII_SPI_COMBINED && field_record_sensitive(s->win, 0, s->len, v->start, v->end,
+                                                             !strcmp(d->group, "credential")))
+        v->flags |= V_RECORD_SENSITIVE;
     if (conf > 100) conf = 100;
     if (conf < 0) conf = 0;
     if (conf < s->min_conf) return false;
@@ -300,7 +312,8 @@ static pii_status report(pii_scanner *s, pii_finding_fn fn, void *user, pii_erro
         s->last_end[c->det] = c->start + c->len;
         const struct detector *d = &s->e->det[c->det];
         lines_to(s, c->start);
-        bool sensitive = d->spi == PII_SPI_YES && !(c->flags & V_NOT_SENSITIVE);
+        bool sensitive = (d->spi == PII_SPI_YES && !(c->flags & V_NOT_SENSITIVE)) ||
+                         (d->spi == PII_SPI_COMBINED && (c->flags & V_RECORD_SENSITIVE));
         const uint8_t *m = s->win + (c->start - s->base);
         pii_finding f = {
             .detector = d->id,
@@ -349,6 +362,10 @@ static pii_status process(pii_scanner *s, bool final, pii_finding_fn fn, void *u
     size_t from = s->committed - s->base > 2 * 64 ? (size_t)(s->committed - s->base) - 2 * 64 : 0;
     size_t to = (size_t)(limit - s->base) + SHAPE_LEAD;
     if (!shape_scan(s->e, s->win, s->len, from, to, &s->cands))
+        return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
+    if (!s->hdr.tried && s->base == 0) field_hdr_detect(&s->hdr, s->e, s->win, s->len, final);
+    if (!field_cells(&s->hdr, s->win, s->len, s->base, (size_t)(s->committed - s->base),
+                     (size_t)(limit - s->base), &s->cands))
         return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
 
     struct vctx v;

@@ -103,6 +103,10 @@ bool v_digit_run_continues(const struct vctx *v, size_t i, int dir, int extra);
 /* True when `host`[0..n) is an RFC 2606 / 6761 name (example.com/.net/.org and their
  * subdomains, *.example, *.test, *.invalid, *.localhost, or those names alone). */
 bool v_reserved_host(const uint8_t *host, size_t n);
+/* True when s[0..n) is no real value: empty, masked ("****", "xxxx"), a template or
+ * environment reference ("${X}", "{{ x }}", "$DB_PASSWORD", "<password>") or a word such as
+ * null, none, redacted (validate_secret.c). */
+bool v_placeholder(const uint8_t *s, size_t n);
 
 /* ---- TLDs (tld.c) ---------------------------------------------------------------------- */
 
@@ -129,5 +133,13 @@ bool v_api_token(struct vctx *v);
 bool v_jwt(struct vctx *v);
 bool v_private_key(struct vctx *v);
 bool v_password(struct vctx *v);
+/* validate_text.c: field-driven and text detectors */
+bool v_person_name(struct vctx *v);
+bool v_username(struct vctx *v);
+bool v_date_of_birth(struct vctx *v);
+bool v_street_address(struct vctx *v);
+bool v_device_id(struct vctx *v);
+bool v_user_agent(struct vctx *v);
+bool v_cookie_id(struct vctx *v);
 
 #endif

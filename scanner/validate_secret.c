@@ -303,7 +303,7 @@ static const char *const placeholders[] = {
     "?",          "[hidden]", "[masked]", "(hidden)",  "(redacted)", "filtered",
 };
 
-static bool placeholder(const uint8_t *s, size_t n)
+bool v_placeholder(const uint8_t *s, size_t n)
 {
     if (n == 0) return true;
     bool stars = true, xs = true;
@@ -345,7 +345,7 @@ static bool url_userinfo(struct vctx *v)
     size_t colon = a;
     while (colon < at && v->buf[colon] != ':') colon++;
     if (colon >= at || colon + 1 == at) return false;
-    if (placeholder(v->buf + colon + 1, at - colon - 1)) return false;
+    if (v_placeholder(v->buf + colon + 1, at - colon - 1)) return false;
     v->start = colon + 1;
     v->end = at;
     return true;
@@ -426,7 +426,7 @@ bool v_password(struct vctx *v)
         }
         while (ve > vs && (v->buf[ve - 1] == '"' || v->buf[ve - 1] == '\'')) ve--;
     }
-    if (placeholder(v->buf + vs, ve - vs)) return false;
+    if (v_placeholder(v->buf + vs, ve - vs)) return false;
     v->start = vs;
     v->end = ve;
     return true;

@@ -1,0 +1,475 @@
+/* field.c: structured-field context: the name of the field a value sits in (JSON keys, escaped
+ * JSON inside log lines, logfmt, "Key: value", CSV/TSV columns named by a header row), CSV
+ * cells proposed as candidates, and the record rule for `combined` sensitivity. Knows detectors
+ * only through their field lists; knows nothing of Hyperscan or output.
+ *
+ * Every look is bounded by PII_MAX_LOOK bytes before a candidate and after its end: a window
+ * guarantees exactly that much, so results do not depend on where windows are cut. */
+#include "pii_internal.h"
+
+#include <string.h>
+
+static inline uint8_t lower(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c | 0x20) : c;
+}
+
+static inline bool alpha(uint8_t c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static inline bool alnum(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || alpha(c);
+}
+
+static inline bool blank(uint8_t c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* ---- names ----------------------------------------------------------------------------- */
+
+bool field_name_set(struct field_name *out, const uint8_t *s, size_t n)
+{
+    memset(out, 0, sizeof *out);
+    bool letter = false, word_start = true, hard = true;
+    uint8_t prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = s[i];
+        if (!alnum(c)) {
+            if (c == ' ' || c == '.' || c == '/') hard = true;
+            word_start = true;
+            prev = c;
+            continue;
+        }
+        if (out->n == FIELD_NAME_MAX) return false;
+        bool camel = c >= 'A' && c <= 'Z' && prev >= 'a' && prev <= 'z';
+        if (out->n == 0 || hard) out->hard |= 1ull << out->n;
+        if (word_start || camel) out->soft |= 1ull << out->n;
+        out->s[out->n++] = (char)lower(c);
+        letter = letter || alpha(c);
+        word_start = hard = false;
+        prev = c;
+    }
+    return letter;
+}
+
+bool field_set_add(struct ctx_set *fields, const char *w, size_t len)
+{
+    bool suffix = len > 0 && w[0] == '*';
+    if (suffix) w++, len--;
+    if (!len || len > FIELD_NAME_MAX) return false;
+    for (size_t i = 0; i < len; i++)
+        if (!alnum((uint8_t)w[i]) && w[i] != '_' && w[i] != '-' && w[i] != '.') return false;
+    struct field_name fn;
+    if (!field_name_set(&fn, (const uint8_t *)w, len)) return false;
+    char buf[FIELD_NAME_MAX + 1];
+    buf[0] = '*';
+    memcpy(buf + suffix, fn.s, fn.n);
+    return ctx_set_add(fields, buf, fn.n + suffix);
+}
+
+bool field_name_in(const struct ctx_set *fields, const struct field_name *name)
+{
+    for (size_t i = 0; i < fields->n; i++) {
+        const char *w = fields->w[i].text;
+        size_t m = fields->w[i].len;
+        bool suffix = w[0] == '*';
+        w += suffix, m -= suffix;
+        if (m > name->n) continue;
+        size_t at = name->n - m;
+        uint64_t starts = suffix ? name->soft | name->hard : name->hard;
+        if (((starts >> at) & 1) && !memcmp(name->s + at, w, m)) return true;
+    }
+    return false;
+}
+
+/* ---- keys ------------------------------------------------------------------------------ */
+
+static inline bool key_char(uint8_t c)
+{
+    return alnum(c) || c == '_' || c == '-' || c == '.' || c == '$' || c == '@' || c == '/';
+}
+
+/* A byte that ends a value when walking back from inside it. */
+static inline bool value_stop(uint8_t c)
+{
+    return c == '"' || c == '\'' || c == '=' || c == ':' || c == '\n' || c == ',' || c == '{' ||
+           c == '[' || c == ';' || c == '&' || c == '?' || c == '\t' || c == '|' || c == '(';
+}
+
+bool field_key(const uint8_t *buf, size_t lo, size_t hi, size_t vs, struct field_name *out)
+{
+    if (vs < lo || vs > hi) return false;
+    size_t floor = vs - lo > PII_MAX_LOOK ? vs - PII_MAX_LOOK : lo;
+    /* 1. back to where the value starts (a value's prefix: "Dr. ", "+", a quote) */
+    size_t p = vs, lim = vs - floor > 64 ? vs - 64 : floor;
+    while (p > lim && !value_stop(buf[p - 1])) p--;
+    if (p == floor || (p == lim && !value_stop(buf[p - 1]))) return false;
+    uint8_t c = buf[p - 1];
+    if (c == '"' || c == '\'') {
+        p--;
+        if (p > floor && buf[p - 1] == '\\') p--; /* \"key\":\"value\" */
+        while (p > floor && blank(buf[p - 1])) p--;
+        if (p > floor && buf[p - 1] == '[') { /* the first element of an array */
+            p--;
+            while (p > floor && blank(buf[p - 1])) p--;
+        }
+        if (p == floor) return false;
+        c = buf[p - 1];
+    } else {
+        /* unquoted: spaces only between the separator and the value ("ts=1 level=info card
+         * 4539…" does not put the card in field "level") */
+        size_t q = p;
+        while (q < vs && buf[q] == ' ') q++;
+        for (; q < vs; q++)
+            if (blank(buf[q])) return false;
+    }
+    if (c != ':' && c != '=') return false;
+    p--;
+    if (p > floor) {
+        uint8_t b = buf[p - 1];
+        if (c == ':' && b == ':') return false; /* a::b, IPv6 */
+        if (c == '=' && (b == '=' || b == '!' || b == '<' || b == '>')) return false;
+        if (c == '=' && b == ':') p--; /* := */
+    }
+    size_t sp = 0;
+    while (p > floor && blank(buf[p - 1]) && sp < 8) p--, sp++;
+    bool quoted = false;
+    if (p > floor && (buf[p - 1] == '"' || buf[p - 1] == '\'')) {
+        quoted = true;
+        p--;
+        if (p > floor && buf[p - 1] == '\\') p--;
+    }
+    size_t e = p;
+    while (p > floor && e - p <= FIELD_NAME_MAX && key_char(buf[p - 1])) p--;
+    if (p == e || e - p > FIELD_NAME_MAX) return false;
+    /* "Date of Birth: …", "customer name: …": up to three more words of letters, unquoted */
+    size_t ks = p;
+    for (int w = 0; w < 3 && !quoted; w++) {
+        if (p < floor + 2 || buf[p - 1] != ' ' || !alpha(buf[p - 2])) break;
+        size_t q = p - 1;
+        while (q > floor && alpha(buf[q - 1]) && e - q < FIELD_NAME_MAX) q--;
+        if (q > floor && !blank(buf[q - 1]) && buf[q - 1] != '"' && buf[q - 1] != '{' &&
+            buf[q - 1] != ',' && buf[q - 1] != '\n')
+            break;
+        ks = p = q;
+    }
+    return field_name_set(out, buf + ks, e - ks);
+}
+
+/* ---- CSV ------------------------------------------------------------------------------- */
+
+void field_hdr_reset(struct field_hdr *h)
+{
+    h->tried = h->ok = h->cells = false;
+    h->ncols = 0;
+}
+
+/* Delimiters outside double quotes in s[0..n). */
+static size_t count_delims(const uint8_t *s, size_t n, uint8_t d)
+{
+    size_t k = 0;
+    bool q = false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            q = !q;
+        else if (s[i] == d && !q)
+            k++;
+    }
+    return k;
+}
+
+static bool header_cell(struct field_hdr *h, const uint8_t *s, size_t n)
+{
+    while (n && blank(*s)) s++, n--;
+    while (n && blank(s[n - 1])) n--;
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') s++, n -= 2;
+    if (!n || n > FIELD_NAME_MAX || !(alpha(s[0]) || s[0] == '_')) return false;
+    size_t letters = 0, digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = s[i];
+        if (alpha(c))
+            letters++;
+        else if (c >= '0' && c <= '9')
+            digits++;
+        else if (c != ' ' && c != '_' && c != '-' && c != '.' && c != '#' && c != '/')
+            return false; /* '=', ':', '{' …: a log or JSON line, not a header */
+    }
+    if (digits > letters || h->ncols == FIELD_MAX_COLS) return false;
+    return field_name_set(&h->col[h->ncols++], s, n);
+}
+
+void field_hdr_detect(struct field_hdr *h, const struct pii_engine *e, const uint8_t *buf,
+                      size_t len, bool final)
+{
+    h->tried = true;
+    size_t off = len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0; /* UTF-8 BOM */
+    size_t cap = len - off < 4096 ? len - off : 4096;
+    const uint8_t *s = buf + off, *nl = memchr(s, '\n', cap);
+    if (!nl && !(final && len - off <= 4096)) return;
+    size_t n = nl ? (size_t)(nl - s) : len - off;
+    if (n && s[n - 1] == '\r') n--;
+    static const uint8_t delims[] = {',', '\t', ';', '|'};
+    uint8_t d = 0;
+    size_t best = 0;
+    for (size_t i = 0; i < sizeof delims; i++) {
+        size_t k = count_delims(s, n, delims[i]);
+        if (k > best) best = k, d = delims[i];
+    }
+    if (!best || best >= FIELD_MAX_COLS) return;
+    /* the second line, when it is here, has as many cells */
+    if (nl) {
+        const uint8_t *l2 = nl + 1, *end = buf + len, *nl2 = memchr(l2, '\n', (size_t)(end - l2));
+        if (nl2 && count_delims(l2, (size_t)(nl2 - l2), d) != best) return;
+    }
+    h->ncols = 0;
+    bool q = false;
+    size_t cs = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && s[i] == '"') q = !q;
+        if (i == n || (s[i] == d && !q)) {
+            if (!header_cell(h, s + cs, i - cs)) {
+                h->ncols = 0;
+                return;
+            }
+            cs = i + 1;
+        }
+    }
+    h->delim = d;
+    h->ok = true;
+    for (size_t c = 0; c < h->ncols; c++) {
+        size_t k = 0;
+        for (size_t i = 0; i < e->n_det && k < FIELD_COL_DETS; i++) {
+            const struct detector *det = &e->det[i];
+            if (det->kind != FIND_ANCHOR || !det->fields.n || !validator_cells(det->validate))
+                continue;
+            if (field_name_in(&det->fields, &h->col[c])) h->col_det[c][k++] = (uint32_t)i;
+        }
+        for (size_t j = k; j < FIELD_COL_DETS; j++) h->col_det[c][j] = UINT32_MAX;
+        h->cells = h->cells || k;
+    }
+}
+
+/* Calls fn for each cell of the line starting at buf[ls] that starts within PII_MAX_LOOK of
+ * it: column index, content span (quotes and blanks trimmed). Stops when fn returns false. */
+struct cell_walk {
+    const struct field_hdr *h;
+    struct cand_vec *out;
+    size_t from, to;
+    bool oom;
+};
+
+static void line_cells(struct cell_walk *w, const uint8_t *buf, size_t len, size_t ls)
+{
+    const struct field_hdr *h = w->h;
+    size_t p = ls;
+    /* a cell counts when its line starts less than PII_MAX_LOOK before it, as in csv_column */
+    for (size_t col = 0; col < h->ncols && p < len && p - ls < PII_MAX_LOOK; col++) {
+        size_t cs = p, ce;
+        bool q = false;
+        while (p < len && buf[p] != '\n' && (q || buf[p] != h->delim)) {
+            if (buf[p] == '"') q = !q;
+            p++;
+        }
+        ce = p;
+        if (h->col_det[col][0] != UINT32_MAX) {
+            size_t a = cs, z = ce;
+            if (z > a && buf[z - 1] == '\r') z--;
+            while (a < z && blank(buf[a])) a++;
+            while (z > a && blank(buf[z - 1])) z--;
+            if (z - a >= 2 && buf[a] == '"' && buf[z - 1] == '"') a++, z--;
+            if (z > a && a >= w->from && a < w->to && z - a <= PII_MAX_LOOK) {
+                for (size_t k = 0; k < FIELD_COL_DETS && h->col_det[col][k] != UINT32_MAX; k++)
+                    if (!cand_push(w->out, h->col_det[col][k], a, z, V_ANCHOR_CELL)) {
+                        w->oom = true;
+                        return;
+                    }
+            }
+        }
+        if (p >= len || buf[p] == '\n') break;
+        p++;
+    }
+}
+
+bool field_cells(const struct field_hdr *h, const uint8_t *buf, size_t len, uint64_t base,
+                 size_t from, size_t to, struct cand_vec *out)
+{
+    if (!h->cells) return true;
+    if (to > len) to = len;
+    struct cell_walk w = {.h = h, .out = out, .from = from, .to = to};
+    /* lines starting up to PII_MAX_LOOK before `from` may have cells in [from, to) */
+    size_t p = from >= PII_MAX_LOOK - 1 ? from - (PII_MAX_LOOK - 1) : 0;
+    if (p == 0 && base != 0) p = 1; /* buf[0] may be mid-line */
+    if (p > 0 && buf[p - 1] != '\n') {
+        const uint8_t *nl = memchr(buf + p, '\n', to - p);
+        if (!nl) return true;
+        p = (size_t)(nl - buf) + 1;
+    }
+    while (p < to && !w.oom) {
+        if (base + p != 0) line_cells(&w, buf, len, p); /* offset 0 is the header */
+        const uint8_t *nl = memchr(buf + p, '\n', to - p);
+        if (!nl) break;
+        p = (size_t)(nl - buf) + 1;
+    }
+    return !w.oom;
+}
+
+/* The CSV column of the value at buf[vs], when its line starts within PII_MAX_LOOK. */
+static bool csv_column(const struct field_hdr *h, const uint8_t *buf, size_t lo, uint64_t base,
+                       size_t vs, size_t *col)
+{
+    size_t floor = vs - lo > PII_MAX_LOOK ? vs - PII_MAX_LOOK : lo;
+    size_t ls = vs;
+    while (ls > floor && buf[ls - 1] != '\n') ls--;
+    if (ls == floor) return false; /* no newline in reach (or the header, at offset 0) */
+    size_t k = count_delims(buf + ls, vs - ls, h->delim);
+    if (k >= h->ncols) return false;
+    *col = k;
+    return true;
+}
+
+bool field_in(const struct field_hdr *h, const struct ctx_set *fields, const uint8_t *buf,
+              size_t lo, size_t hi, uint64_t base, size_t vs)
+{
+    struct field_name key;
+    if (field_key(buf, lo, hi, vs, &key)) return field_name_in(fields, &key);
+    size_t col;
+    return h->ok && csv_column(h, buf, lo, base, vs, &col) && field_name_in(fields, &h->col[col]);
+}
+
+/* ---- the record rule for `combined` sensitivity ----------------------------------------- */
+
+/* What completes an account, card or log-in: its security code, a password or a credential
+ * (Cal. Civ. Code 1798.140(ae)(1)(B)). Normalised like field names. */
+static const char *const credential_keys[] = {
+    "cvv",
+    "cvv2",
+    "cvc",
+    "cvc2",
+    "csc",
+    "cvn",
+    "cid",
+    "securitycode",
+    "cardcode",
+    "cardverificationcode",
+    "pin",
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "passphrase",
+    "secret",
+    "token",
+    "accesstoken",
+    "authtoken",
+    "apikey",
+    "secretkey",
+    "secretaccesskey",
+    "privatekey",
+    "otp",
+    "bearer",
+};
+
+/* What a credential completes: an account, card or log-in. */
+static const char *const account_keys[] = {
+    "user", "username",   "login", "email",  "account",     "acct",           "accountnumber",
+    "card", "cardnumber", "cc",    "ccnum",  "ccnumber",    "creditcard",     "cardno",
+    "pan",  "iban",       "uid",   "userid", "accesskeyid", "awsaccesskeyid", "clientid",
+};
+
+/* A short numeric code after "cvv 123": the security-code words need no separator. */
+static bool short_code_key(const struct field_name *k)
+{
+    return k->n <= 4 && k->s[0] == 'c'; /* cvv, cvv2, cvc, cvc2, csc, cvn, cid */
+}
+
+static bool key_listed(const char *const *list, size_t n, const struct field_name *k)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t m = strlen(list[i]);
+        if (m > k->n) continue;
+        size_t at = k->n - m;
+        if (((k->hard | k->soft) >> at & 1) && !memcmp(k->s + at, list[i], m)) return true;
+    }
+    return false;
+}
+
+/* A key at buf[i..] (a word start) followed by its separator and a non-empty value. */
+static bool key_value_at(const uint8_t *buf, size_t i, size_t z, const char *const *list, size_t n,
+                         bool credential_side, size_t own_s, size_t own_e)
+{
+    size_t e = i;
+    while (e < z && e - i < FIELD_NAME_MAX && (alnum(buf[e]) || buf[e] == '_' || buf[e] == '-'))
+        e++;
+    struct field_name k;
+    if (e == i || !field_name_set(&k, buf + i, e - i) || !key_listed(list, n, &k)) return false;
+    size_t p = e;
+    while (p < z && (buf[p] == '"' || buf[p] == '\'' || buf[p] == '\\')) p++;
+    while (p < z && blank(buf[p])) p++;
+    bool sep = p < z && (buf[p] == '=' || buf[p] == ':');
+    if (!sep) {
+        /* "cvv 123", "Bearer eyJ…" */
+        if (!credential_side || p == e) return false;
+        if (short_code_key(&k)) {
+            size_t d = p;
+            while (d < z && buf[d] >= '0' && buf[d] <= '9') d++;
+            return d - p >= 3 && d - p <= 4 && (d == z || !alnum(buf[d]));
+        }
+        return k.n == 6 && !memcmp(k.s, "bearer", 6) && p < z && alnum(buf[p]);
+    }
+    p++;
+    while (p < z && (blank(buf[p]) || buf[p] == '"' || buf[p] == '\'' || buf[p] == '\\')) p++;
+    size_t vs = p;
+    if (vs >= own_s && vs < own_e) return false; /* the finding's own key */
+    while (p < z && !blank(buf[p]) && buf[p] != '"' && buf[p] != '\'' && buf[p] != '&' &&
+           buf[p] != ',' && buf[p] != ';' && buf[p] != '}')
+        p++;
+    if (p == vs) return false;
+    bool masked = true; /* "****", "xxx", "null" are no credential */
+    for (size_t j = vs; j < p; j++) masked = masked && (buf[j] == '*' || lower(buf[j]) == 'x');
+    if (p - vs == 4 && !memcmp(buf + vs, "null", 4)) masked = true;
+    return !masked;
+}
+
+/* scheme://user:password@host: both halves at once. */
+static bool url_userinfo(const uint8_t *buf, size_t a, size_t z)
+{
+    for (size_t i = a; i + 3 <= z; i++) {
+        if (buf[i] != ':' || buf[i + 1] != '/' || buf[i + 2] != '/') continue;
+        size_t p = i + 3, colon = 0;
+        while (p < z && p - i < PII_MAX_LOOK && !blank(buf[p]) && buf[p] != '/' && buf[p] != '@' &&
+               buf[p] != '"')
+            colon = buf[p] == ':' && !colon ? p : colon, p++;
+        if (p < z && buf[p] == '@' && colon > i + 3 && p > colon + 1) return true;
+    }
+    return false;
+}
+
+bool field_record_sensitive(const uint8_t *buf, size_t lo, size_t hi, size_t start, size_t end,
+                            bool credential)
+{
+    size_t a = start - lo > PII_MAX_LOOK ? start - PII_MAX_LOOK : lo;
+    size_t z = hi - end > PII_MAX_LOOK ? end + PII_MAX_LOOK : hi;
+    for (size_t i = start; i > a; i--)
+        if (buf[i - 1] == '\n') {
+            a = i;
+            break;
+        }
+    const uint8_t *nl = memchr(buf + end, '\n', z - end);
+    if (nl) z = (size_t)(nl - buf);
+    if (url_userinfo(buf, a, z)) return true;
+    const char *const *list = credential ? account_keys : credential_keys;
+    size_t n = credential ? ARRAY_LEN(account_keys) : ARRAY_LEN(credential_keys);
+    for (size_t i = a; i < z; i++) {
+        if (i >= start && i < end) {
+            i = end - 1; /* not the finding's own bytes */
+            continue;
+        }
+        if (!alpha(buf[i]) || (i > a && alnum(buf[i - 1]))) continue;
+        if (key_value_at(buf, i, z, list, n, !credential, start, end)) return true;
+    }
+    return false;
+}

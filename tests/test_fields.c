@@ -1,0 +1,423 @@
+/* test_fields.c: structured-field context (JSON keys, nested and escaped JSON, logfmt, CSV/TSV
+ * headers remembered across windows), the field-driven and text detectors, and the record
+ * rule for `combined` sensitivity. All values are synthetic. */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void dump(const struct tfinds *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        cr_log_error("found %s '%s' conf %d", f->v[i].detector, f->v[i].match, f->v[i].confidence);
+}
+
+static const struct tfind *find(const struct tfinds *f, const char *id, const char *match)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (!strcmp(f->v[i].detector, id) && (!match || !strcmp(f->v[i].match, match)))
+            return &f->v[i];
+    return NULL;
+}
+
+/* ---- the seven detectors: positives -------------------------------------------------- */
+
+struct pos {
+    char detector[24];
+    char text[240];
+    char match[160];
+};
+
+ParameterizedTestParameters(fields, positives)
+{
+    static struct pos cases[] = {
+        /* person_name: named fields, nested paths, escaped JSON, logfmt, "Key: value" */
+        {"person_name", "{\"first_name\": \"Maria\", \"last_name\": \"Hernandez\"}", "Maria"},
+        {"person_name", "{\"first_name\": \"Maria\", \"last_name\": \"Hernandez\"}", "Hernandez"},
+        {"person_name", "{\"user\":{\"id\":7,\"name\":\"Maria Hernandez\"}}", "Maria Hernandez"},
+        {"person_name", "ts=1 msg=\"{\\\"customerName\\\":\\\"Robert Miller\\\"}\" ok",
+         "Robert Miller"},
+        {"person_name", "level=info name=Jennifer action=login", "Jennifer"},
+        {"person_name", "Full Name: Thomas Anderson\n", "Thomas Anderson"},
+        {"person_name", "firstName=Xochitl plan=pro", "Xochitl"},
+        {"person_name", "{\"name\": \"Smith, John\"}", "Smith, John"},
+        {"person_name", "Dear Mr. Johnson, your order shipped", "Johnson"},
+        {"person_name", "Dear Patricia Wong,", "Patricia Wong"},
+        /* username */
+        {"username", "auth.login user=mhernandez from 81.2.69.160", "mhernandez"},
+        {"username", "{\"login\":\"jsmith42\",\"ok\":true}", "jsmith42"},
+        {"username", "clone https://kwalker@git.acme.io/repo.git", "kwalker"},
+        {"username", "ftp://dlee:pw1234x@files.acme.io/in", "dlee"},
+        {"username", "db_user=analytics_rw host=db1", "analytics_rw"},
+        /* date_of_birth */
+        {"date_of_birth", "kyc ssn=x dob=1984-07-12 status=pending", "1984-07-12"},
+        {"date_of_birth", "{\"dateOfBirth\": \"07/12/1984\"}", "07/12/1984"},
+        {"date_of_birth", "patient born on 12 March 1990 in Ohio", "12 March 1990"},
+        {"date_of_birth", "Date of Birth: 1990-02-28\n", "1990-02-28"},
+        {"date_of_birth", "{\"birth_date\":\"19840712\"}", "19840712"},
+        {"date_of_birth", "D.O.B. 03.11.1975 verified", "03.11.1975"},
+        {"date_of_birth", "birthday: March 3, 1962", "March 3, 1962"},
+        /* street_address */
+        {"street_address", "ship to 1847 Oak Ridge Dr, Columbus, OH 43215 today",
+         "1847 Oak Ridge Dr, Columbus, OH 43215"},
+        {"street_address", "address=55 W 42nd St floor 3", "55 W 42nd St"},
+        {"street_address", "{\"street\": \"9 Elm Avenue\"}", "9 Elm Avenue"},
+        {"street_address", "lives at 221B Ashford Lane.", "221B Ashford Lane"},
+        /* device_id */
+        {"device_id", "ad_event idfa=6D92078A-8246-4BA4-AE5B-76104861E7DC ok",
+         "6D92078A-8246-4BA4-AE5B-76104861E7DC"},
+        {"device_id", "{\"gaid\":\"3f2c1a0b-9e8d-4c7b-a6f5-e4d3c2b1a090\"}",
+         "3f2c1a0b-9e8d-4c7b-a6f5-e4d3c2b1a090"},
+        {"device_id", "android_id=8af3c0e91b2d4f57 app=x", "8af3c0e91b2d4f57"},
+        {"device_id", "{\"deviceId\": \"0a1b2c3d4e5f60718293a4b5c6d7e8f9\"}",
+         "0a1b2c3d4e5f60718293a4b5c6d7e8f9"},
+        /* user_agent */
+        {"user_agent",
+         "1.2.3.4 - - \"GET / HTTP/1.1\" 200 5 \"-\" \"Mozilla/5.0 (Windows NT 10.0; Win64; x64) "
+         "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36\"",
+         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/120.0.0.0 Safari/537.36"},
+        {"user_agent", "ua=Dalvik/2.1.0 (Linux; U; Android 13; Pixel 7 Build/TQ3A) status=200",
+         "Dalvik/2.1.0 (Linux; U; Android 13; Pixel 7 Build/TQ3A)"},
+        /* cookie_id */
+        {"cookie_id", "Cookie: SESSIONID=a8f3k29dk3l0x9q2; theme=dark\n",
+         "SESSIONID=a8f3k29dk3l0x9q2; theme=dark"},
+        {"cookie_id", "Set-Cookie: sid=Zk29xL0q8Pw3nB7c; Path=/; HttpOnly", "Zk29xL0q8Pw3nB7c"},
+        {"cookie_id", "auth ok session_id=4f9a2c71b0e34d5f8a6b user=x", "4f9a2c71b0e34d5f8a6b"},
+        {"cookie_id", "{\"PHPSESSID\": \"q8r7s6t5u4v3w2x1y0z9\"}", "q8r7s6t5u4v3w2x1y0z9"},
+    };
+    return cr_make_param_array(struct pos, cases, sizeof cases / sizeof *cases);
+}
+
+ParameterizedTest(struct pos *c, fields, positives)
+{
+    struct tfinds f = t_scan(t_engine(NULL), c->text, strlen(c->text), 0, 0);
+    size_t n = t_count(&f, c->detector, c->match);
+    if (n != 1) dump(&f);
+    cr_expect_eq(n, 1, "%s: want %s '%s'", c->text, c->detector, c->match);
+    t_free(&f);
+}
+
+/* ---- hard negatives ------------------------------------------------------------------ */
+
+struct neg {
+    char detector[24];
+    char text[240];
+};
+
+ParameterizedTestParameters(fields, hard_negatives)
+{
+    static struct neg cases[] = {
+        /* system accounts are not people; ids are not user names */
+        {"username", "sshd: session opened for user=root by (uid=0)"},
+        {"username", "sudo: user=admin command=/bin/ls"},
+        {"username", "{\"login\": \"nobody\"}"},
+        {"username", "{\"user\": \"www-data\"}"},
+        {"username", "user=12345 action=view"},
+        {"username", "git clone ssh://git@github.com/acme/x.git"},
+        {"username", "user=${USER} user=<username> user=null"},
+        {"username", "User-Agent: curl/8.0"},
+        {"username", "hostname=web01 servername=api"},
+        /* "Name: Node-42" is not a person, nor are products, acronyms and prose */
+        {"person_name", "Name: Node-42"},
+        {"person_name", "{\"name\": \"INTRODUCTORY OFFER\"}"},
+        {"person_name", "INTRODUCTORY PRICING for Johnson & Co"},
+        {"person_name", "name=INTRODUCTORY"},
+        {"person_name", "hostname=Maria filename=Robert.txt"},
+        {"person_name", "app_name=Jennifer service_name=Thomas"},
+        {"person_name", "Dear Customer, Dear Valued Member"},
+        {"person_name", "project name: Apollo Gateway"},
+        {"person_name", "{\"name\": \"nginx\"}"},
+        {"person_name", "{\"name\": \"Acme Router\"}"},
+        {"person_name", "the user name field was empty; name: unknown"},
+        {"person_name", "Mary had a little lamb, said John Smith on the radio"},
+        /* a version, build or release date is no date of birth */
+        {"date_of_birth", "version=2021-03-04 build=2021-03-05"},
+        {"date_of_birth", "{\"dob_schema_version\": \"2021-03-04\"}"},
+        {"date_of_birth", "birth certificate parser v2021.03.04 released"},
+        {"date_of_birth", "dob=2021-02-30"},
+        {"date_of_birth", "adobe reader 2021-03-04 stillborn 2020-01-01"},
+        {"date_of_birth", "DOB field added in release 2021-03-04"},
+        {"date_of_birth", "dob=1984-07-12-99"},
+        /* street addresses need a number and named street words */
+        {"street_address", "at 10:42 Main St the store opened"},
+        {"street_address", "the Way we were, Dr Who"},
+        {"street_address", "v1.2.3 Main St"},
+        {"street_address", "the main st was closed"},
+        /* device ids need their key and a real value */
+        {"device_id", "idfa=00000000-0000-0000-0000-000000000000"},
+        {"device_id", "request_id=38101a0b-2096-447d-96ea-a692162415ae"},
+        {"device_id", "device_id=42 model=x"},
+        {"device_id", "device_id=38101a0b-2096-447d-96ea-a692162415aeff"},
+        /* crawlers are not a consumer's device */
+        {"user_agent",
+         "\"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)\""},
+        {"user_agent", "Mozilla/5.0 is the prefix"},
+        /* cookies: placeholders and words */
+        {"cookie_id", "Dec 10 06:55:46 LabSZ sshd[24200]: session opened"},
+        {"cookie_id", "session_id=null session_id=******** sid=abc"},
+        {"cookie_id", "Set-Cookie: sid=deleted; Expires=Thu, 01 Jan 1970 00:00:00 GMT"},
+        {"cookie_id", "visid=Zk29xL0q8Pw3nB7c"},
+    };
+    return cr_make_param_array(struct neg, cases, sizeof cases / sizeof *cases);
+}
+
+ParameterizedTest(struct neg *c, fields, hard_negatives)
+{
+    struct tfinds f = t_scan(t_engine(NULL), c->text, strlen(c->text), 0, 0);
+    size_t n = t_count(&f, c->detector, NULL);
+    if (n) dump(&f);
+    cr_expect_eq(n, 0, "'%s' must give no %s finding", c->text, c->detector);
+    t_free(&f);
+}
+
+/* ---- documented placeholders are test values ------------------------------------------ */
+
+Test(fields, placeholders_are_test_values)
+{
+    const char *s = "{\"name\": \"John Doe\"}\n{\"full_name\": \"Jane Doe\"}\n"
+                    "address=123 Main St\n"
+                    "https://jdoe@example.com/x\n";
+    struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
+    const struct tfind *a = find(&f, "person_name", "John Doe"),
+                       *b = find(&f, "person_name", "Jane Doe"),
+                       *c = find(&f, "street_address", "123 Main St"),
+                       *d = find(&f, "username", "jdoe");
+    if (!a || !b || !c || !d) dump(&f);
+    cr_assert(a && b && c && d);
+    cr_expect(a->test_value && b->test_value && c->test_value && d->test_value);
+    const char *real = "{\"name\": \"Maria Hernandez\"}\naddress=1847 Oak Ridge Dr\n";
+    struct tfinds g = t_scan(t_engine(NULL), real, strlen(real), 0, 0);
+    cr_expect_eq(g.n, 2);
+    for (size_t i = 0; i < g.n; i++) cr_expect(!g.v[i].test_value, "%s", g.v[i].detector);
+    t_free(&f);
+    t_free(&g);
+}
+
+/* ---- fields raise confidence and satisfy required context ------------------------------- */
+
+Test(fields, field_names_raise_confidence)
+{
+    const char *with = "{\"customer_email\": \"maria.h@northwind-mail.com\"}";
+    const char *without = "note maria.h@northwind-mail.com";
+    struct tfinds a = t_scan(t_engine(NULL), with, strlen(with), 0, 0);
+    struct tfinds b = t_scan(t_engine(NULL), without, strlen(without), 0, 0);
+    const struct tfind *x = find(&a, "email", NULL), *y = find(&b, "email", NULL);
+    cr_assert(x && y);
+    cr_expect_gt(x->confidence, y->confidence, "%d vs %d", x->confidence, y->confidence);
+    t_free(&a);
+    t_free(&b);
+}
+
+/* A bare 9-digit SSN needs context; a camelCase key has no context word but is the field. */
+Test(fields, a_field_satisfies_bare_context)
+{
+    const char *cases[] = {
+        "{\"socialSecurityNumber\": \"536228142\"}",
+        "ts=1 msg=\"{\\\"socialSecurityNumber\\\":\\\"536228142\\\"}\"",
+        "{\"applicant\":{\"taxpayer\":{\"socialSecurityNumber\":536228142}}}",
+        "SocialSecurityNumber: 536228142\n",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct tfinds f = t_scan(t_engine(NULL), cases[i], strlen(cases[i]), 0, 0);
+        if (t_count(&f, "us_ssn", "536228142") != 1) dump(&f);
+        cr_expect_eq(t_count(&f, "us_ssn", "536228142"), 1, "%s", cases[i]);
+        t_free(&f);
+    }
+    const char *no = "{\"orderNumber\": \"536228142\"}";
+    struct tfinds f = t_scan(t_engine(NULL), no, strlen(no), 0, 0);
+    cr_expect_eq(t_count(&f, "us_ssn", NULL), 0);
+    t_free(&f);
+}
+
+/* ---- CSV / TSV headers ------------------------------------------------------------------ */
+
+static const char *const gn[] = {"Maria", "Robert", "Jennifer", "Thomas", "Olivia", "Daniel"};
+static const char *const sn[] = {"Hernandez", "Miller", "Anderson", "Nguyen", "Patel", "Kowalski"};
+
+/* A CSV export: header, then rows (some quoted, some with a comma inside quotes). */
+static char *csv(size_t rows, size_t *len)
+{
+    size_t cap = 128 + rows * 160, n = 0;
+    char *s = malloc(cap);
+    n += (size_t)snprintf(s + n, cap - n, "id,first_name,last_name,dob,username,notes\n");
+    for (size_t i = 0; i < rows; i++) {
+        const char *g = gn[i % 6], *l = sn[(i / 6) % 6];
+        int y = 1950 + (int)(i % 50), m = 1 + (int)(i % 12), d = 1 + (int)(i % 28);
+        if (i % 3 == 0)
+            n += (size_t)snprintf(s + n, cap - n,
+                                  "%zu,\"%s\",%s,%04d-%02d-%02d,%c%s%zu,\"late, again\"\n", i + 1,
+                                  g, l, y, m, d, g[0] + 32, l, i);
+        else
+            n += (size_t)snprintf(s + n, cap - n, "%zu,%s,%s,%02d/%02d/%04d,%c%s%zu,ok\n", i + 1, g,
+                                  l, m, d, y, g[0] + 32, l, i);
+    }
+    *len = n;
+    return s;
+}
+
+Test(fields, csv_header_names_columns)
+{
+    size_t len;
+    char *s = csv(6, &len);
+    struct tfinds f = t_scan(t_engine(NULL), s, len, 0, 0);
+    cr_expect_eq(t_count(&f, "person_name", NULL), 12);
+    cr_expect_eq(t_count(&f, "date_of_birth", NULL), 6);
+    cr_expect_eq(t_count(&f, "username", NULL), 6);
+    cr_expect_eq(t_count(&f, "person_name", "Maria"), 1);
+    cr_expect_eq(t_count(&f, "person_name", "first_name"), 0, "the header is no value");
+    cr_expect_eq(t_count(&f, "person_name", "late, again"), 0);
+    if (t_count(&f, "person_name", NULL) != 12) dump(&f);
+    free(s);
+    t_free(&f);
+}
+
+static void same(const struct tfinds *a, const struct tfinds *b, const char *what)
+{
+    cr_assert_eq(a->n, b->n, "%s: %zu findings vs %zu", what, a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        cr_assert_str_eq(a->v[i].detector, b->v[i].detector, "%s #%zu", what, i);
+        cr_assert_eq(a->v[i].offset, b->v[i].offset, "%s #%zu", what, i);
+        cr_assert_eq(a->v[i].length, b->v[i].length, "%s #%zu", what, i);
+        cr_assert_eq(a->v[i].confidence, b->v[i].confidence, "%s #%zu", what, i);
+        cr_assert_eq(a->v[i].sensitive, b->v[i].sensitive, "%s #%zu", what, i);
+    }
+}
+
+/* The header is remembered per stream: rows many windows later still have their columns, and
+ * every chunk and feed size gives the same findings. */
+Test(fields, csv_header_survives_windows_and_chunk_sizes)
+{
+    size_t len, rows = 700;
+    char *s = csv(rows, &len);
+    cr_assert_gt(len, 6 * 4700, "several windows of the smallest chunk");
+    struct tfinds ref = t_scan(t_engine(NULL), s, len, 0, 0);
+    cr_expect_eq(t_count(&ref, "person_name", NULL), 2 * rows);
+    cr_expect_eq(t_count(&ref, "date_of_birth", NULL), rows);
+    cr_expect_eq(t_count(&ref, "username", NULL), rows);
+    static const size_t chunks[] = {1, 7, 64, 4096};
+    for (size_t i = 0; i < sizeof chunks / sizeof *chunks; i++) {
+        struct tfinds f = t_scan(t_engine(NULL), s, len, chunks[i], chunks[i]);
+        char what[64];
+        snprintf(what, sizeof what, "chunk %zu", chunks[i]);
+        same(&ref, &f, what);
+        t_free(&f);
+    }
+    free(s);
+    t_free(&ref);
+}
+
+Test(fields, tsv_header_and_a_new_stream_forgets_it)
+{
+    const char *tsv = "full_name\tbirth_date\tcity\nMaria Hernandez\t1984-07-12\tAustin\n"
+                      "Robert Miller\t1979-01-30\tDenver\n";
+    struct tfinds f = t_scan(t_engine(NULL), tsv, strlen(tsv), 0, 0);
+    cr_expect_eq(t_count(&f, "person_name", "Maria Hernandez"), 1);
+    cr_expect_eq(t_count(&f, "person_name", "Robert Miller"), 1);
+    cr_expect_eq(t_count(&f, "date_of_birth", NULL), 2);
+    t_free(&f);
+    /* the same rows without the header: nothing names the columns */
+    const char *rows = "Maria Hernandez\t1984-07-12\tAustin\nRobert Miller\t1979-01-30\tDenver\n";
+    f = t_scan(t_engine(NULL), rows, strlen(rows), 0, 0);
+    cr_expect_eq(t_count(&f, "person_name", NULL), 0);
+    cr_expect_eq(t_count(&f, "date_of_birth", NULL), 0);
+    t_free(&f);
+}
+
+Test(fields, csv_column_names_bare_values)
+{
+    const char *s = "id,ssn,note\n1,536228142,x\n2,536228143,y\n";
+    struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
+    cr_expect_eq(t_count(&f, "us_ssn", NULL), 2);
+    t_free(&f);
+    const char *o = "id,order,note\n1,536228142,x\n";
+    f = t_scan(t_engine(NULL), o, strlen(o), 0, 0);
+    cr_expect_eq(t_count(&f, "us_ssn", NULL), 0);
+    t_free(&f);
+}
+
+Test(fields, log_first_line_is_no_header)
+{
+    const char *s = "2026-11-21T08:00:01Z INFO a=1, b=2\n7,Maria,Hernandez\n";
+    struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
+    cr_expect_eq(t_count(&f, "person_name", NULL), 0);
+    t_free(&f);
+}
+
+/* ---- combined sensitivity ---------------------------------------------------------------- */
+
+struct sens {
+    char text[200];
+    char detector[24];
+    int sensitive;
+};
+
+ParameterizedTestParameters(fields, combined_sensitivity)
+{
+    static struct sens cases[] = {
+        {"card=4539 1488 0343 6467 cvv=123", "credit_card", 1},
+        {"card 4539 1488 0343 6467 cvv 123", "credit_card", 1},
+        {"{\"card\":\"4539148803436467\",\"cvc\":\"123\"}", "credit_card", 1},
+        {"card 4539 1488 0343 6467 exp 12/27", "credit_card", 0},
+        {"card=4539 1488 0343 6467 cvv=***", "credit_card", 0},
+        {"card=4539 1488 0343 6467\ncvv=123", "credit_card", 0},
+        {"iban=DE62370400440532013001 pin=4821", "iban", 1},
+        {"iban=DE62370400440532013001 bic=COBADEFF", "iban", 0},
+        {"user=mhernandez password=Sup3rS3cret!", "password", 1},
+        {"password=Sup3rS3cret! next", "password", 0},
+        {"{\"email\":\"m.h@northwind-mail.com\",\"password\":\"Sup3rS3cret!\"}", "password", 1},
+        {"postgres://analytics:Tr0ub4dor@db.internal:5432/x", "password", 1},
+        {"aws_access_key_id=AKIA2E3MNOPQ7RSTUVWX "
+         "aws_secret_access_key=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",
+         "aws_secret_key", 1},
+        {"aws_access_key_id=AKIA2E3MNOPQ7RSTUVWX", "aws_access_key", 0},
+        {"Authorization: Bearer ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5", "api_token", 0},
+        {"login=kwalker token=ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5", "api_token", 1},
+    };
+    return cr_make_param_array(struct sens, cases, sizeof cases / sizeof *cases);
+}
+
+ParameterizedTest(struct sens *c, fields, combined_sensitivity)
+{
+    struct tfinds f = t_scan(t_engine(NULL), c->text, strlen(c->text), 0, 0);
+    const struct tfind *x = find(&f, c->detector, NULL);
+    if (!x) dump(&f);
+    cr_assert(x, "%s: no %s finding", c->text, c->detector);
+    cr_expect_eq(x->sensitive, c->sensitive, "%s: %s sensitive", c->text, c->detector);
+    cr_expect_eq((x->ccpa & PII_CAT('L')) != 0, c->sensitive, "L follows sensitive");
+    t_free(&f);
+}
+
+/* ---- the fields column ------------------------------------------------------------------- */
+
+Test(fields, pattern_fields_column)
+{
+    pii_error err = PII_ERROR_INIT;
+    pii_detectors *d = NULL;
+    cr_assert_eq(pii_detectors_new(&d, &err), PII_OK);
+    const char *ok = "emp\tcustom\tre:/EMP-[0-9]{6}/\t-\trequired:employee\t16\tA\tno\tlow\t60\t"
+                     "employee id\temp_id|*employee_id\n"
+                     "old\tcustom\tre:/OLD-[0-9]{6}/\t-\t-\t8\tA\tno\tlow\t60\tan 11-column row\n";
+    cr_assert_eq(pii_detectors_load_mem(d, ok, strlen(ok), "my.tsv", &err), PII_OK, "%s: %s",
+                 err.origin, err.msg);
+    pii_engine *e = NULL;
+    cr_assert_eq(pii_engine_compile(d, NULL, &e, &err), PII_OK, "%s", err.msg);
+    /* required context satisfied by the field alone (camelCase, and a '*' suffix entry) */
+    const char *s = "{\"empId\": \"EMP-123456\", \"managerEmployeeId\": \"EMP-654321\", "
+                    "\"ref\": \"EMP-111111\"}";
+    struct tfinds f = t_scan(e, s, strlen(s), 0, 0);
+    cr_expect_eq(t_count(&f, "emp", "EMP-123456"), 1);
+    cr_expect_eq(t_count(&f, "emp", "EMP-654321"), 1);
+    cr_expect_eq(t_count(&f, "emp", "EMP-111111"), 0);
+    t_free(&f);
+    pii_engine_free(e);
+
+    const char *bad = "x\tcustom\tre:/X-[0-9]{6}/\t-\t-\t8\tA\tno\tlow\t60\tdesc\tgood|b@d\n";
+    cr_expect_eq(pii_detectors_load_mem(d, bad, strlen(bad), "bad.tsv", &err), PII_ERR_PATTERN);
+    cr_expect_str_eq(err.origin, "bad.tsv:1");
+    cr_expect(strstr(err.msg, "field"), "%s", err.msg);
+    pii_detectors_free(d);
+}
