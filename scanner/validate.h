@@ -139,7 +139,9 @@ bool v_api_token(struct vctx *v);
 bool v_jwt(struct vctx *v);
 bool v_private_key(struct vctx *v);
 bool v_password(struct vctx *v);
-/* validate_id.c */
+/* validate_id.c. label_value(): from the end of a label ("passport no.:", "VAT"), where its
+ * value starts (SIZE_MAX when something else follows). */
+size_t label_value(const struct vctx *v, size_t p);
 bool v_bank_account(struct vctx *v);
 bool v_aba_routing(struct vctx *v);
 bool v_itin(struct vctx *v);

@@ -65,15 +65,18 @@ static bool grouped(const uint8_t *s, size_t len, const uint8_t *groups, size_t 
 
 /* ---- labelled values (anchor finders) -------------------------------------------------- */
 
-/* Words that may stand between a label and its value: "passport no.: X", "acct number X". */
-static const char *const fillers[] = {"no", "nr", "num", "number", "id", "is", "of", "#"};
+/* Words that may stand between a label and its value: "passport no.: X", "USt-IdNr. X". */
+static const char *const fillers[] = {
+    "no", "nr",  "num",          "number",         "id",  "idnr", "is",
+    "of", "reg", "registration", "identification", "card"};
 
-/* From the end of a label (the anchor), skips separators (spaces, ':', '=', '#', quotes,
- * '.', '-', '_', '(') and filler words, at most 32 bytes, and returns where the value
- * starts; SIZE_MAX when anything else comes first. */
-static size_t label_value(const struct vctx *v, size_t p)
+size_t label_value(const struct vctx *v, size_t p)
 {
-    size_t lim = p + 32;
+    size_t lim = p + 40;
+    /* the rest of the label's word when the anchor ends inside it: "vat_number", "passportNo" */
+    if (is_alpha(v_at(v, p - 1))) {
+        for (size_t k = 0; k < 16 && (is_alpha(v_at(v, p)) || v_at(v, p) == '_'); k++) p++;
+    }
     while (p < lim) {
         int c = v_at(v, p);
         if (c == ' ' || c == '\t' || c == ':' || c == '=' || c == '#' || c == '"' || c == '\'' ||
@@ -86,12 +89,34 @@ static size_t label_value(const struct vctx *v, size_t p)
         size_t q = p;
         while (is_alpha(v_at(v, q))) q++;
         bool filler = false;
-        for (size_t i = 0; i < ARRAY_LEN(fillers) && !filler; i++)
-            filler = ascii_ieq(v->buf + p, q - p, fillers[i]);
+        if (!is_digit(v_at(v, q))) { /* "NR123456A" is a value, not the word "nr" */
+            for (size_t i = 0; i < ARRAY_LEN(fillers) && !filler; i++)
+                filler = ascii_ieq(v->buf + p, q - p, fillers[i]);
+        }
         if (!filler) return p; /* the value itself may start with letters */
         p = q;
     }
     return SIZE_MAX;
+}
+
+/* The value's span: the finder's span, or (anchor finders) the `len_a` bytes after the label
+ * when byte `probe` of them is `sep_a`/'-'/' ' as the layout needs, else `len_b` bytes. */
+static bool value_span(const struct vctx *v, size_t probe, const char *seps, size_t len_a,
+                       size_t len_b, size_t *s, size_t *e)
+{
+    if (v->end > v->start) {
+        *s = v->start;
+        *e = v->end;
+        return true;
+    }
+    size_t p = label_value(v, v->anchor);
+    if (p == SIZE_MAX) return false;
+    int c = v_at(v, p + probe);
+    size_t n = (c > 0 && strchr(seps, c)) ? len_a : len_b;
+    if (p + n > v->hi) return false;
+    *s = p;
+    *e = p + n;
+    return true;
 }
 
 /* A value token at p: alphanumerics, with single '-' between them ("S123-4567-8901"). Copies
@@ -217,19 +242,21 @@ bool v_ein(struct vctx *v)
 
 bool v_nino(struct vctx *v)
 {
-    /* The anchor ends at the suffix letter: "QQ123456C" or "QQ 12 34 56 C". */
-    size_t e = v->anchor, s;
+    /* "QQ123456C" or "QQ 12 34 56 C" */
+    size_t s, e;
     char c[10];
-    if (e >= 13 && e - 13 >= v->lo && v_at(v, e - 2) == ' ' && v_at(v, e - 5) == ' ' &&
-        v_at(v, e - 8) == ' ' && v_at(v, e - 11) == ' ') {
-        s = e - 13;
+    if (!value_span(v, 2, " ", 13, 9, &s, &e)) return false;
+    if (e - s == 13) {
         size_t k = 0;
         for (size_t i = s; i < e; i++) {
-            if (v->buf[i] != ' ') c[k++] = (char)v->buf[i];
+            size_t r = i - s;
+            if (r == 2 || r == 5 || r == 8 || r == 11) {
+                if (v->buf[i] != ' ') return false;
+            } else {
+                c[k++] = (char)v->buf[i];
+            }
         }
-        if (k != 9) return false;
-    } else if (e >= 9 && e - 9 >= v->lo) {
-        s = e - 9;
+    } else if (e - s == 9) {
         memcpy(c, v->buf + s, 9);
     } else {
         return false;
@@ -265,20 +292,13 @@ static const char *const test_sins[] = {"046454286"};
 
 bool v_sin(struct vctx *v)
 {
-    /* The anchor ends a 3-3-3 group ("123-456-789", "123 456 789") or a bare 9-digit run. */
-    size_t e = v->anchor, s;
+    /* "123-456-789", "123 456 789" or 9 bare digits */
+    size_t s, e;
     static const uint8_t g[3] = {3, 3, 3};
     char d[10];
     int sep = -1;
-    int a = v_at(v, e - 4);
-    if ((a == '-' || a == ' ') && v_at(v, e - 8) == a && e >= 11) {
-        s = e - 11;
-    } else if (e >= 9) {
-        s = e - 9;
-    } else {
-        return false;
-    }
-    if (s < v->lo || !grouped(v->buf + s, e - s, g, 3, "- ", d, 9, &sep)) return false;
+    if (!value_span(v, 3, "- ", 11, 9, &s, &e)) return false;
+    if (!grouped(v->buf + s, e - s, g, 3, "- ", d, 9, &sep)) return false;
     if (!clean_edges(v, s, e, sep)) return false;
     bool test = in_list(d, 9, test_sins, ARRAY_LEN(test_sins));
     /* first digit: the province of registration (1-7), 9 temporary residents; 0 and 8 are
@@ -297,13 +317,14 @@ bool v_sin(struct vctx *v)
 
 bool v_pan_in(struct vctx *v)
 {
-    const uint8_t *s = v->buf + v->start;
-    if (v->end <= v->start || v->end - v->start != 10) return false;
+    size_t st, e;
+    if (!value_span(v, 0, "", 10, 10, &st, &e) || e - st != 10) return false;
+    const uint8_t *s = v->buf + st;
     for (size_t i = 0; i < 10; i++) {
         bool letter = i < 5 || i == 9;
         if (letter ? !is_upper(s[i]) : !is_digit(s[i])) return false;
     }
-    if (is_alnum(v_at(v, v->start - 1)) || is_alnum(v_at(v, v->end))) return false;
+    if (is_alnum(v_at(v, st - 1)) || is_alnum(v_at(v, e))) return false;
     if (memcmp(s, "ABCDE1234F", 10) == 0) {
         v->flags |= V_TEST; /* the Income Tax Department's format example */
     } else {
@@ -312,6 +333,8 @@ bool v_pan_in(struct vctx *v)
         if (!strchr("ABCFGHJLPT", s[3])) return false;
         if (memcmp(s + 5, "0000", 4) == 0) return false;
     }
+    v->start = st;
+    v->end = e;
     v_set_norm(v, (const char *)s, 10);
     return true;
 }
@@ -320,20 +343,13 @@ bool v_pan_in(struct vctx *v)
 
 bool v_aadhaar(struct vctx *v)
 {
-    /* The anchor ends a 4-4-4 group (' ' or '-') or a bare 12-digit run. */
-    size_t e = v->anchor, s;
+    /* "2341 2341 2346", "2341-2341-2346" or 12 bare digits */
+    size_t s, e;
     static const uint8_t g[3] = {4, 4, 4};
     char d[13];
     int sep = -1;
-    int a = v_at(v, e - 5);
-    if ((a == '-' || a == ' ') && v_at(v, e - 10) == a && e >= 14) {
-        s = e - 14;
-    } else if (e >= 12) {
-        s = e - 12;
-    } else {
-        return false;
-    }
-    if (s < v->lo || !grouped(v->buf + s, e - s, g, 3, "- ", d, 12, &sep)) return false;
+    if (!value_span(v, 4, "- ", 14, 12, &s, &e)) return false;
+    if (!grouped(v->buf + s, e - s, g, 3, "- ", d, 12, &sep)) return false;
     if (!clean_edges(v, s, e, sep)) return false;
     /* 0 and 1 are reserved by UIDAI; the last digit is a Verhoeff check */
     if (d[0] < '2' || !verhoeff_ok(d, 12) || all_same(d, 12)) return false;
@@ -496,17 +512,16 @@ static bool mbi_letter(int c)
 
 bool v_mbi(struct vctx *v)
 {
-    /* The anchor ends either "1EG4TE5MK73" or "1EG4-TE5-MK73". */
-    size_t e = v->anchor, s;
+    /* "1EG4TE5MK73" or "1EG4-TE5-MK73" */
+    size_t s, e;
     char c[12];
-    if (e >= 13 && e - 13 >= v->lo && v_at(v, e - 5) == '-' && v_at(v, e - 9) == '-') {
-        s = e - 13;
-        size_t k = 0;
-        for (size_t i = s; i < e; i++) {
-            if (i != e - 5 && i != e - 9) c[k++] = (char)v->buf[i];
-        }
-    } else if (e >= 11 && e - 11 >= v->lo) {
-        s = e - 11;
+    if (!value_span(v, 4, "-", 13, 11, &s, &e)) return false;
+    if (e - s == 13) {
+        if (v->buf[s + 4] != '-' || v->buf[s + 8] != '-') return false;
+        memcpy(c, v->buf + s, 4);
+        memcpy(c + 4, v->buf + s + 5, 3);
+        memcpy(c + 7, v->buf + s + 9, 4);
+    } else if (e - s == 11) {
         memcpy(c, v->buf + s, 11);
     } else {
         return false;
@@ -514,7 +529,7 @@ bool v_mbi(struct vctx *v)
     /* CMS positions: 1 digit 1-9; 2, 5, 8, 9 letter; 3, 6 letter or digit; 4, 7, 10, 11 digit */
     static const char pos[] = "NAXNAXNAANN";
     for (size_t i = 0; i < 11; i++) {
-        int ch = c[i];
+        int ch = (unsigned char)c[i];
         bool ok = pos[i] == 'A'   ? mbi_letter(ch)
                   : pos[i] == 'X' ? (mbi_letter(ch) || is_digit(ch))
                                   : is_digit(ch);
@@ -547,9 +562,12 @@ static const char *const test_vins[] = {"1M8GDM9AXKP042788", "1HGBH41JXMN109186"
 
 bool v_vin(struct vctx *v)
 {
-    const uint8_t *s = v->buf + v->start;
-    if (v->end <= v->start || v->end - v->start != 17) return false;
-    if (is_alnum(v_at(v, v->start - 1)) || is_alnum(v_at(v, v->end))) return false;
+    size_t st, e;
+    if (!value_span(v, 0, "", 17, 17, &st, &e) || e - st != 17) return false;
+    v->start = st;
+    v->end = e;
+    const uint8_t *s = v->buf + st;
+    if (is_alnum(v_at(v, st - 1)) || is_alnum(v_at(v, e))) return false;
     static const uint8_t w[17] = {8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2};
     unsigned sum = 0, letters = 0;
     for (size_t i = 0; i < 17; i++) {

@@ -417,18 +417,13 @@ static vat_fn country_fn(const uint8_t *cc)
 
 bool v_vat(struct vctx *v)
 {
-    /* The anchor ends a little after the country code ("DE1", "ATU1", "CHE-1", "FR4Z1"): the
-     * code is the nearest upper-case pair at a word start within 8 bytes before it. */
-    size_t e = v->anchor, p = SIZE_MAX;
-    vat_fn fn = NULL;
-    for (size_t k = 3; k <= 8 && k <= e && !fn; k++) {
-        size_t q = e - k;
-        if (q < v->lo || !is_upper(v_at(v, q)) || !is_upper(v_at(v, q + 1)) ||
-            is_alnum(v_at(v, q - 1)))
-            continue;
-        fn = country_fn(v->buf + q);
-        p = q;
-    }
+    /* The number starts with its country code: at the finder's span, or after a label
+     * ("VAT no.: DE 136 695 976", "USt-IdNr.: DE136695976", "TVA FR40303265045"). */
+    size_t p = v->end > v->start ? v->start : label_value(v, v->anchor);
+    if (p == SIZE_MAX || !is_upper(v_at(v, p)) || !is_upper(v_at(v, p + 1)) ||
+        is_alnum(v_at(v, p - 1)))
+        return false;
+    vat_fn fn = country_fn(v->buf + p);
     if (!fn) return false;
 
     /* The body: alphanumerics, groups joined by one ' ', '-' or '.'; every group end is a
