@@ -82,6 +82,16 @@ bool luhn_ok(const char *digits, size_t n);
 int mod97(const char *s, size_t n);
 /* mod97(s, n) == 1 (the IBAN / ISO 13616 condition on the rearranged string). */
 bool mod97_ok(const char *s, size_t n);
+/* Verhoeff (dihedral group D5) over n ASCII digits, check digit last; false on a non-digit. */
+bool verhoeff_ok(const char *digits, size_t n);
+/* ISO 7064 MOD 11,10 (hybrid) over n ASCII digits, check digit last (German USt-IdNr,
+ * Croatian OIB); false on a non-digit. */
+bool iso7064_11_10_ok(const char *digits, size_t n);
+/* sum of (s[i] - '0') * w[i] over i < n; the caller has checked the bytes. */
+unsigned weighted_sum(const char *s, const uint8_t *w, size_t n);
+/* The common "11 minus remainder" check digit: 0 when sum % 11 < 2, else 11 - sum % 11
+ * (Brazil CPF/CNPJ). */
+int mod11_check(unsigned sum);
 /* Case-insensitive comparison of s[0..n) with the NUL-terminated lower-case word w. */
 bool ascii_ieq(const uint8_t *s, size_t n, const char *w);
 
@@ -141,5 +151,25 @@ bool v_street_address(struct vctx *v);
 bool v_device_id(struct vctx *v);
 bool v_user_agent(struct vctx *v);
 bool v_cookie_id(struct vctx *v);
+/* validate_id.c. label_value(): from the end of a label ("passport no.:", "VAT"), where its
+ * value starts (SIZE_MAX when something else follows). */
+size_t label_value(const struct vctx *v, size_t p);
+bool v_bank_account(struct vctx *v);
+bool v_aba_routing(struct vctx *v);
+bool v_itin(struct vctx *v);
+bool v_ein(struct vctx *v);
+bool v_nino(struct vctx *v);
+bool v_sin(struct vctx *v);
+bool v_pan_in(struct vctx *v);
+bool v_aadhaar(struct vctx *v);
+bool v_cpf(struct vctx *v);
+bool v_cnpj(struct vctx *v);
+bool v_passport_us(struct vctx *v);
+bool v_drivers_license(struct vctx *v);
+bool v_mbi(struct vctx *v);
+bool v_vin(struct vctx *v);
+bool v_imei(struct vctx *v);
+/* validate_vat.c */
+bool v_vat(struct vctx *v);
 
 #endif

@@ -79,3 +79,55 @@ bool ascii_ieq(const uint8_t *s, size_t n, const char *w)
     }
     return w[i] == '\0';
 }
+
+/* Verhoeff's dihedral-group tables (D5 multiplication, the position permutation). */
+static const uint8_t verhoeff_d[10][10] = {
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5}, {2, 3, 4, 0, 1, 7, 8, 9, 5, 6},
+    {3, 4, 0, 1, 2, 8, 9, 5, 6, 7}, {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
+    {6, 5, 9, 8, 7, 1, 0, 4, 3, 2}, {7, 6, 5, 9, 8, 2, 1, 0, 4, 3}, {8, 7, 6, 5, 9, 3, 2, 1, 0, 4},
+    {9, 8, 7, 6, 5, 4, 3, 2, 1, 0},
+};
+static const uint8_t verhoeff_p[8][10] = {
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 5, 7, 6, 2, 8, 3, 0, 9, 4}, {5, 8, 0, 3, 7, 9, 6, 1, 4, 2},
+    {8, 9, 1, 6, 0, 4, 3, 5, 2, 7}, {9, 4, 5, 3, 1, 2, 6, 8, 7, 0}, {4, 2, 8, 6, 5, 7, 3, 9, 0, 1},
+    {2, 7, 9, 3, 8, 0, 6, 4, 1, 5}, {7, 0, 4, 6, 9, 1, 3, 2, 5, 8},
+};
+
+bool verhoeff_ok(const char *digits, size_t n)
+{
+    unsigned c = 0;
+    if (n == 0) return false;
+    for (size_t i = 0; i < n; i++) {
+        int ch = (unsigned char)digits[n - 1 - i];
+        if (ch < '0' || ch > '9') return false;
+        c = verhoeff_d[c][verhoeff_p[i % 8][ch - '0']];
+    }
+    return c == 0;
+}
+
+bool iso7064_11_10_ok(const char *digits, size_t n)
+{
+    unsigned p = 10;
+    if (n < 2) return false;
+    for (size_t i = 0; i < n; i++) {
+        int ch = (unsigned char)digits[i];
+        if (ch < '0' || ch > '9') return false;
+        unsigned s = (p + (unsigned)(ch - '0')) % 10;
+        if (i == n - 1) return s == 1;
+        p = ((s ? s : 10) * 2) % 11;
+    }
+    return false;
+}
+
+unsigned weighted_sum(const char *s, const uint8_t *w, size_t n)
+{
+    unsigned sum = 0;
+    for (size_t i = 0; i < n; i++) sum += (unsigned)((unsigned char)s[i] - '0') * w[i];
+    return sum;
+}
+
+int mod11_check(unsigned sum)
+{
+    unsigned r = sum % 11;
+    return r < 2 ? 0 : (int)(11 - r);
+}
