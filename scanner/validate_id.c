@@ -201,6 +201,8 @@ bool v_itin(struct vctx *v)
     if (!((grp >= 50 && grp <= 65) || (grp >= 70 && grp <= 88) || (grp >= 90 && grp <= 92) ||
           (grp >= 94 && grp <= 99)))
         return false;
+    /* 987-65-4320..4329: the SSA's advertising numbers, reported as us_ssn test values */
+    if (!memcmp(d, "98765432", 8)) return false;
     if (sep < 0) v->flags |= V_BARE;
     v_set_norm(v, d, 9);
     return true;

@@ -97,6 +97,7 @@ ParameterizedTestParameters(detectors_id, hard_negatives)
         {"us_ein", "EIN 00-3456789"},
         {"us_itin", "duration 912701234 ms"},
         {"us_itin", "itin 912-93-1234"},
+        {"us_itin", "ad 987-65-4321 (the SSA advertising number is us_ssn's test value)"},
         {"in_pan", "span ABCPE1234F"},
         {"in_pan", "ABCPE1234F without a label"},
         {"in_aadhaar", "order 2341 2341 2346"},
