@@ -99,17 +99,21 @@ int main(int argc, char **argv)
 
     double best_full = 1e9, best_tok = 1e9, best_hs = 1e9;
     uint64_t n_find = 0, n_cand = 0, n_hs = 0;
+    /* STAGES_ONLY=hs|tok|full: run one stage (for valgrind / perf record) */
+    const char *only = getenv("STAGES_ONLY");
+    bool do_full = !only || !strcmp(only, "full"), do_tok = !only || !strcmp(only, "tok"),
+         do_hs = !only || !strcmp(only, "hs");
     for (int r = 0; r < runs; r++) {
         uint64_t k = 0;
         double t = now();
-        pii_scan_buffer(s, buf, len, count_finding, &k, &err);
+        if (do_full) pii_scan_buffer(s, buf, len, count_finding, &k, &err);
         t = now() - t;
         if (t < best_full) best_full = t;
         n_find = k;
 
         k = 0;
         t = now();
-        for (size_t off = 0; off < len; off += W) {
+        for (size_t off = 0; do_tok && off < len; off += W) {
             size_t n = len - off < W ? len - off : W;
             cv.n = 0;
             shape_scan(e, buf + off, n, 0, n, &cv);
@@ -119,7 +123,7 @@ int main(int argc, char **argv)
         if (t < best_tok) best_tok = t;
         n_cand = k;
 
-        if (e->db) {
+        if (e->db && do_hs) {
             k = 0;
             t = now();
             for (size_t off = 0; off < len; off += W) {
