@@ -196,6 +196,50 @@ PII_API pii_status pii_scan_buffer(pii_scanner *s, const void *buf, size_t len, 
 /* Bytes and lines seen since begin(). */
 PII_API uint64_t pii_scanner_bytes(const pii_scanner *s);
 
+/* ---- segments: one input scanned by several threads (issue 5) ------------------------------ */
+
+/* An input cut into segments can be scanned by several scanners at once and give exactly the
+ * findings (offsets, lines, columns) of one streaming pass. A segment [from, to) is scanned in
+ * a buffer that also holds the PII_SEGMENT_BEFORE bytes of the input before `from` (fewer only
+ * at the start of the input) and the PII_SEGMENT_AFTER bytes after `to` (fewer only at its
+ * end): all a decision about a finding starting in the segment may depend on. Bytes outside
+ * [from - BEFORE, to + AFTER) are not read. */
+#define PII_SEGMENT_BEFORE 256u
+#define PII_SEGMENT_AFTER  4352u
+
+/* What the joiner needs to know of a segment besides its findings. */
+typedef struct pii_segment_info {
+    uint64_t newlines;   /* '\n' bytes in buf[from, to) */
+    uint64_t line_start; /* buffer offset just after the last of them (from when none) */
+} pii_segment_info;
+
+/* Reports every finding starting in buf[from, to), in order of offset, with offset relative to
+ * buf, line counted from `from` (1 = the line `from` is on) and column relative to `from` on
+ * that first line. Unlike the streaming calls, overlapping findings of one detector are all
+ * reported: pii_join_finding() keeps the ones a streaming pass keeps. Ends any stream in
+ * progress on s (as pii_scanner_begin). info may be NULL. */
+PII_API pii_status pii_scan_segment(pii_scanner *s, const void *buf, size_t len, size_t from,
+                                    size_t to, pii_finding_fn fn, void *user,
+                                    pii_segment_info *info, pii_error *err);
+
+/* Puts segments back together, in order: turns segment-relative findings into the offsets,
+ * lines and columns of the whole input, and drops those a streaming pass would not report
+ * (a finding overlapping an earlier one of the same detector). One per input being joined. */
+typedef struct pii_join pii_join;
+
+PII_API pii_status pii_join_new(const pii_engine *e, pii_join **out, pii_error *err);
+/* Starts a new input (or member): offset 0, line 1. */
+PII_API void pii_join_begin(pii_join *j);
+/* Starts the next segment, scanned as buf[from, to) with `from` at buffer offset `from`. */
+PII_API void pii_join_segment_begin(pii_join *j, size_t from);
+/* For a finding of the current segment: fixes f's offset, line and column in place and returns
+ * 1 when it is to be reported, 0 when a streaming pass would have dropped it. Findings must
+ * come in the order pii_scan_segment reported them. */
+PII_API int pii_join_finding(pii_join *j, pii_finding *f);
+/* Ends the current segment; the next one starts where it ended (its `to`). */
+PII_API void pii_join_segment_end(pii_join *j, size_t to, const pii_segment_info *info);
+PII_API void pii_join_free(pii_join *j);
+
 /* ---- sources: files, compressed streams and archives (issue 4) ---------------------------- */
 
 /* A source reads one input (a path or an fd) and yields its members as decoded byte streams.

@@ -251,13 +251,13 @@ static void lines_to(pii_scanner *s, uint64_t to)
     s->line_pos = to;
 }
 
-static pii_status report(pii_scanner *s, pii_finding_fn fn, void *user, pii_error *err)
+static pii_status report(pii_scanner *s, bool dedupe, pii_finding_fn fn, void *user, pii_error *err)
 {
     if (s->n_conf) qsort(s->conf, s->n_conf, sizeof *s->conf, conf_cmp);
     for (size_t i = 0; i < s->n_conf; i++) {
         const struct conf *c = &s->conf[i];
         /* overlapping findings of one detector: the earliest (then longest) wins */
-        if (c->start < s->last_end[c->det]) continue;
+        if (dedupe && c->start < s->last_end[c->det]) continue;
         s->last_end[c->det] = c->start + c->len;
         const struct detector *d = &s->e->det[c->det];
         lines_to(s, c->start);
@@ -288,11 +288,9 @@ static pii_status report(pii_scanner *s, pii_finding_fn fn, void *user, pii_erro
     return PII_OK;
 }
 
-/* Decide every candidate starting before limit (absolute). */
-static pii_status process(pii_scanner *s, bool final, pii_finding_fn fn, void *user, pii_error *err)
+/* Match the window and confirm the candidates starting in [committed, limit) into s->conf. */
+static pii_status decide(pii_scanner *s, uint64_t limit, pii_error *err)
 {
-    uint64_t limit = final ? s->base + s->len : s->base + s->len - PII_OVERLAP;
-    if (limit <= s->committed && !final) return PII_OK;
     s->cands.n = 0;
     s->n_conf = 0;
     s->norm_len = 0;
@@ -305,9 +303,13 @@ static pii_status process(pii_scanner *s, bool final, pii_finding_fn fn, void *u
             return err_set(err, PII_ERR_ENGINE, NULL, "Hyperscan scan failed (%d)", (int)r);
     }
     /* Words starting past limit can only give candidates that the next window decides; words
-     * well before committed only candidates this one already decided. */
+     * well before committed only candidates this one already decided. The tokenizer visits a
+     * word from the 64-byte block holding its trigger, which may lie past the word's start:
+     * two blocks more, so a word starting just before limit is not lost (confirm() drops what
+     * starts at or past limit). */
     size_t from = s->committed - s->base > 2 * 64 ? (size_t)(s->committed - s->base) - 2 * 64 : 0;
-    size_t to = (size_t)(limit - s->base) + 1;
+    size_t to = (size_t)(limit - s->base) + 1 + 2 * 64;
+    if (to > s->len) to = s->len;
     if (!shape_scan(s->e, s->win, s->len, from, to, &s->cands))
         return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
 
@@ -319,7 +321,16 @@ static pii_status process(pii_scanner *s, bool final, pii_finding_fn fn, void *u
         if (!conf_push(s, &c, norm, v.norm_len))
             return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
     }
-    pii_status st = report(s, fn, user, err);
+    return PII_OK;
+}
+
+/* Decide every candidate starting before limit (absolute). */
+static pii_status process(pii_scanner *s, bool final, pii_finding_fn fn, void *user, pii_error *err)
+{
+    uint64_t limit = final ? s->base + s->len : s->base + s->len - PII_OVERLAP;
+    if (limit <= s->committed && !final) return PII_OK;
+    pii_status st = decide(s, limit, err);
+    if (!st) st = report(s, true, fn, user, err);
     if (st) return st;
     lines_to(s, limit);
     s->committed = limit;
@@ -367,5 +378,35 @@ pii_status pii_scan_buffer(pii_scanner *s, const void *buf, size_t len, pii_find
     pii_status st = pii_scanner_begin(s);
     if (!st) st = pii_scanner_feed(s, buf, len, fn, user, err);
     if (!st) st = pii_scanner_end(s, fn, user, err);
+    return st;
+}
+
+/* The segment is decided by the code that decides a window: the caller's buffer stands in for
+ * the window (read only: validators, context and Hyperscan never write to it), with the same
+ * look-behind (KEEP) and look-ahead (PII_OVERLAP) as a window gives. Offsets are buffer
+ * offsets, lines are counted from `from`. */
+pii_status pii_scan_segment(pii_scanner *s, const void *buf, size_t len, size_t from, size_t to,
+                            pii_finding_fn fn, void *user, pii_segment_info *info, pii_error *err)
+{
+    if (!s || (!buf && len) || from > to || to > len)
+        return err_set(err, PII_ERR_ARG, NULL, "bad segment arguments");
+    size_t lo = from > KEEP ? from - KEEP : 0;
+    size_t hi = len - to > PII_OVERLAP ? to + PII_OVERLAP : len;
+    uint8_t *own = s->win;
+    pii_scanner_begin(s);
+    s->win = (uint8_t *)(uintptr_t)buf + lo;
+    s->len = hi - lo;
+    s->base = lo;
+    s->committed = s->line_pos = s->line_start = from;
+    s->n_conf = 0;
+    pii_status st = to > from ? decide(s, to, err) : PII_OK;
+    if (!st) st = report(s, false, fn, user, err);
+    if (info) {
+        lines_to(s, to);
+        info->newlines = s->line_no - 1;
+        info->line_start = s->line_start;
+    }
+    s->win = own;
+    pii_scanner_begin(s);
     return st;
 }
