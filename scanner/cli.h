@@ -29,6 +29,8 @@ struct cli_opts {
     int min_conf; /* 0..100 */
     int exit_findings;
     size_t chunk_size;
+    unsigned threads; /* -j: 0 = the number of cores */
+    bool no_cache;
     pii_source_opts src; /* --max-archive-depth, --max-member-size, … (0: library default) */
     char **paths;
     size_t n_paths;
@@ -51,7 +53,8 @@ struct run {
     const pii_engine *eng;
     size_t n_det;
     FILE *out;
-    bool out_broken; /* stdout went away (EPIPE): stop quietly */
+    _Atomic bool out_broken; /* stdout went away (EPIPE): stop quietly (read by workers) */
+    struct par *par;         /* the worker pool and the output order (cli_par.c) */
     uint64_t files, bytes, findings, errors, skipped;
     uint64_t members, compressed_bytes, expanded_bytes;
     struct {
@@ -67,6 +70,21 @@ struct run {
     const char *cur_member; /* "" for the input itself */
     double t0;
 };
+
+/* A new entry of the per-input summary (cli_main.c). */
+struct input_stats *run_input_new(struct run *r, const char *path);
+
+/* Threads (cli_par.c). Every record reaches the sinks through it, in input order whatever the
+ * thread count. par_start builds the pool (threads 1: no thread, the caller scans); segment
+ * is the bytes matched per step (0: 1 MiB). */
+bool par_start(struct run *r, unsigned threads, size_t segment, const pii_scan_opts *so,
+               pii_error *err);
+/* Scans an input: the file `name` (opened by a worker), or the open fd (not closed) named so. */
+void par_input(struct run *r, const char *name, int fd);
+/* A record of the walk itself (an error, or a skipped path), in order with the inputs. */
+void par_record(struct run *r, bool skipped, const char *path, const char *member, const char *msg);
+/* Waits for every input, releases their records, stops the pool. */
+void par_finish(struct run *r);
 
 /* Sinks (cli_sink.c). */
 void sink_finding(struct run *r, const pii_finding *f);
