@@ -117,6 +117,12 @@ typedef struct pii_engine pii_engine;
 
 typedef struct pii_engine_opts {
     const char *fingerprint_key; /* HMAC key; NULL selects PII_DEFAULT_FINGERPRINT_KEY */
+    /* Directory of the compiled-pattern cache, NULL for none. A pattern set the built-in
+     * database does not cover (user patterns, or a CPU it does not fit) is compiled once and
+     * kept there, keyed by the expressions, the Hyperscan version and the CPU; a cache file
+     * that is corrupt, foreign or stale is ignored and rewritten. Failing to read or write
+     * the cache is never an error. */
+    const char *cache_dir;
 } pii_engine_opts;
 
 #define PII_DEFAULT_FINGERPRINT_KEY "piiscan-fingerprint-v1"

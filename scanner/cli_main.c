@@ -490,6 +490,21 @@ int main(int argc, char **argv)
     pii_engine_opts_init(&eo);
     eo.fingerprint_key = o.fingerprint_key ? o.fingerprint_key : getenv("PIISCAN_FINGERPRINT_KEY");
     if (eo.fingerprint_key && !*eo.fingerprint_key) eo.fingerprint_key = NULL;
+    /* XDG base directories: $XDG_CACHE_HOME when absolute, else ~/.cache */
+    char cache_dir[4096];
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (o.no_cache)
+        eo.cache_dir = NULL;
+    else if (xdg && xdg[0] == '/')
+        eo.cache_dir =
+            snprintf(cache_dir, sizeof cache_dir, "%s/piiscan", xdg) < (int)sizeof cache_dir
+                ? cache_dir
+                : NULL;
+    else if (home && home[0] == '/')
+        eo.cache_dir =
+            snprintf(cache_dir, sizeof cache_dir, "%s/.cache/piiscan", home) < (int)sizeof cache_dir
+                ? cache_dir
+                : NULL;
     if (pii_engine_compile(dets, &eo, &eng, &err)) goto fail;
     pii_detectors_free(dets);
     dets = NULL;
