@@ -377,7 +377,7 @@ static void seg_submit(struct worker *w, struct seg *s, bool inline_scan)
 static void seg_wait(struct worker *w, struct seg *s)
 {
     struct par *p = w->p;
-    if (s->state == SEG_DONE) return; /* scanned inline: only this thread touched it */
+    /* under the lock even when it looks done: its results were written by another thread */
     pthread_mutex_lock(&p->qlock);
     while (s->state != SEG_DONE)
         if (!help_one(w)) pthread_cond_wait(&p->qcond, &p->qlock);
