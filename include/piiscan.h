@@ -117,6 +117,12 @@ typedef struct pii_engine pii_engine;
 
 typedef struct pii_engine_opts {
     const char *fingerprint_key; /* HMAC key; NULL selects PII_DEFAULT_FINGERPRINT_KEY */
+    /* Directory of the compiled-pattern cache, NULL for none. A pattern set the built-in
+     * database does not cover (user patterns, or a CPU it does not fit) is compiled once and
+     * kept there, keyed by the expressions, the Hyperscan version and the CPU; a cache file
+     * that is corrupt, foreign or stale is ignored and rewritten. Failing to read or write
+     * the cache is never an error. */
+    const char *cache_dir;
 } pii_engine_opts;
 
 #define PII_DEFAULT_FINGERPRINT_KEY "piiscan-fingerprint-v1"
@@ -209,6 +215,58 @@ PII_API pii_status pii_scan_buffer(pii_scanner *s, const void *buf, size_t len, 
                                    void *user, pii_error *err);
 /* Bytes and lines seen since begin(). */
 PII_API uint64_t pii_scanner_bytes(const pii_scanner *s);
+
+/* ---- segments: one input scanned by several threads (issue 5) ------------------------------ */
+
+/* An input cut into segments can be scanned by several scanners at once and give exactly the
+ * findings (offsets, lines, columns) of one streaming pass. A segment [from, to) is scanned in
+ * a buffer that also holds the PII_SEGMENT_BEFORE bytes of the input before `from` (fewer only
+ * at the start of the input) and the PII_SEGMENT_AFTER bytes after `to` (fewer only at its
+ * end): all a decision about a finding starting in the segment may depend on. Bytes outside
+ * [from - BEFORE, to + AFTER) are not read. */
+#define PII_SEGMENT_BEFORE 256u
+#define PII_SEGMENT_AFTER  4352u
+
+/* What the joiner needs to know of a segment besides its findings. */
+typedef struct pii_segment_info {
+    uint64_t newlines;   /* '\n' bytes in buf[from, to) */
+    uint64_t line_start; /* buffer offset just after the last of them (from when none) */
+} pii_segment_info;
+
+/* Reports every finding starting in buf[from, to), in order of offset, with offset relative to
+ * buf, line counted from `from` (1 = the line `from` is on) and column relative to `from` on
+ * that first line. Unlike the streaming calls, overlapping findings of one detector are all
+ * reported: pii_join_finding() keeps the ones a streaming pass keeps. Ends any stream in
+ * progress on s (as pii_scanner_begin). info may be NULL. */
+PII_API pii_status pii_scan_segment(pii_scanner *s, const void *buf, size_t len, size_t from,
+                                    size_t to, pii_finding_fn fn, void *user,
+                                    pii_segment_info *info, pii_error *err);
+
+/* The first bytes of the input (or member) that the following segments belong to, for what a
+ * streaming pass learns from the start of a stream (a CSV/TSV header row naming the columns):
+ * at least min(PII_SEGMENT_HEAD, input length) bytes; `final` when they are the whole input.
+ * Holds until pii_scanner_begin(); pii_scan_segment() keeps it. Without it, segments are
+ * scanned as if the input had no header row. */
+#define PII_SEGMENT_HEAD 4608u
+PII_API void pii_scan_segment_head(pii_scanner *s, const void *head, size_t len, int final);
+
+/* Puts segments back together, in order: turns segment-relative findings into the offsets,
+ * lines and columns of the whole input, and drops those a streaming pass would not report
+ * (a finding overlapping an earlier one of the same detector). One per input being joined. */
+typedef struct pii_join pii_join;
+
+PII_API pii_status pii_join_new(const pii_engine *e, pii_join **out, pii_error *err);
+/* Starts a new input (or member): offset 0, line 1. */
+PII_API void pii_join_begin(pii_join *j);
+/* Starts the next segment, scanned as buf[from, to) with `from` at buffer offset `from`. */
+PII_API void pii_join_segment_begin(pii_join *j, size_t from);
+/* For a finding of the current segment: fixes f's offset, line and column in place and returns
+ * 1 when it is to be reported, 0 when a streaming pass would have dropped it. Findings must
+ * come in the order pii_scan_segment reported them. */
+PII_API int pii_join_finding(pii_join *j, pii_finding *f);
+/* Ends the current segment; the next one starts where it ended (its `to`). */
+PII_API void pii_join_segment_end(pii_join *j, size_t to, const pii_segment_info *info);
+PII_API void pii_join_free(pii_join *j);
 
 /* ---- sources: files, compressed streams and archives (issue 4) ---------------------------- */
 

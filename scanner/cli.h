@@ -60,6 +60,8 @@ struct cli_opts {
     int min_conf; /* 0..100 */
     int exit_findings;
     size_t chunk_size;
+    unsigned threads; /* -j: 0 = the number of cores */
+    bool no_cache;
     pii_source_opts src; /* --max-archive-depth, --max-member-size, … (0: library default) */
     char **paths;
     size_t n_paths;
@@ -83,7 +85,8 @@ struct run {
     const pii_engine *eng;
     size_t n_det;
     FILE *out;
-    bool out_broken; /* stdout went away (EPIPE): stop quietly */
+    _Atomic bool out_broken; /* stdout went away (EPIPE): stop quietly (read by workers) */
+    struct par *par;         /* the worker pool and the output order (cli_par.c) */
     uint64_t files, bytes, findings, errors, skipped;
     uint64_t members, compressed_bytes, expanded_bytes;
     struct {
@@ -105,6 +108,21 @@ struct run {
     struct bl_collect *blc;
 };
 
+/* A new entry of the per-input summary (cli_main.c). */
+struct input_stats *run_input_new(struct run *r, const char *path);
+
+/* Threads (cli_par.c). Every record reaches the sinks through it, in input order whatever the
+ * thread count. par_start builds the pool (threads 1: no thread, the caller scans); segment
+ * is the bytes matched per step (0: 1 MiB). */
+bool par_start(struct run *r, unsigned threads, size_t segment, const pii_scan_opts *so,
+               pii_error *err);
+/* Scans an input: the file `name` (opened by a worker), or the open fd (not closed) named so. */
+void par_input(struct run *r, const char *name, int fd);
+/* A record of the walk itself (an error, or a skipped path), in order with the inputs. */
+void par_record(struct run *r, bool skipped, const char *path, const char *member, const char *msg);
+/* Waits for every input, releases their records, stops the pool. */
+void par_finish(struct run *r);
+
 /* Sinks (cli_sink.c). */
 void sink_finding(struct run *r, const pii_finding *f);
 /* member: the archive member chain ("a.tar!b.csv"), "" or NULL for the input itself. */
@@ -116,9 +134,6 @@ void text_name(FILE *o, const char *path, const char *member);
 bool sink_summary_json(struct run *r, double elapsed, const char *file);
 
 /* ---- issue 6 ---------------------------------------------------------------------------- */
-
-/* cli_main.c: scans one open fd as input `name` (the fd stays the caller's). */
-void cli_scan_fd(struct run *r, pii_scanner *sc, int fd, const char *name);
 
 /* cli_repo.c: the repository config (.piiscan.json) and baseline (.piiscan-baseline.json).
  * repo_setup() runs after option parsing and before the engine is compiled: it decides
@@ -153,7 +168,7 @@ int hook_install(int argc, char **argv);
 bool suggest_replacement(const pii_finding *f, char *out, size_t cap);
 
 /* cli_git.c: scans what is staged in the repository of the current directory. */
-bool git_scan_staged(struct run *r, pii_scanner *sc);
+bool git_scan_staged(struct run *r);
 /* Runs git with argv (NULL-terminated, without "git"); its stdout into *out (malloc'ed,
  * NUL-terminated). Returns git's exit status, or -1 when it could not run. */
 int git_capture(const char *const *argv, char **out, size_t *len);

@@ -254,7 +254,7 @@ static int fetch_blob(FILE *out, int req, const struct staged *s, const char *pa
     return fd;
 }
 
-bool git_scan_staged(struct run *r, pii_scanner *sc)
+bool git_scan_staged(struct run *r)
 {
     const bool all = r->o->h.all_lines;
     const char *const raw_av[] = {
@@ -311,7 +311,7 @@ bool git_scan_staged(struct run *r, pii_scanner *sc)
         }
         struct line_filter lf = {l.runs ? l.runs + s->first : NULL, s->n};
         if (!all && !s->binary && !container(fd)) r->lines = &lf;
-        cli_scan_fd(r, sc, fd, s->path);
+        par_input(r, s->path, fd);
         r->lines = NULL;
         close(fd);
     }

@@ -49,6 +49,7 @@ enum {
     OPT_MAX_INPUT,
     OPT_MAX_RATIO,
     OPT_MAX_MEMBERS,
+    OPT_NO_CACHE,
     /* issue 6 */
     OPT_PRE_COMMIT,
     OPT_STAGED,
@@ -80,6 +81,7 @@ static const struct option long_opts[] = {
     {"max-members", required_argument, NULL, OPT_MAX_MEMBERS},
     {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
     {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"no-inline-allow", no_argument, NULL, OPT_NO_INLINE_ALLOW},
     {"null", no_argument, NULL, '0'},
     {"patterns", required_argument, NULL, OPT_PATTERNS},
@@ -89,6 +91,7 @@ static const struct option long_opts[] = {
     {"staged", no_argument, NULL, OPT_STAGED},
     {"stdin-name", required_argument, NULL, OPT_STDIN_NAME},
     {"summary-json", required_argument, NULL, OPT_SUMMARY_JSON},
+    {"threads", required_argument, NULL, 'j'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
 };
@@ -122,6 +125,10 @@ static const char usage_text[] =
     "  --files-from FILE|-          read the paths to scan from FILE, one per line\n"
     "  -0, --null                   with --files-from: paths are NUL-separated\n"
     "  --binary                     scan files that look binary (default: skip them)\n"
+    "  -j, --threads N              scan with N threads (default: the number of cores); the\n"
+    "                               output is the same for any N\n"
+    "  --no-cache                   do not read or write the compiled-pattern cache\n"
+    "                               ($XDG_CACHE_HOME/piiscan, else ~/.cache/piiscan)\n"
     "Compressed files and archives (format sniffed from content: gzip, zstd, bzip2, xz, lz4,\n"
     "tar, zip, 7z, cpio, ar, iso; nested; members named path!member):\n"
     "  --max-archive-depth N        archives inside archives, 1-64 (default 8)\n"
@@ -254,7 +261,7 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
     opterr = 0;
     int c;
     long v;
-    while ((c = getopt_long(argc, argv, "0", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "0j:", long_opts, NULL)) != -1) {
         switch (c) {
         case OPT_FORMAT:
             if (!strcmp(optarg, "jsonl"))
@@ -311,6 +318,14 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
             break;
         case '0':
             o->null_sep = true;
+            break;
+        case 'j':
+            if (!parse_uint(optarg, 1024, &v) || v < 1)
+                return usage_error("--threads takes 1 to 1024, not '%s'", optarg);
+            o->threads = (unsigned)v;
+            break;
+        case OPT_NO_CACHE:
+            o->no_cache = true;
             break;
         case OPT_DETECTORS:
             o->detectors = optarg;
@@ -404,16 +419,9 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
     return true;
 }
 
-/* ---- scanning one input ---------------------------------------------------------------- */
+/* ---- walking the inputs (scanning is in cli_par.c) ------------------------------------- */
 
-static int on_finding(const pii_finding *f, void *user)
-{
-    struct run *r = user;
-    sink_finding(r, f);
-    return r->out_broken; /* nobody is reading any more: stop */
-}
-
-static struct input_stats *input_new(struct run *r, const char *path)
+struct input_stats *run_input_new(struct run *r, const char *path)
 {
     if (r->n_inputs == r->cap_inputs) {
         size_t n = r->cap_inputs ? r->cap_inputs * 2 : 64;
@@ -435,131 +443,20 @@ static struct input_stats *input_new(struct run *r, const char *path)
     return in;
 }
 
-/* Scans one member: the first 8 KiB of its decoded bytes decide binary (a NUL byte, like git
- * and rg); findings read before a read error are kept and reported before the error. */
-static void scan_member(struct run *r, pii_scanner *sc, pii_source *src, const char *name,
-                        const pii_member *m, bool *skipped_whole)
-{
-    static uint8_t stage[BINARY_SNIFF];
-    size_t sn = 0, plen = 0;
-    const uint8_t *pending = NULL;
-    const void *b;
-    size_t len;
-    pii_error err = PII_ERROR_INIT;
-    pii_status st = PII_OK;
-    while (sn < BINARY_SNIFF) {
-        st = pii_source_read(src, &b, &len, &err);
-        if (st) break;
-        size_t take = len < BINARY_SNIFF - sn ? len : BINARY_SNIFF - sn;
-        memcpy(stage + sn, b, take);
-        sn += take;
-        if (take < len) {
-            pending = (const uint8_t *)b + take;
-            plen = len - take;
-        }
-    }
-    if (!r->o->binary && memchr(stage, 0, sn)) {
-        sink_skipped(r, name, m->name, "binary");
-        if (m->depth == 0) *skipped_whole = true;
-        if (st < 0) sink_error(r, name, pii_source_error_member(src), err.msg);
-        return;
-    }
-    if (!r->cur) {
-        struct input_stats *in = input_new(r, name);
-        if (!in) {
-            sink_error(r, name, m->name, "out of memory");
-            return;
-        }
-        r->cur = in;
-        r->cur_path = in->path;
-        r->files++;
-    }
-    r->cur_member = m->name;
-    pii_error serr = PII_ERROR_INIT;
-    pii_status ss = pii_scanner_begin(sc);
-    if (!ss && sn) ss = pii_scanner_feed(sc, stage, sn, on_finding, r, &serr);
-    if (!ss && plen) ss = pii_scanner_feed(sc, pending, plen, on_finding, r, &serr);
-    while (!ss && st == PII_OK) {
-        st = pii_source_read(src, &b, &len, &err);
-        if (st) break;
-        ss = pii_scanner_feed(sc, b, len, on_finding, r, &serr);
-    }
-    if (!ss) ss = pii_scanner_end(sc, on_finding, r, &serr);
-    uint64_t bytes = pii_scanner_bytes(sc);
-    r->cur->bytes += bytes;
-    r->bytes += bytes;
-    if (ss && ss != PII_STOP)
-        sink_error(r, name, m->name, serr.msg[0] ? serr.msg : pii_status_str(ss));
-    if (st < 0) sink_error(r, name, pii_source_error_member(src), err.msg);
-    r->cur_member = "";
-}
-
-/* Scans every member of one input; `name` is how the input is reported. */
-static void scan_source(struct run *r, pii_scanner *sc, pii_source *src, const char *name)
-{
-    r->cur = NULL;
-    bool skipped_whole = false;
-    pii_error err = PII_ERROR_INIT;
-    const pii_member *m;
-    while (!r->out_broken) {
-        pii_status st = pii_source_next_member(src, &m, &err);
-        if (st == PII_END) break;
-        if (st < 0) {
-            sink_error(r, name, pii_source_error_member(src), err.msg);
-            if (st == PII_ERR_NOMEM) break;
-            continue;
-        }
-        if (m->skip) {
-            sink_skipped(r, name, m->name, m->skip);
-            continue;
-        }
-        scan_member(r, sc, src, name, m, &skipped_whole);
-    }
-    /* an archive with nothing readable in it was still an input (not a skipped one) */
-    if (!r->cur && !skipped_whole) {
-        struct input_stats *in = input_new(r, name);
-        if (in) r->files++;
-    }
-    pii_source_stats ss;
-    pii_source_stats_get(src, &ss);
-    r->members += ss.members;
-    r->compressed_bytes += ss.compressed_bytes;
-    r->expanded_bytes += ss.expanded_bytes;
-    r->cur = NULL;
-}
-
-/* Scans one open fd (not closed here). */
-static void scan_fd(struct run *r, pii_scanner *sc, int fd, const char *name)
-{
-    cli_scan_fd(r, sc, fd, name);
-}
-
-void cli_scan_fd(struct run *r, pii_scanner *sc, int fd, const char *name)
-{
-    pii_source *src = NULL;
-    pii_error err = PII_ERROR_INIT;
-    if (pii_source_open_fd(fd, name, &r->o->src, &src, &err)) {
-        sink_error(r, name, NULL, err.msg);
-        return;
-    }
-    scan_source(r, sc, src, name);
-    pii_source_free(src);
-}
-
-static void scan_path(struct run *r, pii_scanner *sc, const char *path, bool explicit_arg);
+static void scan_path(struct run *r, const char *path, bool explicit_arg);
 
 static int name_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void scan_dir(struct run *r, pii_scanner *sc, const char *path)
+static void scan_dir(struct run *r, const char *path)
 {
     DIR *d = opendir(path);
     if (!d) {
         char msg[300];
         snprintf(msg, sizeof msg, "cannot open directory: %s", strerror(errno));
-        sink_error(r, path, NULL, msg);
+        par_record(r, false, path, NULL, msg);
         return;
     }
     char **names = NULL;
@@ -586,7 +483,7 @@ static void scan_dir(struct run *r, pii_scanner *sc, const char *path)
         char *child = malloc(len);
         if (child) {
             snprintf(child, len, "%s%s%s", path, slash ? "" : "/", names[i]);
-            scan_path(r, sc, child, false);
+            scan_path(r, child, false);
             free(child);
         }
     }
@@ -594,10 +491,10 @@ static void scan_dir(struct run *r, pii_scanner *sc, const char *path)
     free(names);
 }
 
-static void scan_path(struct run *r, pii_scanner *sc, const char *path, bool explicit_arg)
+static void scan_path(struct run *r, const char *path, bool explicit_arg)
 {
     if (!strcmp(path, "-") && explicit_arg) {
-        scan_fd(r, sc, STDIN_FILENO, r->o->stdin_name ? r->o->stdin_name : "-");
+        par_input(r, r->o->stdin_name ? r->o->stdin_name : "-", STDIN_FILENO);
         return;
     }
     struct stat st;
@@ -605,35 +502,26 @@ static void scan_path(struct run *r, pii_scanner *sc, const char *path, bool exp
     if ((explicit_arg ? stat(path, &st) : lstat(path, &st)) != 0) {
         char msg[300];
         snprintf(msg, sizeof msg, "cannot access: %s", strerror(errno));
-        sink_error(r, path, NULL, msg);
+        par_record(r, false, path, NULL, msg);
         return;
     }
     if (S_ISLNK(st.st_mode)) return;
     if (repo_excluded(r->o, path)) { /* issue 6: the config's path excludes */
-        sink_skipped(r, path, NULL, "excluded");
+        par_record(r, true, path, NULL, "excluded");
         return;
     }
     if (S_ISDIR(st.st_mode)) {
-        scan_dir(r, sc, path);
+        scan_dir(r, path);
         return;
     }
     if (!S_ISREG(st.st_mode) && !explicit_arg) {
-        sink_skipped(r, path, NULL, "not a regular file");
+        par_record(r, true, path, NULL, "not a regular file");
         return;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
-        sink_error(r, path, NULL, msg);
-        return;
-    }
-    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    scan_fd(r, sc, fd, path);
-    close(fd);
+    par_input(r, path, -1);
 }
 
-static bool scan_files_from(struct run *r, pii_scanner *sc, const char *list)
+static bool scan_files_from(struct run *r, const char *list)
 {
     FILE *f = strcmp(list, "-") ? fopen(list, "r") : stdin;
     if (!f) {
@@ -649,7 +537,7 @@ static bool scan_files_from(struct run *r, pii_scanner *sc, const char *list)
         if (!delim && n == 0) continue;
         if (delim && n && line[n - 1] == '\r') line[--n] = 0;
         if (n == 0) continue;
-        scan_path(r, sc, line, true);
+        scan_path(r, line, true);
     }
     bool ok = !ferror(f);
     if (!ok) fprintf(stderr, "piiscan: %s: read error\n", list);
@@ -696,7 +584,6 @@ int main(int argc, char **argv)
 
     pii_detectors *dets = NULL;
     pii_engine *eng = NULL;
-    pii_scanner *sc = NULL;
     int rc = 2;
     if (pii_detectors_new(&dets, &err) || pii_detectors_load_builtin(dets, &err)) goto fail;
     for (size_t i = 0; i < o.n_patterns; i++)
@@ -714,6 +601,21 @@ int main(int argc, char **argv)
         return 2;
     }
     if (eo.fingerprint_key && !*eo.fingerprint_key) eo.fingerprint_key = NULL;
+    /* XDG base directories: $XDG_CACHE_HOME when absolute, else ~/.cache */
+    char cache_dir[4096];
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (o.no_cache)
+        eo.cache_dir = NULL;
+    else if (xdg && xdg[0] == '/')
+        eo.cache_dir =
+            snprintf(cache_dir, sizeof cache_dir, "%s/piiscan", xdg) < (int)sizeof cache_dir
+                ? cache_dir
+                : NULL;
+    else if (home && home[0] == '/')
+        eo.cache_dir =
+            snprintf(cache_dir, sizeof cache_dir, "%s/.cache/piiscan", home) < (int)sizeof cache_dir
+                ? cache_dir
+                : NULL;
     if (pii_engine_compile(dets, &eo, &eng, &err)) goto fail;
     pii_detectors_free(dets);
     dets = NULL;
@@ -728,8 +630,11 @@ int main(int argc, char **argv)
     pii_scan_opts_init(&so);
     so.min_confidence = o.min_conf;
     so.inline_allow = !o.h.no_inline_allow;
-    if (o.chunk_size) so.chunk_size = o.chunk_size;
-    if (pii_scanner_new(eng, &so, &sc, &err)) goto fail;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = o.threads ? o.threads : cores > 0 ? (unsigned)cores : 1;
+    /* issue 6: git --staged filters each blob's findings by its added lines, set around the
+     * blob's scan (r->lines): one thread, so the blob is scanned and reported in that span */
+    if (o.h.git_staged) threads = 1;
 
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
@@ -746,8 +651,12 @@ int main(int argc, char **argv)
         goto out;
     }
     r.t0 = now();
+    if (!par_start(&r, threads, o.chunk_size, &so, &err)) {
+        fprintf(stderr, "piiscan: %s\n", err.msg);
+        goto out;
+    }
     bool list_ok = true;
-    if (o.h.git_staged) list_ok = git_scan_staged(&r, sc); /* issue 6 */
+    if (o.h.git_staged) list_ok = git_scan_staged(&r); /* issue 6 */
     if (o.h.baseline_cmd && !o.n_paths && !o.files_from) {
         /* issue 6: a baseline covers the repository's tracked files */
         char *ls = NULL;
@@ -755,13 +664,12 @@ int main(int argc, char **argv)
         const char *const av[] = {"ls-files", "-z", NULL};
         list_ok = git_capture(av, &ls, &ln) == 0;
         if (!list_ok) fputs("piiscan: baseline: 'git ls-files' failed (run at the root)\n", stderr);
-        for (size_t i = 0; list_ok && i < ln; i += strlen(ls + i) + 1)
-            scan_path(&r, sc, ls + i, true);
+        for (size_t i = 0; list_ok && i < ln; i += strlen(ls + i) + 1) scan_path(&r, ls + i, true);
         free(ls);
     } else if (o.h.git_staged || o.h.baseline_cmd) {
     } else if (o.files_from)
-        list_ok = scan_files_from(&r, sc, o.files_from);
-    for (size_t i = 0; i < o.n_paths && !r.out_broken; i++) scan_path(&r, sc, o.paths[i], true);
+        list_ok = scan_files_from(&r, o.files_from);
+    for (size_t i = 0; i < o.n_paths && !r.out_broken; i++) scan_path(&r, o.paths[i], true);
     if (!o.files_from && o.n_paths == 0 && !o.h.git_staged && !o.h.baseline_cmd) {
         if (isatty(STDIN_FILENO)) {
             fputs("piiscan: no input: give PATHs, or pipe data to standard input\n"
@@ -769,8 +677,9 @@ int main(int argc, char **argv)
                   stderr);
             goto out;
         }
-        scan_fd(&r, sc, STDIN_FILENO, o.stdin_name ? o.stdin_name : "-");
+        par_input(&r, o.stdin_name ? o.stdin_name : "-", STDIN_FILENO);
     }
+    par_finish(&r);
     double elapsed = now() - r.t0;
     sink_finish(&r, elapsed);
     bool sum_ok = !o.summary_json || sink_summary_json(&r, elapsed, o.summary_json);
@@ -783,6 +692,7 @@ int main(int argc, char **argv)
     else
         rc = r.blocking ? o.exit_findings : 0; /* allowed findings, hook notes: exit 0 */
 out:
+    par_finish(&r);
     sarif_free(&r);
     baseline_collect_free(&r);
     repo_free(&o);
@@ -792,13 +702,11 @@ out:
     }
     free(r.inputs);
     free(r.by_det);
-    pii_scanner_free(sc);
     pii_engine_free(eng);
     free(o.patterns);
     return rc;
 fail:
     fprintf(stderr, "piiscan: %s%s%s\n", err.origin, err.origin[0] ? ": " : "", err.msg);
-    pii_scanner_free(sc);
     pii_engine_free(eng);
     pii_detectors_free(dets);
     repo_free(&o);

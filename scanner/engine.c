@@ -106,6 +106,11 @@ bool engine_used_builtin_db(const pii_engine *e)
     return e && e->builtin_db;
 }
 
+enum db_origin engine_db_origin(const pii_engine *e)
+{
+    return e ? (enum db_origin)e->db_origin : DB_NONE;
+}
+
 /* How a match of detector x gives its start: a fixed width (measured when the pattern was
  * loaded), or SOM for a variable-width re:. */
 static void hs_entry(const struct detector *x, uint32_t det, struct hs_map *m, unsigned *flags)
@@ -166,12 +171,16 @@ fail:
     return false;
 }
 
-static pii_status compile_hs(pii_engine *e, const pii_detectors *d, pii_error *err)
+static pii_status compile_hs(pii_engine *e, const pii_detectors *d, const char *cache_dir,
+                             pii_error *err)
 {
     size_t n = 0;
     for (size_t i = 0; i < e->n_det; i++) n += is_hs(&e->det[i]);
     if (!n) return PII_OK;
-    if (try_builtin_db(e, d)) return PII_OK;
+    if (try_builtin_db(e, d)) {
+        e->db_origin = DB_BUILTIN;
+        return PII_OK;
+    }
 
     const char **exprs = calloc(n, sizeof *exprs);
     unsigned *flags = calloc(n, sizeof *flags);
@@ -191,9 +200,15 @@ static pii_status compile_hs(pii_engine *e, const pii_detectors *d, pii_error *e
         k++;
     }
     e->n_map = n;
+    uint8_t key[32];
+    if (cache_dir) {
+        dbcache_key(exprs, flags, n, key);
+        e->db = dbcache_load(cache_dir, key);
+        if (e->db) e->db_origin = DB_CACHE_LOADED;
+    }
     hs_compile_error_t *cerr = NULL;
-    if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &e->db, &cerr) !=
-        HS_SUCCESS) {
+    if (!e->db && hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
+                                   (hs_database_t **)&e->db, &cerr) != HS_SUCCESS) {
         const char *origin = NULL;
         if (cerr && cerr->expression >= 0 && (size_t)cerr->expression < n)
             origin = e->det[e->map[cerr->expression].det].origin;
@@ -201,6 +216,10 @@ static pii_status compile_hs(pii_engine *e, const pii_detectors *d, pii_error *e
             err_set(err, PII_ERR_PATTERN, origin, "cannot compile: %s", cerr ? cerr->message : "?");
         hs_free_compile_error(cerr);
         goto out;
+    }
+    if (!e->db_origin) {
+        e->db_origin = DB_COMPILED;
+        if (cache_dir && dbcache_store(cache_dir, key, e->db)) e->db_origin = DB_CACHE_WRITTEN;
     }
     if (hs_alloc_scratch(e->db, &e->scratch_proto) != HS_SUCCESS) {
         st = err_set(err, PII_ERR_NOMEM, NULL, "cannot allocate Hyperscan scratch");
@@ -250,7 +269,7 @@ pii_status pii_engine_compile(const pii_detectors *d, const pii_engine_opts *o, 
         e->shape_det[s] = nv;
         e->shape_mask |= 1u << s;
     }
-    if ((st = compile_hs(e, d, err))) goto fail;
+    if ((st = compile_hs(e, d, o ? o->cache_dir : NULL, err))) goto fail;
     /* PIISCAN_SIMD=avx512bw|avx2|sse2|scalar forces a tokenizer (tests compare them) */
     const char *simd = getenv("PIISCAN_SIMD");
     e->shape_scan = shape_select(simd);

@@ -206,6 +206,12 @@ void field_hdr_detect(struct field_hdr *h, const struct pii_engine *e, const uin
                       size_t len, bool final)
 {
     h->tried = true;
+    /* decided by the first PII_SEGMENT_HEAD bytes alone, whatever the first window holds, so
+     * chunk sizes and segments (pii_scan_segment_head) agree */
+    if (len > PII_SEGMENT_HEAD) {
+        len = PII_SEGMENT_HEAD;
+        final = false;
+    }
     size_t off = len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0; /* UTF-8 BOM */
     size_t cap = len - off < 4096 ? len - off : 4096;
     const uint8_t *s = buf + off, *nl = memchr(s, '\n', cap);

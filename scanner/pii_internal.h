@@ -186,6 +186,7 @@ struct pii_engine {
     struct hs_map *map;
     size_t n_map;
     bool builtin_db;
+    int db_origin; /* enum db_origin */
     /* shape -> detectors using it */
     uint32_t *shape_det[SHAPE__COUNT];
     size_t shape_n[SHAPE__COUNT];
@@ -205,6 +206,20 @@ extern const char pii_builtin_db_key[];
 void engine_builtin_key(const pii_detectors *d, char key[33]);
 /* Whether e came from the embedded database (for tests and --version). */
 bool engine_used_builtin_db(const pii_engine *e);
+
+/* ---- the on-disk cache of compiled databases (dbcache.c) --------------------------------- */
+
+/* Identifies a database: Hyperscan version, this CPU's platform, the expressions and flags in
+ * id order. */
+void dbcache_key(const char *const *exprs, const unsigned *flags, size_t n, uint8_t key[32]);
+/* The cached database of that key in dir, or NULL (missing, corrupt, foreign, stale). */
+struct hs_database *dbcache_load(const char *dir, const uint8_t key[32]);
+/* Writes it atomically (creating dir); false on any failure, which callers ignore. */
+bool dbcache_store(const char *dir, const uint8_t key[32], const struct hs_database *db);
+
+/* Where an engine's Hyperscan database came from (for tests and benchmarks). */
+enum db_origin { DB_NONE = 0, DB_BUILTIN, DB_COMPILED, DB_CACHE_LOADED, DB_CACHE_WRITTEN };
+enum db_origin engine_db_origin(const struct pii_engine *e);
 
 /* ---- candidates ------------------------------------------------------------------------ */
 

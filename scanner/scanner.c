@@ -302,13 +302,13 @@ static void lines_to(pii_scanner *s, uint64_t to)
     s->line_pos = to;
 }
 
-static pii_status report(pii_scanner *s, pii_finding_fn fn, void *user, pii_error *err)
+static pii_status report(pii_scanner *s, bool dedupe, pii_finding_fn fn, void *user, pii_error *err)
 {
     if (s->n_conf > 1) conf_sort(s);
     for (size_t i = 0; i < s->n_conf; i++) {
         const struct conf *c = &s->conf[i];
         /* overlapping findings of one detector: the earliest (then longest) wins */
-        if (c->start < s->last_end[c->det]) continue;
+        if (dedupe && c->start < s->last_end[c->det]) continue;
         s->last_end[c->det] = c->start + c->len;
         const struct detector *d = &s->e->det[c->det];
         lines_to(s, c->start);
@@ -341,11 +341,10 @@ static pii_status report(pii_scanner *s, pii_finding_fn fn, void *user, pii_erro
     return PII_OK;
 }
 
-/* Decide every candidate starting before limit (absolute). */
-static pii_status process(pii_scanner *s, bool final, pii_finding_fn fn, void *user, pii_error *err)
+/* Match the window and confirm the candidates starting in [committed, limit) into s->conf.
+ * final: the window holds the end of the stream. */
+static pii_status decide(pii_scanner *s, uint64_t limit, bool final, pii_error *err)
 {
-    uint64_t limit = final ? s->base + s->len : s->base + s->len - PII_OVERLAP;
-    if (limit <= s->committed && !final) return PII_OK;
     s->cands.n = 0;
     s->n_conf = 0;
     s->norm_len = 0;
@@ -358,9 +357,13 @@ static pii_status process(pii_scanner *s, bool final, pii_finding_fn fn, void *u
             return err_set(err, PII_ERR_ENGINE, NULL, "Hyperscan scan failed (%d)", (int)r);
     }
     /* Words starting past limit can only give candidates that the next window decides; words
-     * well before committed only candidates this one already decided. */
+     * well before committed only candidates this one already decided. The tokenizer visits a
+     * word from the 64-byte block holding its trigger, which may lie past the word's start:
+     * two blocks more, so a word starting just before limit is not lost (confirm() drops what
+     * starts at or past limit). */
     size_t from = s->committed - s->base > 2 * 64 ? (size_t)(s->committed - s->base) - 2 * 64 : 0;
-    size_t to = (size_t)(limit - s->base) + SHAPE_LEAD;
+    size_t to = (size_t)(limit - s->base) + SHAPE_LEAD + 2 * 64;
+    if (to > s->len) to = s->len;
     if (!shape_scan(s->e, s->win, s->len, from, to, &s->cands))
         return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
     if (!s->hdr.tried && s->base == 0) field_hdr_detect(&s->hdr, s->e, s->win, s->len, final);
@@ -376,7 +379,16 @@ static pii_status process(pii_scanner *s, bool final, pii_finding_fn fn, void *u
         if (!conf_push(s, &c, norm, v.norm_len))
             return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
     }
-    pii_status st = report(s, fn, user, err);
+    return PII_OK;
+}
+
+/* Decide every candidate starting before limit (absolute). */
+static pii_status process(pii_scanner *s, bool final, pii_finding_fn fn, void *user, pii_error *err)
+{
+    uint64_t limit = final ? s->base + s->len : s->base + s->len - PII_OVERLAP;
+    if (limit <= s->committed && !final) return PII_OK;
+    pii_status st = decide(s, limit, final, err);
+    if (!st) st = report(s, true, fn, user, err);
     if (st) return st;
     lines_to(s, limit);
     s->committed = limit;
@@ -425,4 +437,47 @@ pii_status pii_scan_buffer(pii_scanner *s, const void *buf, size_t len, pii_find
     if (!st) st = pii_scanner_feed(s, buf, len, fn, user, err);
     if (!st) st = pii_scanner_end(s, fn, user, err);
     return st;
+}
+
+/* The segment is decided by the code that decides a window: the caller's buffer stands in for
+ * the window (read only: validators, context and Hyperscan never write to it), with the same
+ * look-behind (KEEP) and look-ahead (PII_OVERLAP) as a window gives. Offsets are buffer
+ * offsets, lines are counted from `from`. */
+pii_status pii_scan_segment(pii_scanner *s, const void *buf, size_t len, size_t from, size_t to,
+                            pii_finding_fn fn, void *user, pii_segment_info *info, pii_error *err)
+{
+    if (!s || (!buf && len) || from > to || to > len)
+        return err_set(err, PII_ERR_ARG, NULL, "bad segment arguments");
+    size_t lo = from > KEEP ? from - KEEP : 0;
+    size_t hi = len - to > PII_OVERLAP ? to + PII_OVERLAP : len;
+    uint8_t *own = s->win;
+    /* the stream's CSV/TSV header comes from pii_scan_segment_head(), never from here: a
+     * segment's bytes are not the stream's start */
+    struct field_hdr hdr = s->hdr;
+    pii_scanner_begin(s);
+    s->hdr = hdr;
+    s->hdr.tried = true;
+    s->win = (uint8_t *)(uintptr_t)buf + lo;
+    s->len = hi - lo;
+    s->base = lo;
+    s->committed = s->line_pos = s->line_start = from;
+    s->n_conf = 0;
+    pii_status st = to > from ? decide(s, to, hi == len, err) : PII_OK;
+    if (!st) st = report(s, false, fn, user, err);
+    if (info) {
+        lines_to(s, to);
+        info->newlines = s->line_no - 1;
+        info->line_start = s->line_start;
+    }
+    s->win = own;
+    pii_scanner_begin(s);
+    s->hdr = hdr;
+    return st;
+}
+
+void pii_scan_segment_head(pii_scanner *s, const void *head, size_t len, int final)
+{
+    if (!s || (!head && len)) return;
+    field_hdr_reset(&s->hdr);
+    field_hdr_detect(&s->hdr, s->e, head, len, final != 0);
 }

@@ -353,3 +353,30 @@ Test(scanner, mac_after_a_dashed_number_is_found)
     cr_expect_eq(t_count(&f, "mac_address", "00:1a:2b:3c:4d:5e"), 1);
     t_free(&f);
 }
+
+/* Regression: the tokenizer visits a word from the 64-byte block holding its trigger (for an
+ * IPv6 address, the hex digit before the first colon), which can lie past a window's limit
+ * while the word starts before it; such a word was then decided by neither window. The first
+ * window's limit is KEEP (256) + chunk: the IPv6 address is put at every offset around it. */
+Test(scanner, word_starting_just_before_a_window_limit)
+{
+    static const char ip[] = "fe80::1c2b:3cff:fe4d:5e6f mac 3c:5a:b4:11:22:33 ok\n";
+    static char s[8192];
+    for (size_t at = 290; at < 340; at++) {
+        /* followed by more than the overlap, so the first window is not the last */
+        memset(s, ' ', sizeof s);
+        s[0] = 'x';
+        memcpy(s + at, ip, sizeof ip - 1);
+        size_t len = sizeof s;
+        struct tfinds ref = t_scan(t_engine(NULL), s, len, 0, 0);
+        cr_assert_eq(ref.n, 2);
+        for (size_t chunk = 30; chunk <= 90; chunk++) {
+            struct tfinds got = t_scan(t_engine(NULL), s, len, 0, chunk);
+            char what[64];
+            snprintf(what, sizeof what, "address at %zu, chunk %zu", at, chunk);
+            assert_same(&ref, &got, what);
+            t_free(&got);
+        }
+        t_free(&ref);
+    }
+}

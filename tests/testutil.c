@@ -9,6 +9,7 @@
 #include <zstd.h>
 
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -144,6 +145,10 @@ struct t_run t_exec(const char *const *argv, const char *in, size_t in_len)
     if (!in) {
         close(pin[1]);
         pin[1] = -1;
+    } else {
+        /* a blocking write of the whole input would deadlock with a child that writes its
+         * output before it reads stdin (stdin named after other inputs) */
+        fcntl(pin[1], F_SETFL, O_NONBLOCK);
     }
     int open_fds = 2;
     while (open_fds > 0 || pin[1] >= 0) {
@@ -159,7 +164,7 @@ struct t_run t_exec(const char *const *argv, const char *in, size_t in_len)
             if (pf[i].fd == pin[1]) {
                 ssize_t w = write(pin[1], in + off, in_len - off);
                 if (w > 0) off += (size_t)w;
-                if (w < 0 || off == in_len) {
+                if ((w < 0 && errno != EAGAIN) || off == in_len) {
                     close(pin[1]);
                     pin[1] = -1;
                 }

@@ -1,0 +1,250 @@
+/* test_segment.c: segments scanned apart (pii_scan_segment) and joined (pii_join) give exactly
+ * the findings of one streaming pass, offsets, lines and columns included, at random cuts. */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+    /* splitmix64: seeded, the same cuts on every run */
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Log lines with personal data, in a seeded order, some joined without a newline so that
+ * lines of several KB (and a private key block) cross segment edges. */
+static char *text(size_t *len, size_t target)
+{
+    static const char *lines[] = {
+        "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186",
+        "2015-10-18 18:01:47,978 INFO user=jane.doe@acme-corp.com paid with 4539 1488 0343 6467",
+        "ssn=536-22-8142 phone (415) 872-2671 iban DE62370400440532013001",
+        "client fe80::1c2b:3cff:fe4d:5e6f mac 3c:5a:b4:11:22:33 at 37.77493, -122.41942",
+        "token=ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5 key AKIA2E3MNOPQ7RSTUVWX",
+        "GET https://shop.acme.io/p?id=123&email=bob%40acme.io HTTP/1.1 password=Sup3rS3cret",
+        "mail a.b@x-y.org,c.d@x-y.org;e.f@x-y.org tel +44 20 7946 0958 +49 30 901820",
+        "-----BEGIN RSA PRIVATE "
+        "KEY-----\\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0"
+        "gunVTLw7onLRnrq0/"
+        "IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMg"
+        "hRniWaoLcyehkd3qqGElvW/"
+        "VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ0iT9wCS0DRTXu26"
+        "9V264Vf/3jvredZiKRkgwlL9xNAwxXFg0x/"
+        "XFw005UWVRIkdgcKWTjpBP2dPwVZ4WWC+9aGVd+Gyn1o0CLelf4rEjGo"
+        "XbAAEgAqeGUxrcIlbjXfbcmwIDAQAB\\n-----END RSA PRIVATE KEY-----",
+        "081109 203615 148 INFO dfs.DataNode$PacketResponder: blk_38865049064139660 terminating",
+        "nothing to see here 12345 0.0.0.0 a@b",
+        "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEZ "
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+        ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+        ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    };
+    const size_t n = sizeof lines / sizeof *lines;
+    char *s = malloc(target + 4096), *p = s;
+    cr_assert(s);
+    while ((size_t)(p - s) < target) {
+        const char *l = lines[rnd() % n];
+        size_t k = strlen(l);
+        memcpy(p, l, k);
+        p += k;
+        uint64_t r = rnd() % 16;
+        *p++ = r == 0 ? ' ' : r == 1 ? '\t' : '\n'; /* 1 in 8: the line goes on */
+    }
+    *len = (size_t)(p - s);
+    return s;
+}
+
+struct collected {
+    struct tfinds f;
+    pii_join *j;
+};
+
+static int collect_joined(const pii_finding *f, void *user)
+{
+    struct collected *c = user;
+    pii_finding g = *f;
+    if (!pii_join_finding(c->j, &g)) return 0;
+    if (c->f.n == c->f.cap) {
+        c->f.cap = c->f.cap ? c->f.cap * 2 : 64;
+        c->f.v = realloc(c->f.v, c->f.cap * sizeof *c->f.v);
+        cr_assert(c->f.v);
+    }
+    struct tfind *t = &c->f.v[c->f.n++];
+    memset(t, 0, sizeof *t);
+    snprintf(t->detector, sizeof t->detector, "%s", g.detector);
+    t->offset = g.offset;
+    t->line = g.line;
+    t->column = g.column;
+    t->length = g.length;
+    t->confidence = g.confidence;
+    size_t n = g.length < sizeof t->match - 1 ? g.length : sizeof t->match - 1;
+    memcpy(t->match, g.match, n);
+    return 0;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Scans s cut at `cuts` (sorted, inside (0, len)), each segment in its own heap buffer holding
+ * exactly the bytes the contract promises, so ASan sees any read outside them. */
+static struct tfinds scan_cut(pii_scanner *sc, pii_join *j, const char *s, size_t len,
+                              const size_t *cuts, size_t n_cuts)
+{
+    struct collected c = {.j = j};
+    pii_join_begin(j);
+    /* the input's head, as a streaming pass sees its start (a CSV header row) */
+    size_t hl = len < PII_SEGMENT_HEAD ? len : PII_SEGMENT_HEAD;
+    char *head = malloc(hl ? hl : 1);
+    cr_assert(head);
+    memcpy(head, s, hl);
+    size_t from = 0;
+    for (size_t k = 0; k <= n_cuts; k++) {
+        size_t to = k < n_cuts ? cuts[k] : len;
+        size_t lo = from > PII_SEGMENT_BEFORE ? from - PII_SEGMENT_BEFORE : 0;
+        size_t hi = len - to > PII_SEGMENT_AFTER ? to + PII_SEGMENT_AFTER : len;
+        char *buf = malloc(hi - lo ? hi - lo : 1);
+        cr_assert(buf);
+        memcpy(buf, s + lo, hi - lo);
+        pii_segment_info info;
+        pii_error err = PII_ERROR_INIT;
+        pii_join_segment_begin(j, from - lo);
+        pii_scan_segment_head(sc, head, hl, len <= PII_SEGMENT_HEAD);
+        cr_assert_eq(
+            pii_scan_segment(sc, buf, hi - lo, from - lo, to - lo, collect_joined, &c, &info, &err),
+            PII_OK, "%s", err.msg);
+        pii_join_segment_end(j, to - lo, &info);
+        free(buf);
+        from = to;
+    }
+    free(head);
+    return c.f;
+}
+
+static void assert_same(const struct tfinds *a, const struct tfinds *b, const char *what)
+{
+    cr_assert_eq(a->n, b->n, "%s: %zu findings vs %zu", what, a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        const struct tfind *x = &a->v[i], *y = &b->v[i];
+        cr_assert_str_eq(x->detector, y->detector, "%s: #%zu", what, i);
+        cr_assert_eq(x->offset, y->offset, "%s: #%zu %s offset", what, i, x->detector);
+        cr_assert_eq(x->length, y->length, "%s: #%zu length", what, i);
+        cr_assert_eq(x->line, y->line, "%s: #%zu line", what, i);
+        cr_assert_eq(x->column, y->column, "%s: #%zu column", what, i);
+        cr_assert_eq(x->confidence, y->confidence, "%s: #%zu confidence", what, i);
+        cr_assert_str_eq(x->match, y->match, "%s: #%zu match", what, i);
+    }
+}
+
+Test(segment, random_cuts_equal_one_streaming_pass)
+{
+    rng_state = 20261121;
+    size_t len;
+    char *s = text(&len, 96 * 1024);
+    const pii_engine *e = t_engine(NULL);
+    struct tfinds ref = t_scan(e, s, len, 0, 0);
+    cr_assert_gt(ref.n, 1000);
+    pii_scanner *sc = NULL;
+    pii_join *j = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_scanner_new(e, NULL, &sc, &err), PII_OK);
+    cr_assert_eq(pii_join_new(e, &j, &err), PII_OK);
+    size_t cuts[64];
+    for (int round = 0; round < 200; round++) {
+        /* few cuts far apart, many cuts closer than the look-ahead, or cuts a few bytes apart */
+        size_t n = 1 + rnd() % 63;
+        size_t span = round % 3 == 0 ? len : round % 3 == 1 ? 8192 : 64;
+        size_t base = span < len ? rnd() % (len - span) : 0;
+        for (size_t k = 0; k < n; k++) cuts[k] = 1 + base + rnd() % (span - 1);
+        qsort(cuts, n, sizeof *cuts, cmp_size);
+        struct tfinds got = scan_cut(sc, j, s, len, cuts, n);
+        char what[64];
+        snprintf(what, sizeof what, "round %d, %zu cuts", round, n);
+        assert_same(&ref, &got, what);
+        t_free(&got);
+    }
+    pii_join_free(j);
+    pii_scanner_free(sc);
+    t_free(&ref);
+    free(s);
+}
+
+Test(segment, empty_segments_and_a_cut_at_every_byte)
+{
+    const char *s = "id 173.234.31.186\nmail jane.doe@acme-corp.com\r\n\n card 4539 1488 0343 6467";
+    size_t len = strlen(s);
+    const pii_engine *e = t_engine(NULL);
+    struct tfinds ref = t_scan(e, s, len, 0, 0);
+    cr_assert_eq(ref.n, 3);
+    pii_scanner *sc = NULL;
+    pii_join *j = NULL;
+    cr_assert_eq(pii_scanner_new(e, NULL, &sc, NULL), PII_OK);
+    cr_assert_eq(pii_join_new(e, &j, NULL), PII_OK);
+    size_t cuts[256];
+    size_t n = 0;
+    for (size_t k = 1; k < len; k++) {
+        cuts[n++] = k;
+        if (k % 5 == 0) cuts[n++] = k; /* an empty segment */
+    }
+    struct tfinds got = scan_cut(sc, j, s, len, cuts, n);
+    assert_same(&ref, &got, "a cut at every byte");
+    t_free(&got);
+    /* a segment scan leaves the scanner ready for streaming */
+    struct tfinds again = t_scan(e, s, len, 0, 0);
+    assert_same(&ref, &again, "streaming after segments");
+    t_free(&again);
+    pii_join_free(j);
+    pii_scanner_free(sc);
+    t_free(&ref);
+}
+
+Test(segment, bad_arguments_are_errors)
+{
+    pii_scanner *sc = NULL;
+    cr_assert_eq(pii_scanner_new(t_engine(NULL), NULL, &sc, NULL), PII_OK);
+    pii_error err = PII_ERROR_INIT;
+    cr_expect_eq(pii_scan_segment(sc, "abc", 3, 2, 1, NULL, NULL, NULL, &err), PII_ERR_ARG);
+    cr_expect_eq(pii_scan_segment(sc, "abc", 3, 0, 4, NULL, NULL, NULL, &err), PII_ERR_ARG);
+    cr_expect_eq(pii_scan_segment(NULL, "abc", 3, 0, 3, NULL, NULL, NULL, &err), PII_ERR_ARG);
+    cr_expect_eq(pii_scan_segment(sc, "abc", 3, 0, 3, NULL, NULL, NULL, &err), PII_OK);
+    pii_scanner_free(sc);
+}
+
+/* A CSV header row names the columns of every row after it: segments far from the start know
+ * it from pii_scan_segment_head() (person_name cells are proposed only from the header). */
+Test(segment, csv_header_reaches_every_segment)
+{
+    static const char *const names[] = {"Maria Garcia", "James Smith", "Linda Johnson",
+                                        "Robert Brown", "Patricia Miller"};
+    size_t cap = 300000, len = 0;
+    char *s = malloc(cap);
+    cr_assert(s);
+    len += (size_t)snprintf(s, cap, "id,first_last,full_name,city\n");
+    for (int i = 0; len + 100 < cap; i++)
+        len += (size_t)snprintf(s + len, cap - len, "%d,x,%s,Springfield\n", i, names[i % 5]);
+    const pii_engine *e = t_engine(NULL);
+    struct tfinds ref = t_scan(e, s, len, 0, 0);
+    cr_assert_gt(t_count(&ref, "person_name", NULL), 1000, "the header enables person_name");
+    pii_scanner *sc = NULL;
+    pii_join *j = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_scanner_new(e, NULL, &sc, &err), PII_OK);
+    cr_assert_eq(pii_join_new(e, &j, &err), PII_OK);
+    size_t cuts[] = {4000, 65536, 100001, 250000};
+    struct tfinds got = scan_cut(sc, j, s, len, cuts, 4);
+    assert_same(&ref, &got, "csv in 5 segments");
+    t_free(&got);
+    pii_join_free(j);
+    pii_scanner_free(sc);
+    t_free(&ref);
+    free(s);
+}

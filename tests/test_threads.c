@@ -1,0 +1,199 @@
+/* test_threads.c: the binary's output is byte-identical with -j1 and -jN in every format, on
+ * many files, a file of many segments, a .gz, a tar.gz of many members, stdin, errors and
+ * skipped inputs (the summary's elapsed time and throughput aside). */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static char *dir;
+
+static const char *lines[] = {
+    "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186\n",
+    "2015-10-18 18:01:47,978 INFO user=jane.doe@acme-corp.com paid with 4539 1488 0343 6467\n",
+    "ssn=536-22-8142 phone (415) 872-2671 iban DE62370400440532013001\n",
+    "client fe80::1c2b:3cff:fe4d:5e6f mac 3c:5a:b4:11:22:33 at 37.77493, -122.41942 ",
+    "token=ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5 key AKIA2E3MNOPQ7RSTUVWX\n",
+    "GET https://shop.acme.io/p?id=123&email=bob%40acme.io HTTP/1.1 password=Sup3rS3cret\n",
+    "081109 203615 148 INFO dfs.DataNode$PacketResponder: blk_38865049064139660 done\n",
+};
+
+/* n lines picked by a seeded generator (the same text on every run) */
+static char *gen(size_t n, unsigned seed, size_t *len)
+{
+    size_t cap = n * 128 + 1, k = 0;
+    char *s = malloc(cap);
+    cr_assert(s);
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        const char *l = lines[(seed >> 16) % (sizeof lines / sizeof *lines)];
+        size_t m = strlen(l);
+        memcpy(s + k, l, m);
+        k += m;
+    }
+    s[k] = 0;
+    *len = k;
+    return s;
+}
+
+static void path_in(char *out, size_t cap, const char *name)
+{
+    snprintf(out, cap, "%s/%s", dir, name);
+}
+
+static void setup(void)
+{
+    dir = t_tmpdir();
+    char p[600];
+    size_t len;
+    /* many small files in a tree */
+    path_in(p, sizeof p, "tree");
+    cr_assert(mkdir(p, 0700) == 0);
+    for (int i = 0; i < 40; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "tree/f%02d.log", i);
+        path_in(p, sizeof p, name);
+        char *s = gen((size_t)(i % 9) * 3, (unsigned)i, &len);
+        t_write(p, s, len);
+        free(s);
+    }
+    path_in(p, sizeof p, "tree/blob.bin");
+    static const char blob[] = "\x7f"
+                               "ELF\0\0\0 jane.doe@acme-corp.com";
+    t_write(p, blob, sizeof blob - 1);
+    /* one file of many segments (with --chunk-size 16384), its gzip, a tar.gz of members */
+    char *big = gen(6000, 7, &len);
+    path_in(p, sizeof p, "big.log");
+    t_write(p, big, len);
+    path_in(p, sizeof p, "big.log.gz");
+    t_gzip(p, big, len);
+    struct t_entry e[30];
+    char names[30][32];
+    for (int i = 0; i < 30; i++) {
+        snprintf(names[i], sizeof names[i], "m/%02d.log", i);
+        e[i] = (struct t_entry){.name = names[i], .data = big + (size_t)i * 997, .len = 5000};
+    }
+    path_in(p, sizeof p, "many.tar.gz");
+    t_archive(p, "tar", "gzip", e, 30, NULL, NULL);
+    free(big);
+}
+
+static void teardown(void)
+{
+    t_rmrf(dir);
+    free(dir);
+}
+
+TestSuite(threads, .init = setup, .fini = teardown);
+
+/* Removes what legitimately differs between runs: elapsed time and throughput. */
+static char *stable(const char *out, size_t len)
+{
+    char *s = strndup(out, len);
+    cr_assert(s);
+    regex_t re[3];
+    cr_assert(regcomp(&re[0], "\"elapsed_s\":[0-9.]*,\"throughput_mb_s\":[0-9.]*", REG_EXTENDED) ==
+              0);
+    cr_assert(regcomp(&re[1], "\\([0-9.]* MB/s\\)", REG_EXTENDED) == 0);
+    cr_assert(regcomp(&re[2], "elapsed +[0-9.]* s", REG_EXTENDED) == 0);
+    for (int k = 0; k < 3; k++) {
+        /* each match becomes one '#': "(9.5 MB/s)" and "(118.1 MB/s)" differ in length */
+        regmatch_t m;
+        size_t at = 0;
+        while (regexec(&re[k], s + at, 1, &m, 0) == 0) {
+            size_t x = at + (size_t)m.rm_so, y = at + (size_t)m.rm_eo;
+            s[x] = '#';
+            memmove(s + x + 1, s + y, strlen(s + y) + 1);
+            at = x + 1;
+        }
+        regfree(&re[k]);
+    }
+    return s;
+}
+
+static void same_output(const char *what, const char *const *args, size_t n_args, const char *in,
+                        size_t in_len)
+{
+    static const char *formats[] = {"jsonl", "text", "summary"};
+    for (size_t f = 0; f < 3; f++) {
+        char *ref = NULL;
+        int ref_status = 0;
+        static const char *jobs[] = {"-j1", "-j2", "-j4"};
+        for (size_t j = 0; j < 3; j++) {
+            const char *argv[32];
+            size_t k = 0;
+            argv[k++] = jobs[j];
+            argv[k++] = "--format";
+            argv[k++] = formats[f];
+            argv[k++] = "--chunk-size";
+            argv[k++] = "16384";
+            for (size_t i = 0; i < n_args; i++) argv[k++] = args[i];
+            argv[k] = NULL;
+            struct t_run r = t_exec(argv, in, in_len);
+            cr_assert(r.status == 1 || r.status == 2, "%s %s %s: exit %d (%s)", what, formats[f],
+                      jobs[j], r.status, r.err);
+            char *got = stable(r.out, r.out_len);
+            if (!ref) {
+                ref = got;
+                ref_status = r.status;
+                cr_assert_gt(strlen(ref), 100, "%s %s: output too short", what, formats[f]);
+            } else {
+                cr_assert_eq(r.status, ref_status, "%s %s %s: exit status", what, formats[f],
+                             jobs[j]);
+                cr_assert_str_eq(got, ref, "%s %s %s differs from -j1", what, formats[f], jobs[j]);
+                free(got);
+            }
+            t_run_free(&r);
+        }
+        free(ref);
+    }
+}
+
+Test(threads, many_files_big_file_gz_tar_errors)
+{
+    char tree[600], big[600], gz[600], tgz[600], missing[600];
+    path_in(tree, sizeof tree, "tree");
+    path_in(big, sizeof big, "big.log");
+    path_in(gz, sizeof gz, "big.log.gz");
+    path_in(tgz, sizeof tgz, "many.tar.gz");
+    path_in(missing, sizeof missing, "no-such-file");
+    const char *args[] = {tree, big, missing, gz, tgz, tree};
+    same_output("all inputs", args, 6, NULL, 0);
+}
+
+Test(threads, stdin_between_files)
+{
+    char big[600], tree[600];
+    path_in(big, sizeof big, "big.log");
+    path_in(tree, sizeof tree, "tree");
+    size_t len;
+    char *in = gen(3000, 99, &len);
+    const char *args[] = {tree, "-", big};
+    same_output("stdin", args, 3, in, len);
+    free(in);
+}
+
+Test(threads, one_segment_equals_many)
+{
+    /* the same file scanned as 1 MiB segments and as 16 KiB ones gives the same records */
+    char big[600];
+    path_in(big, sizeof big, "big.log");
+    const char *a1[] = {"-j1", big, NULL};
+    const char *a2[] = {"-j3", "--chunk-size", "8192", big, NULL};
+    struct t_run r1 = t_exec(a1, NULL, 0), r2 = t_exec(a2, NULL, 0);
+    char *s1 = stable(r1.out, r1.out_len), *s2 = stable(r2.out, r2.out_len);
+    json_t *recs = t_jsonl(r1.out, r1.out_len);
+    json_t *f[2];
+    cr_assert_gt(t_records(recs, "finding", f, 2), 1);
+    json_decref(recs);
+    cr_assert_str_eq(s1, s2);
+    free(s1);
+    free(s2);
+    t_run_free(&r1);
+    t_run_free(&r2);
+}
