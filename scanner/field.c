@@ -250,9 +250,12 @@ void field_hdr_detect(struct field_hdr *h, const struct pii_engine *e, const uin
         size_t k = 0;
         for (size_t i = 0; i < e->n_det && k < FIELD_COL_DETS; i++) {
             const struct detector *det = &e->det[i];
-            if (det->kind != FIND_ANCHOR || !det->fields.n || !validator_cells(det->validate))
-                continue;
-            if (field_name_in(&det->fields, &h->col[c])) h->col_det[c][k++] = (uint32_t)i;
+            if (det->kind != FIND_ANCHOR || !det->fields.n) continue;
+            /* cell validators take the cell as their span; the others find their value after a
+             * label, so the cell's start stands in for the end of one */
+            if (field_name_in(&det->fields, &h->col[c]))
+                h->col_det[c][k++] =
+                    (uint32_t)i | (validator_cells(det->validate) ? 0 : FIELD_AFTER_LABEL);
         }
         for (size_t j = k; j < FIELD_COL_DETS; j++) h->col_det[c][j] = UINT32_MAX;
         h->cells = h->cells || k;
@@ -288,11 +291,16 @@ static void line_cells(struct cell_walk *w, const uint8_t *buf, size_t len, size
             while (z > a && blank(buf[z - 1])) z--;
             if (z - a >= 2 && buf[a] == '"' && buf[z - 1] == '"') a++, z--;
             if (z > a && a >= w->from && a < w->to && z - a <= PII_MAX_LOOK) {
-                for (size_t k = 0; k < FIELD_COL_DETS && h->col_det[col][k] != UINT32_MAX; k++)
-                    if (!cand_push(w->out, h->col_det[col][k], a, z, V_ANCHOR_CELL)) {
+                for (size_t k = 0; k < FIELD_COL_DETS && h->col_det[col][k] != UINT32_MAX; k++) {
+                    uint32_t d = h->col_det[col][k];
+                    bool ok = (d & FIELD_AFTER_LABEL)
+                                  ? cand_push(w->out, d & ~FIELD_AFTER_LABEL, a, a, a)
+                                  : cand_push(w->out, d, a, z, V_ANCHOR_CELL);
+                    if (!ok) {
                         w->oom = true;
                         return;
                     }
+                }
             }
         }
         if (p >= len || buf[p] == '\n') break;

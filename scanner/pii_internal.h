@@ -295,6 +295,9 @@ bool field_key(const uint8_t *buf, size_t lo, size_t hi, size_t vs, struct field
 /* CSV/TSV header of a stream: the first line, when it looks like one (field.c). */
 #define FIELD_MAX_COLS 64
 #define FIELD_COL_DETS 4
+/* col_det flag: the detector's validator finds its value after a label (an anchor detector
+ * that does not take cells): its candidate is the cell's start as the label's end */
+#define FIELD_AFTER_LABEL 0x80000000u
 struct field_hdr {
     bool tried, ok, cells; /* cells: some column proposes candidates */
     uint8_t delim, ncols;

@@ -197,3 +197,29 @@ Test(detectors_id, sensitivity_follows_the_statute)
     }
     t_free(&f);
 }
+
+/* A CSV header names the column: label-found detectors get the cells of their column (the
+ * cell's start stands in for the label's end), and JSON keys end in '"'. */
+Test(detectors_id, csv_columns_and_json_keys_stand_in_for_labels)
+{
+    const char *csv = "id,nino,passport_number,city\n"
+                      "1,AB123456C,123456789,Leeds\n"
+                      "2,AB123456D,C12345678,York\n";
+    struct tfinds f = t_scan(t_engine(NULL), csv, strlen(csv), 0, 0);
+    cr_expect_eq(t_count(&f, "uk_nino", "AB123456C"), 1);
+    cr_expect_eq(t_count(&f, "uk_nino", "AB123456D"), 1);
+    cr_expect_eq(t_count(&f, "us_passport", "123456789"), 1);
+    cr_expect_eq(t_count(&f, "us_passport", "C12345678"), 1);
+    t_free(&f);
+    /* the same values under a header that does not name them: nothing */
+    const char *other = "id,code,ref,city\n1,AB123456C,123456789,Leeds\n";
+    f = t_scan(t_engine(NULL), other, strlen(other), 0, 0);
+    cr_expect_eq(t_count(&f, "uk_nino", NULL), 0);
+    cr_expect_eq(t_count(&f, "us_passport", NULL), 0);
+    t_free(&f);
+    const char *json = "{\"company\":{\"ein\":\"12-3456789\",\"vin\":\"1M8GDM9AXKP042788\"}}\n";
+    f = t_scan(t_engine(NULL), json, strlen(json), 0, 0);
+    cr_expect_eq(t_count(&f, "us_ein", "12-3456789"), 1);
+    cr_expect_eq(t_count(&f, "vin", "1M8GDM9AXKP042788"), 1);
+    t_free(&f);
+}
