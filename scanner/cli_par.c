@@ -12,11 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BINARY_SNIFF  8192
-#define SEG_DEFAULT   (1u << 20)
-#define SEG_BUDGET    (12u << 20) /* segment buffers one producer may hold */
-#define EV_CAP        (4u << 20)  /* records an input buffers before it waits for its turn */
-#define TASKS_PER_THR 8           /* inputs queued or waiting for output, per thread */
+#define BINARY_SNIFF 8192
+#define SEG_DEFAULT  (1u << 20)
+#define SEG_BUDGET   (12u << 20) /* segment buffers one producer may hold */
+/* Records all inputs together may buffer while waiting for their turn, per thread; past it,
+ * an input that is not the oldest waits (memory stays bounded however many finish early). */
+#define EV_BUDGET_PER_THR (8u << 20)
+#define TASKS_PER_THR     8 /* inputs queued or waiting for output, per thread */
 
 /* ---- records: what the sinks receive, applied at once or buffered until the input's turn -- */
 
@@ -60,7 +62,7 @@ struct worker {
 
 struct found {
     pii_finding f;
-    size_t match_off, norm_off;
+    size_t match_off, norm_off, reason_off;
 };
 
 struct seg {
@@ -101,6 +103,8 @@ struct par {
     size_t q_n;
     struct seg *s_head, *s_tail;
     bool stop;
+    size_t buffered; /* bytes of records buffered by all inputs (olock) */
+    size_t active;   /* inputs being scanned by pool workers (qlock) */
     /* output order, another lock */
     pthread_mutex_t olock;
     pthread_cond_t ocond;
@@ -208,17 +212,25 @@ static bool ev_push(struct evbuf *b, enum ev_kind k, const pii_finding *f, const
             return false;
     }
     if (f) {
-        size_t mo, no;
+        size_t mo, no, ro = 0;
         if (!arena_add(&b->arena, &b->alen, &b->acap, f->match, f->length, &mo) ||
-            !arena_add(&b->arena, &b->alen, &b->acap, f->normalized, f->normalized_len, &no))
+            !arena_add(&b->arena, &b->alen, &b->acap, f->normalized, f->normalized_len, &no) ||
+            (f->allow_reason_len &&
+             !arena_add(&b->arena, &b->alen, &b->acap, f->allow_reason, f->allow_reason_len, &ro)))
             return false;
         e->f = *f;
         e->f.match = (const uint8_t *)(uintptr_t)mo;
         e->f.normalized = (const char *)(uintptr_t)no;
+        e->f.allow_reason = (const char *)(uintptr_t)ro;
     }
     if (n) memcpy(e->n, n, sizeof e->n);
     b->n++;
     return true;
+}
+
+static size_t ev_bytes(const struct evbuf *b)
+{
+    return b->alen + b->n * sizeof(struct ev);
 }
 
 static void ev_replay(struct par *p, struct evbuf *b)
@@ -231,30 +243,42 @@ static void ev_replay(struct par *p, struct evbuf *b)
         if (e->kind == EV_FINDING) {
             f.match = (const uint8_t *)b->arena + (uintptr_t)e->f.match;
             f.normalized = b->arena + (uintptr_t)e->f.normalized;
+            f.allow_reason = f.allow_reason_len ? b->arena + (uintptr_t)e->f.allow_reason : NULL;
         }
         apply(p, e->kind, &f, s[0], s[1], s[2], e->n);
     }
+    p->buffered -= ev_bytes(b);
     b->n = b->alen = 0;
 }
 
 /* A record of task t: to the sinks now when t is the oldest input not yet released, else
  * buffered; an input that buffers too much waits for its turn (memory stays bounded). */
+static void emit_locked(struct par *p, struct task *t, enum ev_kind k, const pii_finding *f,
+                        const char *path, const char *member, const char *msg, const uint64_t *n)
+{
+    if (p->o_head == t) {
+        apply(p, k, f, path, member, msg, n);
+        return;
+    }
+    size_t before = ev_bytes(&t->ev);
+    if (!ev_push(&t->ev, k, f, path, member, msg, n)) {
+        /* out of memory: wait for the turn, then apply directly */
+        while (p->o_head != t) pthread_cond_wait(&p->ocond, &p->olock);
+        p->buffered += ev_bytes(&t->ev) - before;
+        ev_replay(p, &t->ev);
+        apply(p, k, f, path, member, msg, n);
+        return;
+    }
+    p->buffered += ev_bytes(&t->ev) - before;
+    if (p->buffered > (size_t)p->n_thr * EV_BUDGET_PER_THR)
+        while (p->o_head != t) pthread_cond_wait(&p->ocond, &p->olock);
+}
+
 static void emit(struct par *p, struct task *t, enum ev_kind k, const pii_finding *f,
                  const char *path, const char *member, const char *msg, const uint64_t *n)
 {
     pthread_mutex_lock(&p->olock);
-    if (p->o_head == t) {
-        apply(p, k, f, path, member, msg, n);
-    } else {
-        if (!ev_push(&t->ev, k, f, path, member, msg, n)) {
-            /* out of memory: wait for the turn, then apply directly */
-            while (p->o_head != t) pthread_cond_wait(&p->ocond, &p->olock);
-            ev_replay(p, &t->ev);
-            apply(p, k, f, path, member, msg, n);
-        } else if (t->ev.alen + t->ev.n * sizeof(struct ev) > EV_CAP) {
-            while (p->o_head != t) pthread_cond_wait(&p->ocond, &p->olock);
-        }
-    }
+    emit_locked(p, t, k, f, path, member, msg, n);
     pthread_mutex_unlock(&p->olock);
 }
 
@@ -270,6 +294,12 @@ static void task_done(struct par *p, struct task *t)
         if (!p->o_head) p->o_tail = NULL;
         free(h->name);
         h->name = NULL;
+        /* a recycled task keeps small buffers, not what a finding-heavy input grew */
+        if (h->ev.acap > (1u << 20) || h->ev.cap * sizeof(struct ev) > (1u << 20)) {
+            free(h->ev.v);
+            free(h->ev.arena);
+            h->ev = (struct evbuf){0};
+        }
         h->next_q = p->free_tasks;
         p->free_tasks = h;
         p->alive--;
@@ -328,10 +358,13 @@ static int seg_collect(const pii_finding *f, void *user)
         s->capf = nc;
     }
     struct found *d = &s->fv[s->nf];
+    d->reason_off = 0;
     if (!arena_add(&s->arena, &s->alen, &s->acap, f->match, f->length, &d->match_off) ||
-        !arena_add(&s->arena, &s->alen, &s->acap, f->normalized, f->normalized_len, &d->norm_off))
+        !arena_add(&s->arena, &s->alen, &s->acap, f->normalized, f->normalized_len, &d->norm_off) ||
+        (f->allow_reason_len && !arena_add(&s->arena, &s->alen, &s->acap, f->allow_reason,
+                                           f->allow_reason_len, &d->reason_off)))
         return 1;
-    d->f = *f;
+    d->f = *f; /* its pointers are into the segment's buffer: the arena's copies are used */
     s->nf++;
     return 0;
 }
@@ -417,13 +450,17 @@ static void member_release(struct member_ctx *m)
     }
     if (m->scan_st == PII_OK) {
         pii_join_segment_begin(w->join, s->from);
+        /* one lock for the segment's findings, not one per finding */
+        pthread_mutex_lock(&w->p->olock);
         for (size_t i = 0; i < s->nf && !par_broken(w->p); i++) {
             pii_finding f = s->fv[i].f;
             f.match = (const uint8_t *)s->arena + s->fv[i].match_off;
             f.normalized = s->arena + s->fv[i].norm_off;
+            f.allow_reason = f.allow_reason_len ? s->arena + s->fv[i].reason_off : NULL;
             if (pii_join_finding(w->join, &f))
-                emit(w->p, m->t, EV_FINDING, &f, NULL, m->member, NULL, NULL);
+                emit_locked(w->p, m->t, EV_FINDING, &f, NULL, m->member, NULL, NULL);
         }
+        pthread_mutex_unlock(&w->p->olock);
         pii_join_segment_end(w->join, s->to, &s->info);
     }
     s->state = SEG_FREE;
@@ -608,14 +645,17 @@ static void *worker_main(void *arg)
             p->q_head = t->next_q;
             if (!p->q_head) p->q_tail = NULL;
             p->q_n--;
+            p->active++;
             pthread_cond_broadcast(&p->qcond);
             pthread_mutex_unlock(&p->qlock);
             if (!par_broken(p)) scan_task(w, t);
             task_done(p, t);
             pthread_mutex_lock(&p->qlock);
+            if (--p->active == 0) pthread_cond_broadcast(&p->qcond);
             continue;
         }
-        if (p->stop) break;
+        /* an input still being read queues segments for idle workers: stay until none is */
+        if (p->stop && p->active == 0) break;
         pthread_cond_wait(&p->qcond, &p->qlock);
     }
     pthread_mutex_unlock(&p->qlock);
