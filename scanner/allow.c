@@ -12,8 +12,8 @@
 
 _Static_assert(PII_ALLOW_LOOK <= PII_MAX_LOOK, "the scanner keeps PII_MAX_LOOK bytes of context");
 
-static const char MARK[] = "piiscan:allow";
-#define MARK_LEN   (sizeof MARK - 1)
+#define MARK       ALLOW_MARK
+#define MARK_LEN   ALLOW_MARK_LEN
 #define NEXT       "-next-line"
 #define NEXT_LEN   (sizeof NEXT - 1)
 #define REASON_MAX 200

@@ -83,6 +83,7 @@ void engine_builtin_key(const pii_detectors *d, char key[33])
     sha256_init(&h);
     const char *ver = hs_version();
     sha256_update(&h, ver, strlen(ver) + 1);
+    sha256_update(&h, ALLOW_MARK, ALLOW_MARK_LEN + 1); /* the database's last expression */
     for (size_t i = 0; i < d->n; i++) {
         const struct detector *x = &d->v[i];
         if (!x->builtin || !is_hs(x)) continue;
@@ -140,7 +141,7 @@ static bool try_builtin_db(pii_engine *e, const pii_detectors *d)
     char key[33];
     engine_builtin_key(d, key);
     if (strcmp(key, pii_builtin_db_key) != 0) return false;
-    struct hs_map *map = calloc(n ? n : 1, sizeof *map);
+    struct hs_map *map = calloc(n + 1, sizeof *map);
     hs_database_t *db = NULL;
     if (!map) return false;
     /* fails on another CPU or Hyperscan build: then the caller compiles */
@@ -159,10 +160,11 @@ static bool try_builtin_db(pii_engine *e, const pii_detectors *d)
         hs_entry(x, det, &map[k], &flags);
         k++;
     }
+    map[n] = (struct hs_map){.det = HS_MAP_ALLOW, .kind = FIND_ANCHOR};
     if (hs_alloc_scratch(db, &e->scratch_proto) != HS_SUCCESS) goto fail;
     e->db = db;
     e->map = map;
-    e->n_map = n;
+    e->n_map = n + 1;
     e->builtin_db = true;
     return true;
 fail:
@@ -182,10 +184,11 @@ static pii_status compile_hs(pii_engine *e, const pii_detectors *d, const char *
         return PII_OK;
     }
 
-    const char **exprs = calloc(n, sizeof *exprs);
-    unsigned *flags = calloc(n, sizeof *flags);
-    unsigned *ids = calloc(n, sizeof *ids);
-    e->map = calloc(n, sizeof *e->map);
+    /* one more: the allow marker, last */
+    const char **exprs = calloc(n + 1, sizeof *exprs);
+    unsigned *flags = calloc(n + 1, sizeof *flags);
+    unsigned *ids = calloc(n + 1, sizeof *ids);
+    e->map = calloc(n + 1, sizeof *e->map);
     pii_status st = PII_OK;
     if (!exprs || !flags || !ids || !e->map) {
         st = err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
@@ -199,6 +202,11 @@ static pii_status compile_hs(pii_engine *e, const pii_detectors *d, const char *
         ids[k] = (unsigned)k;
         k++;
     }
+    exprs[n] = ALLOW_MARK;
+    flags[n] = HS_FLAG_SINGLEMATCH;
+    ids[n] = (unsigned)n;
+    e->map[n] = (struct hs_map){.det = HS_MAP_ALLOW, .kind = FIND_ANCHOR};
+    n++;
     e->n_map = n;
     uint8_t key[32];
     if (cache_dir) {
@@ -210,7 +218,7 @@ static pii_status compile_hs(pii_engine *e, const pii_detectors *d, const char *
     if (!e->db && hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
                                    (hs_database_t **)&e->db, &cerr) != HS_SUCCESS) {
         const char *origin = NULL;
-        if (cerr && cerr->expression >= 0 && (size_t)cerr->expression < n)
+        if (cerr && cerr->expression >= 0 && (size_t)cerr->expression + 1 < n)
             origin = e->det[e->map[cerr->expression].det].origin;
         st =
             err_set(err, PII_ERR_PATTERN, origin, "cannot compile: %s", cerr ? cerr->message : "?");

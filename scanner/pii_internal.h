@@ -172,6 +172,11 @@ struct hs_scratch;
  * not enabled, present because the database was compiled at build time), and how to derive
  * the start. */
 #define HS_MAP_OFF UINT32_MAX
+/* The last expression of every database: the inline allow marker "piiscan:allow" (allow.c),
+ * so a window without one skips the per-finding marker search. */
+#define HS_MAP_ALLOW   (UINT32_MAX - 1)
+#define ALLOW_MARK     "piiscan:allow"
+#define ALLOW_MARK_LEN (sizeof ALLOW_MARK - 1)
 struct hs_map {
     uint32_t det;
     uint32_t width; /* fixed match width, or 0 when SOM is used / anchor */

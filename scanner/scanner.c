@@ -45,6 +45,7 @@ struct pii_scanner {
     uint64_t line_pos, line_no, line_start;
     int min_conf;
     int inline_allow;
+    bool allow_seen;      /* the window holds an allow marker (or there is no database to tell) */
     struct field_hdr hdr; /* CSV/TSV header of the current stream (field.c) */
 };
 
@@ -123,7 +124,10 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
     (void)flags;
     struct hs_ctx *h = ctx;
     const struct hs_map *m = &h->s->e->map[id];
-    if (m->det == HS_MAP_OFF) return 0; /* a built-in detector not enabled in this engine */
+    if (m->det >= HS_MAP_ALLOW) {
+        if (m->det == HS_MAP_ALLOW) h->s->allow_seen = true;
+        return 0; /* HS_MAP_OFF: a built-in detector not enabled in this engine */
+    }
     size_t start, end = (size_t)to;
     if (m->kind == FIND_ANCHOR)
         start = end; /* the validator finds the span */
@@ -332,7 +336,8 @@ static pii_status report(pii_scanner *s, bool dedupe, pii_finding_fn fn, void *u
             .normalized = c->norm_len ? s->norm + c->norm_off : (const char *)m,
             .normalized_len = c->norm_len ? c->norm_len : c->len,
         };
-        if (s->inline_allow) allow_inline(s->e, s->win, s->len, c->start - s->base, c->len, &f);
+        if (s->inline_allow && s->allow_seen)
+            allow_inline(s->e, s->win, s->len, c->start - s->base, c->len, &f);
         if (fn && fn(&f, user)) {
             err_set(err, PII_STOP, NULL, "stopped by the finding callback");
             return PII_STOP;
@@ -348,6 +353,7 @@ static pii_status decide(pii_scanner *s, uint64_t limit, bool final, pii_error *
     s->cands.n = 0;
     s->n_conf = 0;
     s->norm_len = 0;
+    s->allow_seen = !s->e->db;
     if (s->e->db && s->len) {
         struct hs_ctx h = {.s = s};
         hs_error_t r = hs_scan((const hs_database_t *)s->e->db, (const char *)s->win,

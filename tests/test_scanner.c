@@ -380,3 +380,36 @@ Test(scanner, word_starting_just_before_a_window_limit)
         t_free(&ref);
     }
 }
+
+static int collect_allowed(const pii_finding *f, void *user)
+{
+    int *n = user;
+    n[0]++;
+    if (f->allowed) n[1]++;
+    return 0;
+}
+
+/* Hyperscan reports the marker, so windows without one skip the per-finding search; an
+ * engine without a Hyperscan database (shape detectors only) still honours markers. */
+Test(scanner, allow_markers_with_and_without_a_database)
+{
+    const char *s = "host 203.0.114.9 # piiscan:allow ipv4 lab address\n"
+                    "host 198.51.99.7\n"
+                    "# piiscan:allow-next-line\n"
+                    "host 198.51.99.8\n";
+    static const char *const sets[] = {NULL, "ipv4"};
+    for (size_t k = 0; k < 2; k++) {
+        const pii_engine *e = t_engine(sets[k]);
+        pii_scanner *sc = NULL;
+        pii_error err = PII_ERROR_INIT;
+        pii_scan_opts o;
+        pii_scan_opts_init(&o);
+        o.inline_allow = 1;
+        cr_assert_eq(pii_scanner_new(e, &o, &sc, &err), PII_OK);
+        int n[2] = {0, 0};
+        cr_assert_eq(pii_scan_buffer(sc, s, strlen(s), collect_allowed, n, &err), PII_OK);
+        cr_expect_eq(n[0], 3, "%s: findings", sets[k] ? sets[k] : "all");
+        cr_expect_eq(n[1], 2, "%s: allowed", sets[k] ? sets[k] : "all");
+        pii_scanner_free(sc);
+    }
+}
