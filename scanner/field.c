@@ -418,12 +418,15 @@ static bool key_value_at(const uint8_t *buf, size_t i, size_t z, const char *con
     size_t e = i;
     while (e < z && e - i < FIELD_NAME_MAX && (alnum(buf[e]) || buf[e] == '_' || buf[e] == '-'))
         e++;
-    struct field_name k;
-    if (e == i || !field_name_set(&k, buf + i, e - i) || !key_listed(list, n, &k)) return false;
+    if (e == i) return false;
     size_t p = e;
     while (p < z && (buf[p] == '"' || buf[p] == '\'' || buf[p] == '\\')) p++;
     while (p < z && blank(buf[p])) p++;
     bool sep = p < z && (buf[p] == '=' || buf[p] == ':');
+    /* most words are neither a key nor a short code: decide that before normalising */
+    if (!sep && (!credential_side || p == e || e - i > 8)) return false;
+    struct field_name k;
+    if (!field_name_set(&k, buf + i, e - i) || !key_listed(list, n, &k)) return false;
     if (!sep) {
         /* "cvv 123", "Bearer eyJ…" */
         if (!credential_side || p == e) return false;
