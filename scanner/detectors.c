@@ -129,6 +129,11 @@ struct parse {
     size_t line;
     pii_error *err;
     char origin[300];
+    /* the built-in catalogue with the widths mkdb measured: Hyperscan expression k (in file
+     * order) is known to compile and has width widths[k], so start-up skips
+     * hs_expression_info (about a third of it) */
+    const unsigned *widths;
+    size_t n_widths, k;
 };
 
 static pii_status bad(struct parse *p, const char *fmt, const char *arg)
@@ -175,6 +180,10 @@ static pii_status parse_expr(struct parse *p, const char *s, struct detector *d)
     d->expr = xstrndup(s + 1, (size_t)(close - s - 1));
     if (!d->expr) return err_set(p->err, PII_ERR_NOMEM, p->origin, "out of memory");
     d->hs_flags = flags;
+    if (p->widths && p->k < p->n_widths) {
+        d->width = p->widths[p->k++];
+        return PII_OK;
+    }
 
     /* Check it now: a pattern file must fail at load, naming its line. */
     hs_expr_info_t *info = NULL;
@@ -373,9 +382,13 @@ static struct detector *find_id(pii_detectors *d, const char *id)
 
 /* Parses all of text; adds nothing unless every line is good. */
 static pii_status load_text(pii_detectors *set, const char *text, size_t len, const char *origin,
-                            pii_error *err)
+                            bool builtin, pii_error *err)
 {
     struct parse p = {.file = origin, .line = 0, .err = err};
+    if (builtin && pii_builtin_widths_n) {
+        p.widths = pii_builtin_widths;
+        p.n_widths = pii_builtin_widths_n;
+    }
     struct detector *added = NULL;
     size_t n_added = 0, cap = 0;
     pii_status st = PII_OK;
@@ -462,6 +475,11 @@ static pii_status load_text(pii_detectors *set, const char *text, size_t len, co
             goto out;
         }
     }
+    if (p.widths && p.k != p.n_widths) { /* a build out of step with itself */
+        st = err_set(err, PII_ERR_PATTERN, origin,
+                     "built-in width table has %zu entries for %zu expressions", p.n_widths, p.k);
+        goto out;
+    }
 
     if (set->n + n_added > set->cap) {
         size_t ncap = set->n + n_added + 8;
@@ -488,14 +506,15 @@ pii_status pii_detectors_load_mem(pii_detectors *d, const char *text, size_t len
                                   const char *origin, pii_error *err)
 {
     if (!d || (!text && len)) return err_set(err, PII_ERR_ARG, origin, "NULL argument");
-    return load_text(d, text, len, origin, err);
+    return load_text(d, text, len, origin, false, err);
 }
 
 pii_status pii_detectors_load_builtin(pii_detectors *d, pii_error *err)
 {
     size_t before = d ? d->n : 0;
+    if (!d) return err_set(err, PII_ERR_ARG, "builtin", "NULL argument");
     pii_status st =
-        pii_detectors_load_mem(d, pii_builtin_patterns, pii_builtin_patterns_len, "builtin", err);
+        load_text(d, pii_builtin_patterns, pii_builtin_patterns_len, "builtin", true, err);
     if (!st)
         for (size_t i = before; i < d->n; i++) d->v[i].builtin = true;
     return st;
@@ -531,7 +550,7 @@ pii_status pii_detectors_load_file(pii_detectors *d, const char *path, pii_error
         st = err_errno(err, PII_ERR_IO, errno, path, "cannot read pattern file");
         goto out;
     }
-    st = load_text(d, buf, len, path, err);
+    st = load_text(d, buf, len, path, false, err);
 out:
     free(buf);
     fclose(f);

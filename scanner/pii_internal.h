@@ -206,6 +206,10 @@ struct pii_engine {
 extern const unsigned char pii_builtin_db[];
 extern const size_t pii_builtin_db_len;
 extern const char pii_builtin_db_key[];
+/* The match width (0: variable) of each built-in Hyperscan expression, in catalogue order,
+ * measured by mkdb (none in nodb.c: the loader then asks Hyperscan). */
+extern const unsigned pii_builtin_widths[];
+extern const size_t pii_builtin_widths_n;
 /* Identifies the built-in Hyperscan expressions of d (all of them, enabled or not) and the
  * Hyperscan version: 32 hex digits into key[33]. */
 void engine_builtin_key(const pii_detectors *d, char key[33]);

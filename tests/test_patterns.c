@@ -5,6 +5,7 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <hs/hs.h>
 #include <string.h>
 
 #define ROW(id, find, ctx) id "\tcustom\t" find "\t-\t" ctx "\t32,8\tA\tno\tmedium\t80\tdesc\n"
@@ -199,4 +200,30 @@ Test(patterns, embedded_database_and_compiled_agree)
     pii_engine_free(ec);
     pii_detectors_free(a);
     pii_detectors_free(b);
+}
+
+/* The built-in expressions' widths come from the table mkdb wrote (start-up skips
+ * hs_expression_info): each must be what Hyperscan says. */
+Test(patterns, builtin_width_table_matches_hyperscan)
+{
+    pii_detectors *d = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_detectors_new(&d, &err), PII_OK);
+    cr_assert_eq(pii_detectors_load_builtin(d, &err), PII_OK, "%s", err.msg);
+    cr_assert_gt(pii_builtin_widths_n, 0, "the build embeds the width table");
+    size_t k = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        const struct detector *x = &d->v[i];
+        if (x->kind != FIND_RE && x->kind != FIND_ANCHOR) continue;
+        hs_expr_info_t *info = NULL;
+        hs_compile_error_t *cerr = NULL;
+        cr_assert_eq(hs_expression_info(x->expr, x->hs_flags, &info, &cerr), HS_SUCCESS, "%s",
+                     x->id);
+        unsigned w = info->min_width == info->max_width ? info->min_width : 0;
+        free(info);
+        cr_expect_eq(x->width, w, "%s: width %u, Hyperscan says %u", x->id, x->width, w);
+        k++;
+    }
+    cr_expect_eq(k, pii_builtin_widths_n);
+    pii_detectors_free(d);
 }

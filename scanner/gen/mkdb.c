@@ -46,6 +46,16 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < len; i++)
         fprintf(f, "%s0x%02x,", i % 16 ? "" : "\n", (unsigned char)bytes[i]);
     fprintf(f, "0};\n");
+    /* the widths Hyperscan measured, so the loader need not ask it again at start-up */
+    size_t nw = 0;
+    fprintf(f, "const unsigned pii_builtin_widths[] = {");
+    for (size_t i = 0; i < d->n; i++) {
+        const struct detector *x = &d->v[i];
+        if (!x->builtin || (x->kind != FIND_RE && x->kind != FIND_ANCHOR)) continue;
+        fprintf(f, "%u,", (unsigned)x->width);
+        nw++;
+    }
+    fprintf(f, "0};\nconst size_t pii_builtin_widths_n = %zu;\n", nw);
     int bad = ferror(f);
     if (fclose(f) || bad || rename(tmp, argv[1])) {
         perror(argv[1]);

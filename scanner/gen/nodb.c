@@ -5,3 +5,5 @@
 const char pii_builtin_db_key[] = "";
 const size_t pii_builtin_db_len = 0;
 const unsigned char pii_builtin_db[1] = {0};
+const unsigned pii_builtin_widths[1] = {0};
+const size_t pii_builtin_widths_n = 0;
