@@ -465,6 +465,9 @@ bool v_geo(struct vctx *v)
     size_t hi_dec = lat.decimals < lon.decimals ? lon.decimals : lat.decimals;
     if (lo_dec < 2) return false;
     if (lo_dec < 3) v->flags |= V_BARE;
+    /* both within 2 degrees of 0,0 (open sea off West Africa): far likelier a pair of metrics
+     * ("class weights 0.5271, 0.6905") than a place, unless a context word says so */
+    if (lat.micro < 2000000 && lon.micro < 2000000) v->flags |= V_BARE;
     /* Precise = the cell the decimals leave open is no larger than a circle of radius 1,850
      * ft: a 0.01 x 0.01 degree cell is small enough only north/south of about 36.3 degrees,
      * a 0.01 x 0.001 one everywhere. */

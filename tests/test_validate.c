@@ -839,9 +839,10 @@ static struct vec geo_valid[] = {
     {"loc=(48.858,2.294)", "48.858,2.294", 0},
     {"90.0000,180.0000", NULL, 0},
     {"-90.000,-180.000", NULL, 0},
-    {"0.000,0.001", NULL, 0},
-    {"51.50,-0.12", NULL, V_BARE},                    /* 2 decimals above 36.3 degrees */
-    {"-36.31,-0.12", NULL, V_BARE},                   /* 2 decimals, south of -36.3 */
+    {"0.000,0.001", NULL, V_BARE},  /* within 2 degrees of 0,0: needs a context word */
+    {"1.9999,45.123", NULL, 0},     /* one axis away from 0,0 is enough */
+    {"51.50,-0.12", NULL, V_BARE},  /* 2 decimals above 36.3 degrees */
+    {"-36.31,-0.12", NULL, V_BARE}, /* 2 decimals, south of -36.3 */
     {"10.50,-66.91", NULL, V_BARE | V_NOT_SENSITIVE}, /* 2 decimals, low latitude */
     {"36.30,1.00", NULL, V_BARE | V_NOT_SENSITIVE},   /* not above 36.3 */
     {"10.50,-66.913", NULL, V_BARE},                  /* one axis 3 decimals: small cell */
