@@ -362,6 +362,7 @@ bool v_email(struct vctx *v)
         if (v->buf[k] == '.' && v->buf[k + 1] == '.') return false;
     }
     if (v_at(v, j - 1) == ':' && url_before(v, j - 1)) return false; /* URL userinfo */
+    if (j >= v->lo + 3 && match_at(v, j - 3, "://")) return false; /* sftp://user@host: a log-in */
 
     /* Domain, walking forward. */
     size_t d = at + esc, p = d, dom_end = d, tld = d, labels = 0;

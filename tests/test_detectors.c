@@ -100,6 +100,7 @@ ParameterizedTestParameters(detectors, hard_negatives)
         {"", "payload=aGVsbG8gd29ybGQgdGhpcyBpcyBiYXNlNjQgZGF0YQ== end"},
         {"", "metrics cpu=0.123, mem=0.456, disk=0.789"},
         {"", "step 2489 class weights 0.5271, 0.6905"},
+        {"email", "get sftp://jdoe42@files.acme-corp.com/x"},
         {"", "password= next"},
         {"", "password=******** ok"},
         {"", "password=${DB_PASSWORD} ok"},
