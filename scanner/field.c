@@ -346,12 +346,15 @@ static bool csv_column(const struct field_hdr *h, const uint8_t *buf, size_t lo,
 }
 
 bool field_in(const struct field_hdr *h, const struct ctx_set *fields, const uint8_t *buf,
-              size_t lo, size_t hi, uint64_t base, size_t vs)
+              size_t lo, size_t hi, uint64_t base, size_t vs, bool *named)
 {
     struct field_name key;
+    *named = true;
     if (field_key(buf, lo, hi, vs, &key)) return field_name_in(fields, &key);
     size_t col;
-    return h->ok && csv_column(h, buf, lo, base, vs, &col) && field_name_in(fields, &h->col[col]);
+    if (h->ok && csv_column(h, buf, lo, base, vs, &col)) return field_name_in(fields, &h->col[col]);
+    *named = false;
+    return false;
 }
 
 /* ---- the record rule for `combined` sensitivity ----------------------------------------- */

@@ -324,9 +324,10 @@ void field_hdr_detect(struct field_hdr *h, const struct pii_engine *e, const uin
  * Cheap when no column does. False when out of memory. */
 bool field_cells(const struct field_hdr *h, const uint8_t *buf, size_t len, uint64_t base,
                  size_t from, size_t to, struct cand_vec *out);
-/* True when the value at buf[vs] sits in a field (key or CSV column) named in `fields`. */
+/* True when the value at buf[vs] sits in a field (key or CSV column) named in `fields`;
+ * *named tells whether it sits in a named field at all. */
 bool field_in(const struct field_hdr *h, const struct ctx_set *fields, const uint8_t *buf,
-              size_t lo, size_t hi, uint64_t base, size_t vs);
+              size_t lo, size_t hi, uint64_t base, size_t vs, bool *named);
 /* Sensitivity of a `combined` finding at [start, end): true when its record (the line, within
  * PII_MAX_LOOK bytes) also holds the other half: for an account, card or log-in a security
  * code, password or credential; for a credential (`credential` true) an account or log-in. */

@@ -233,7 +233,12 @@ static bool confirm(pii_scanner *s, const struct cand *c, uint64_t limit, struct
     bool ctx = d->ctx.n && context_has(&d->ctx, s->win, 0, s->len, v->start, v->end, d->win_before,
                                        d->win_after);
     /* the value sits in a field named for this detector: like a context word, on top of one */
-    bool field = d->fields.n && field_in(&s->hdr, &d->fields, s->win, 0, s->len, s->base, v->start);
+    bool named = false;
+    bool field =
+        d->fields.n && field_in(&s->hdr, &d->fields, s->win, 0, s->len, s->base, v->start, &named);
+    /* a bare form (digits without separators) in a field named for something else is that
+     * something else: {"order_number": 2065550123} is no phone, whatever the line says */
+    if (named && !field && (v->flags & V_BARE)) return false;
     if (field) {
         conf += 10;
         reasons |= PII_REASON_CONTEXT;

@@ -421,3 +421,20 @@ Test(fields, pattern_fields_column)
     cr_expect(strstr(err.msg, "field"), "%s", err.msg);
     pii_detectors_free(d);
 }
+
+/* A bare digit run sitting in a field named for something else is that something else, even
+ * with a context word of the detector on the line ("mobile-api" is no phone context here). */
+Test(fields, bare_value_in_another_named_field_is_not_a_finding)
+{
+    const char *s =
+        "{\"service\":\"mobile-api\",\"order_number\":2065550123,\"phone\":2065550124}\n";
+    struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
+    cr_expect_eq(t_count(&f, "phone", "2065550123"), 0);
+    cr_expect_eq(t_count(&f, "phone", "2065550124"), 1);
+    t_free(&f);
+    const char *ssn = "{\"ssn_number\":\"536228142\",\"member_id\":\"536228143\"}\n";
+    f = t_scan(t_engine(NULL), ssn, strlen(ssn), 0, 0);
+    cr_expect_eq(t_count(&f, "us_ssn", "536228142"), 1);
+    cr_expect_eq(t_count(&f, "us_ssn", "536228143"), 0);
+    t_free(&f);
+}
