@@ -121,17 +121,23 @@ static bool value_span(const struct vctx *v, size_t probe, const char *seps, siz
 
 /* A value token at p: alphanumerics, with single '-' between them ("S123-4567-8901"). Copies
  * the alphanumerics upper-cased into out (cap bytes incl. NUL), sets *end. 0 when too long. */
-static size_t value_token(const struct vctx *v, size_t p, char *out, size_t cap, size_t *end)
+static size_t value_token_sp(const struct vctx *v, size_t p, char *out, size_t cap, size_t *end,
+                             bool spaced)
 {
     size_t n = 0;
+    /* with `spaced`, single spaces join groups of a value that is digits so far */
+    bool digits_only = spaced;
     while (true) {
         int c = v_at(v, p);
         if (is_alnum(c)) {
             if (n + 1 >= cap) return 0;
             out[n++] = (char)ascii_upper((uint8_t)c);
+            digits_only = digits_only && is_digit(c);
             p++;
         } else if (c == '-' && n > 0 && is_alnum(v_at(v, p + 1))) {
             p++;
+        } else if (c == ' ' && digits_only && n > 0 && is_digit(v_at(v, p + 1))) {
+            p++; /* "123 456 789" (NY), "12 345 678" (PA) */
         } else {
             break;
         }
@@ -139,6 +145,11 @@ static size_t value_token(const struct vctx *v, size_t p, char *out, size_t cap,
     out[n] = '\0';
     *end = p;
     return n;
+}
+
+static size_t value_token(const struct vctx *v, size_t p, char *out, size_t cap, size_t *end)
+{
+    return value_token_sp(v, p, out, cap, end, false);
 }
 
 /* ==== bank account number =============================================================== */
@@ -489,15 +500,17 @@ bool v_drivers_license(struct vctx *v)
     size_t p = label_value(v, v->anchor), end;
     if (p == SIZE_MAX) return false;
     char t[24];
-    size_t n = value_token(v, p, t, sizeof t, &end);
-    if (n < 5 || n > 19 || !dl_form_ok(t, n)) return false;
+    size_t n = value_token_sp(v, p, t, sizeof t, &end, true);
+    /* Washington since 2018: WDL and nine letters or digits */
+    bool wa = n == 12 && !memcmp(t, "WDL", 3);
+    if (n < 5 || n > 19 || (!wa && !dl_form_ok(t, n))) return false;
     if (v_digit_run_continues(v, end, +1, -1)) return false;
     char d[24];
     size_t nd = 0;
     for (size_t i = 0; i < n; i++) {
         if (is_digit(t[i])) d[nd++] = t[i];
     }
-    if (all_same(d, nd)) return false; /* "00000000": a placeholder */
+    if (nd >= 4 && all_same(d, nd)) return false; /* "00000000": a placeholder */
     v->start = p;
     v->end = end;
     v_set_norm(v, t, n);

@@ -223,3 +223,21 @@ Test(detectors_id, csv_columns_and_json_keys_stand_in_for_labels)
     cr_expect_eq(t_count(&f, "vin", "1M8GDM9AXKP042788"), 1);
     t_free(&f);
 }
+
+/* Spaced digit layouts (New York, Pennsylvania) and Washington's WDL form after a label; a
+ * word after the number is not part of it. */
+Test(detectors_id, licence_spaced_and_washington_layouts)
+{
+    const char *s = "driver's license 123 456 789 on file\n"
+                    "DL# 12 345 678 ok\n"
+                    "drivers_license=WDLAB12CD34E\n"
+                    "license number 123 456 789 and more text\n"
+                    "DL#WDLNH9FWYBVS dl_number=D1234567\n";
+    struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
+    cr_expect_eq(t_count(&f, "drivers_license", "123 456 789"), 2);
+    cr_expect_eq(t_count(&f, "drivers_license", "12 345 678"), 1);
+    cr_expect_eq(t_count(&f, "drivers_license", "WDLAB12CD34E"), 1);
+    cr_expect_eq(t_count(&f, "drivers_license", "WDLNH9FWYBVS"), 1);
+    cr_expect_eq(t_count(&f, "drivers_license", "D1234567"), 1);
+    t_free(&f);
+}
