@@ -102,6 +102,14 @@ static inline int v_at(const struct vctx *v, size_t i)
 {
     return (i >= v->lo && i < v->hi) ? v->buf[i] : -1;
 }
+/* An anchor detector's candidate that is a CSV/TSV cell of a column named for it (field.c,
+ * FIELD_AFTER_LABEL): the anchor is the cell's start, after a delimiter or a line start,
+ * which no anchor expression ends with (they end after a label's ':' or '='). */
+static inline bool v_cell_anchor(const struct vctx *v)
+{
+    int c = v_at(v, v->anchor - 1);
+    return v->anchor == 0 || c == ',' || c == '\t' || c == ';' || c == '|' || c == '\n';
+}
 /* Copies s[0..n) into v->norm (n < sizeof v->norm) and NUL-terminates; false if too long. */
 bool v_set_norm(struct vctx *v, const char *s, size_t n);
 /* Collects the ASCII digits of buf[from..to) into out (at most cap); returns the count, or

@@ -386,18 +386,21 @@ bool v_password(struct vctx *v)
     v->norm_len = 0;
     if (a >= v->lo + 3 && lit_at(v, a - 3, "://")) return url_userinfo(v);
 
-    /* The anchor follows the key's separator (maybe after spaces or its closing quote). */
+    /* The anchor follows the key's separator (maybe after spaces or its closing quote), or
+     * starts a cell of a column named for passwords. */
+    bool cell = v_cell_anchor(v);
     size_t k = a;
-    while (a - k < 8 && (is_space(v_at(v, k - 1)) || v_at(v, k - 1) == '"')) k--;
-    if (v_at(v, k - 1) != ':' && v_at(v, k - 1) != '=') return false;
-    if (!password_key(v, k - 1)) return false;
+    while (!cell && a - k < 8 && (is_space(v_at(v, k - 1)) || v_at(v, k - 1) == '"')) k--;
+    if (!cell && v_at(v, k - 1) != ':' && v_at(v, k - 1) != '=') return false;
+    if (!cell && !password_key(v, k - 1)) return false;
 
     size_t p = a;
     while (is_space(v_at(v, p))) p++;
     int q = v_at(v, p);
     /* "password= next": a space after '=' but none before it leaves the value empty
      * ("password = x" is an ini file's spacing, and fine). */
-    if (q != '"' && q != '\'' && v_at(v, k - 1) == '=' && p > a && !is_space(v_at(v, k - 2)))
+    if (!cell && q != '"' && q != '\'' && v_at(v, k - 1) == '=' && p > a &&
+        !is_space(v_at(v, k - 2)))
         return false;
     size_t vs, ve;
     if (q == '"' || q == '\'') {

@@ -835,7 +835,8 @@ bool v_street_address(struct vctx *v)
 bool v_device_id(struct vctx *v)
 {
     size_t a = v->anchor;
-    if (a > v->hi || a <= v->lo || (v->buf[a - 1] != ':' && v->buf[a - 1] != '=')) return false;
+    if (a > v->hi || a <= v->lo) return false;
+    if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=' && !v_cell_anchor(v)) return false;
     int q;
     size_t vs = value_start(v, a, &q), p = vs;
     while (p < v->hi && p - vs <= 40 && (is_hex(v->buf[p]) || v->buf[p] == '-')) p++;

@@ -438,3 +438,15 @@ Test(fields, bare_value_in_another_named_field_is_not_a_finding)
     cr_expect_eq(t_count(&f, "us_ssn", "536228143"), 0);
     t_free(&f);
 }
+
+/* Columns named for anchor detectors whose validators read a value after a key: the cell is
+ * the value (password, device_id). */
+Test(fields, password_and_device_id_columns)
+{
+    const char *s = "id\tpassword\tdevice_id\n"
+                    "1\tS3cr3t-Pa55\t38400000-8cf0-11bd-b23e-10b96e40000d\n";
+    struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
+    cr_expect_eq(t_count(&f, "password", "S3cr3t-Pa55"), 1);
+    cr_expect_eq(t_count(&f, "device_id", "38400000-8cf0-11bd-b23e-10b96e40000d"), 1);
+    t_free(&f);
+}
