@@ -222,6 +222,10 @@ Test(detectors_id, csv_columns_and_json_keys_stand_in_for_labels)
     cr_expect_eq(t_count(&f, "us_ein", "12-3456789"), 1);
     cr_expect_eq(t_count(&f, "vin", "1M8GDM9AXKP042788"), 1);
     t_free(&f);
+    const char *ein = "{\"employer_ein\":\"12-3456789\"}\n";
+    f = t_scan(t_engine(NULL), ein, strlen(ein), 0, 0);
+    cr_expect_eq(t_count(&f, "us_ein", "12-3456789"), 1);
+    t_free(&f);
     const char *acct = "{\"payout\":{\"bank_account\":\"12345678901\"}}\n";
     f = t_scan(t_engine(NULL), acct, strlen(acct), 0, 0);
     cr_expect_eq(t_count(&f, "bank_account", "12345678901"), 1);
