@@ -226,6 +226,10 @@ Test(detectors_id, csv_columns_and_json_keys_stand_in_for_labels)
     f = t_scan(t_engine(NULL), ein, strlen(ein), 0, 0);
     cr_expect_eq(t_count(&f, "us_ein", "12-3456789"), 1);
     t_free(&f);
+    const char *sin = "tratum 7 ca_sin=046454286 ok\n";
+    f = t_scan(t_engine(NULL), sin, strlen(sin), 0, 0);
+    cr_expect_eq(t_count(&f, "ca_sin", "046454286"), 1);
+    t_free(&f);
     const char *acct = "{\"payout\":{\"bank_account\":\"12345678901\"}}\n";
     f = t_scan(t_engine(NULL), acct, strlen(acct), 0, 0);
     cr_expect_eq(t_count(&f, "bank_account", "12345678901"), 1);
