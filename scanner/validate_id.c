@@ -67,8 +67,9 @@ static bool grouped(const uint8_t *s, size_t len, const uint8_t *groups, size_t 
 
 /* Words that may stand between a label and its value: "passport no.: X", "USt-IdNr. X". */
 static const char *const fillers[] = {
-    "no", "nr",  "num",          "number",         "id",  "idnr", "is",
-    "of", "reg", "registration", "identification", "card"};
+    "no",   "nr",  "num",          "number",         "id",   "idnr",       "is",
+    "of",   "reg", "registration", "identification", "card", "identifier", "beneficiary",
+    "ident"};
 
 size_t label_value(const struct vctx *v, size_t p)
 {
@@ -80,7 +81,7 @@ size_t label_value(const struct vctx *v, size_t p)
     while (p < lim) {
         int c = v_at(v, p);
         if (c == ' ' || c == '\t' || c == ':' || c == '=' || c == '#' || c == '"' || c == '\'' ||
-            c == '.' || c == '-' || c == '_' || c == '(' || c == '[') {
+            c == '.' || c == '-' || c == '_' || c == '(' || c == '[' || c == '\\') {
             p++;
             continue;
         }
