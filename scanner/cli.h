@@ -131,6 +131,11 @@ void sink_skipped(struct run *r, const char *path, const char *member, const cha
 void sink_finish(struct run *r, double elapsed);
 /* path, or path!member, with control bytes escaped (\xNN) */
 void text_name(FILE *o, const char *path, const char *member);
+/* s[0..n) with control bytes escaped (\xNN), so a value cannot forge output lines */
+void text_bytes(FILE *o, const char *s, size_t n);
+/* The finding's value as output shows it: masked (into buf) unless --show-match. */
+void match_text(const struct run *r, const pii_finding *f, char *buf, size_t cap, const char **s,
+                size_t *len);
 bool sink_summary_json(struct run *r, double elapsed, const char *file);
 
 /* ---- issue 6 ---------------------------------------------------------------------------- */

@@ -16,23 +16,11 @@
 
 static void value(FILE *e, const struct run *r, const pii_finding *f)
 {
-    char m[4097];
+    char m[4097]; /* longest match (PII_MAX_MATCH) and its NUL */
     size_t n;
     const char *s;
-    if (r->o->show_match) {
-        s = (const char *)f->match;
-        n = f->length;
-    } else {
-        n = pii_finding_mask(f, m, sizeof m);
-        s = m;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f)
-            fprintf(e, "\\x%02x", c);
-        else
-            fputc(c, e);
-    }
+    match_text(r, f, m, sizeof m, &s, &n);
+    text_bytes(e, s, n);
 }
 
 void hook_finding(struct run *r, const pii_finding *f)

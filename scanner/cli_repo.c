@@ -46,6 +46,19 @@ static bool cfg_error(const char *file, const char *what)
     return false;
 }
 
+/* The JSON document in file (duplicate keys rejected), or NULL after printing why. */
+static json_t *load_json(const char *file)
+{
+    json_error_t je;
+    json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "line %d: %s", je.line, je.text);
+        cfg_error(file, msg);
+    }
+    return root;
+}
+
 /* A string or an array of strings, joined with ',' (for --detectors specs). */
 static bool spec_string(json_t *v, char **out)
 {
@@ -112,13 +125,8 @@ static void cfg_free(struct repo_cfg *c)
 /* Unknown keys are errors: a misspelt "exclude_path" must not silently scan everything. */
 static bool cfg_load(const char *file, struct repo_cfg **out)
 {
-    json_error_t je;
-    json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "line %d: %s", je.line, je.text);
-        return cfg_error(file, msg);
-    }
+    json_t *root = load_json(file);
+    if (!root) return false;
     struct repo_cfg *c = calloc(1, sizeof *c);
     bool ok = c && json_is_object(root);
     if (!c) {
@@ -197,13 +205,8 @@ static void bl_free(struct baseline *b)
 
 static bool bl_load(const char *file, struct baseline **out)
 {
-    json_error_t je;
-    json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "line %d: %s", je.line, je.text);
-        return cfg_error(file, msg);
-    }
+    json_t *root = load_json(file);
+    if (!root) return false;
     struct baseline *b = calloc(1, sizeof *b);
     json_t *salt = json_object_get(root, "salt"), *ents = json_object_get(root, "entries");
     bool ok = b && json_is_string(salt) && json_string_length(salt) >= 16 && json_is_array(ents) &&

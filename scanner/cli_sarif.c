@@ -51,13 +51,7 @@ void sarif_finding(struct run *r, const pii_finding *f)
     char masked[PII_MAX_MATCH + 1];
     size_t ml;
     const char *m;
-    if (r->o->show_match) {
-        m = (const char *)f->match;
-        ml = f->length;
-    } else {
-        ml = pii_finding_mask(f, masked, sizeof masked);
-        m = masked;
-    }
+    match_text(r, f, masked, sizeof masked, &m, &ml);
     x->path = strdup(r->cur_path);
     x->member = strdup(r->cur_member ? r->cur_member : "");
     x->value = dupn(m, ml);

@@ -28,17 +28,23 @@ static void str_field(FILE *f, const char *name, const char *s, size_t len)
 }
 
 /* path, or path!member, with control bytes escaped so a name cannot forge output lines */
+void text_bytes(FILE *o, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f)
+            fprintf(o, "\\x%02x", c);
+        else
+            fputc(c, o);
+    }
+}
+
 void text_name(FILE *o, const char *path, const char *member)
 {
-    for (int part = 0; part < 2; part++) {
-        const char *p = part ? member : path;
-        if (!p || !*p) continue;
-        if (part) fputc('!', o);
-        for (; *p; p++)
-            if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                fprintf(o, "\\x%02x", (unsigned char)*p);
-            else
-                fputc(*p, o);
+    if (path && *path) text_bytes(o, path, strlen(path));
+    if (member && *member) {
+        fputc('!', o);
+        text_bytes(o, member, strlen(member));
     }
 }
 
@@ -47,8 +53,8 @@ static void member_field(FILE *f, const char *member)
     if (member && *member) str_field(f, "member", member, strlen(member));
 }
 
-static void match_text(const struct run *r, const pii_finding *f, char *buf, size_t cap,
-                       const char **s, size_t *len)
+void match_text(const struct run *r, const pii_finding *f, char *buf, size_t cap, const char **s,
+                size_t *len)
 {
     if (r->o->show_match) {
         *s = (const char *)f->match;
@@ -101,13 +107,7 @@ void sink_finding(struct run *r, const pii_finding *f)
         /* escape control bytes so a name or match cannot forge output lines */
         text_name(o, r->cur_path, r->cur_member);
         fprintf(o, ":%" PRIu64 ":%" PRIu64 ": %s [%s] ", f->line, f->column, f->detector, cats);
-        for (size_t i = 0; i < ml; i++) {
-            unsigned char c = (unsigned char)m[i];
-            if (c < 0x20 || c == 0x7f)
-                fprintf(o, "\\x%02x", c);
-            else
-                fputc(c, o);
-        }
+        text_bytes(o, m, ml);
         fputc('\n', o);
         break;
     }

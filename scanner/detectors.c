@@ -327,6 +327,7 @@ static pii_status parse_row(struct parse *p, char **col, struct detector *d)
         return bad(p, "bad detector id '%s' (letters, digits, _ - . only)", col[COL_ID]);
     d->id = xstrndup(col[COL_ID], strlen(col[COL_ID]));
     d->group = xstrndup(col[COL_GROUP], strlen(col[COL_GROUP]));
+    d->credential = !strcmp(col[COL_GROUP], "credential");
     d->description = xstrndup(col[COL_DESC], strlen(col[COL_DESC]));
     d->origin = xstrndup(p->origin, strlen(p->origin));
     if (!d->id || !d->group || !d->description || !d->origin)

@@ -150,7 +150,8 @@ struct detector {
     pii_risk risk;
     int base_conf;
     bool enabled;
-    bool builtin; /* from the catalogue compiled into the library */
+    bool builtin;    /* from the catalogue compiled into the library */
+    bool credential; /* group "credential": its record sensitivity looks for an account */
 };
 
 struct pii_detectors {

@@ -259,8 +259,8 @@ static bool confirm(pii_scanner *s, const struct cand *c, uint64_t limit, struct
         reasons |= PII_REASON_NEG_CONTEXT;
     }
     if (v->flags & V_TEST) reasons |= PII_REASON_TEST;
-    if (d->spi == PII_SPI_COMBINED && field_record_sensitive(s->win, 0, s->len, v->start, v->end,
-                                                             !strcmp(d->group, "credential")))
+    if (d->spi == PII_SPI_COMBINED &&
+        field_record_sensitive(s->win, 0, s->len, v->start, v->end, d->credential))
         v->flags |= V_RECORD_SENSITIVE;
     if (conf > 100) conf = 100;
     if (conf < 0) conf = 0;
