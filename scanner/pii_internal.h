@@ -86,6 +86,8 @@ enum shape_kind {
     SHAPE_MAC,   /* six hex pairs joined by ':' or '-', or three quads joined by '.' */
     SHAPE_IBAN,  /* two letters, two digits, 11-30 alphanumerics, optionally grouped by 4 */
     SHAPE_GEO,   /* decimal latitude, comma, decimal longitude */
+    SHAPE_CPF,   /* ddd.ddd.ddd-dd (Brazil CPF) */
+    SHAPE_CNPJ,  /* xx.xxx.xxx/xxxx-dd, x alphanumeric (Brazil CNPJ) */
     SHAPE__COUNT
 };
 
@@ -252,8 +254,9 @@ bool cand_push(struct cand_vec *cv, uint32_t det, size_t start, size_t end, size
  * that start in [from, to), appending candidates with buf-relative offsets. Decisions are
  * local: a candidate depends only on bytes within 64 of it, so window edges do not change the
  * result. A candidate starts at most SHAPE_LEAD bytes before the word that proposed it ('+',
- * '(', '-' before a number; "-122." before a longitude's fraction). */
-#define SHAPE_LEAD 8
+ * '(', '-' before a number; "-122." before a longitude's fraction; a CNPJ's 16 bytes before
+ * its check digits). */
+#define SHAPE_LEAD 16
 bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from, size_t to,
                 struct cand_vec *out);
 

@@ -53,9 +53,9 @@ static const uint8_t *cls_table(void)
 }
 
 static const char *const shape_names[SHAPE__COUNT] = {
-    [SHAPE_NONE] = "",       [SHAPE_CARD] = "card", [SHAPE_SSN] = "ssn",
-    [SHAPE_PHONE] = "phone", [SHAPE_IPV4] = "ipv4", [SHAPE_IPV6] = "ipv6",
-    [SHAPE_MAC] = "mac",     [SHAPE_IBAN] = "iban", [SHAPE_GEO] = "geo",
+    [SHAPE_NONE] = "",     [SHAPE_CARD] = "card", [SHAPE_SSN] = "ssn",   [SHAPE_PHONE] = "phone",
+    [SHAPE_IPV4] = "ipv4", [SHAPE_IPV6] = "ipv6", [SHAPE_MAC] = "mac",   [SHAPE_IBAN] = "iban",
+    [SHAPE_GEO] = "geo",   [SHAPE_CPF] = "cpf",   [SHAPE_CNPJ] = "cnpj",
 };
 
 int shape_by_name(const char *name)
@@ -307,6 +307,33 @@ static void shape_iban(struct tok *t, size_t ws, size_t we, size_t wl)
 }
 
 /* Hex runs joined by ':' (IPv6, MAC), '-' (MAC) or '.' (Cisco MAC). */
+/* Whether the bytes at i follow `layout`: 'd' a digit, 'x' a digit or an upper-case letter,
+ * anything else itself. */
+static bool layout_at(const struct tok *t, size_t i, const char *layout)
+{
+    for (; *layout; layout++, i++) {
+        uint8_t b = at(t, i), k = t->cls[b];
+        if (*layout == 'd'   ? !(k & C_DIGIT)
+            : *layout == 'x' ? !(k & (C_DIGIT | C_UPPER))
+                             : b != (uint8_t)*layout)
+            return false;
+    }
+    return true;
+}
+
+/* "ddd.ddd.ddd-dd" from its first group; the validator checks the edges. */
+static void shape_cpf(struct tok *t, size_t ws)
+{
+    if (layout_at(t, ws, "ddd.ddd.ddd-dd")) emit(t, SHAPE_CPF, ws, ws + 14);
+}
+
+/* "xx.xxx.xxx/xxxx-dd" from its check digits (the only part that must be digits). */
+static void shape_cnpj(struct tok *t, size_t ws)
+{
+    if (ws >= 16 && layout_at(t, ws - 16, "xx.xxx.xxx/xxxx-dd"))
+        emit(t, SHAPE_CNPJ, ws - 16, ws + 2);
+}
+
 static void hexrun_sep(struct tok *t, size_t ws, size_t we, uint8_t sep)
 {
     const uint8_t *b = t->b, *c = t->cls;
@@ -375,7 +402,7 @@ static void shape_hexrun(struct tok *t, size_t ws, size_t we, size_t wl)
 
 /* Class bitmasks of one 64-byte block: bit i describes byte i. */
 struct masks {
-    uint64_t alnum, digit, hex, upper, colon, dash, dot, sep, open, space, comma, under;
+    uint64_t alnum, digit, hex, upper, colon, dash, dot, sep, open, space, comma, under, slash;
 };
 
 #if PII_X86
@@ -393,7 +420,8 @@ static inline uint64_t eq(__m128i v, char c)
 /* SSE2: the x86-64 baseline, four 16-byte steps. */
 static inline void masks_sse2(const uint8_t *p, struct masks *m)
 {
-    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0, cm = 0, us = 0;
+    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0, cm = 0, us = 0,
+             sl = 0;
     const __m128i x20 = _mm_set1_epi8(0x20);
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
@@ -410,8 +438,9 @@ static inline void masks_sse2(const uint8_t *p, struct masks *m)
         op |= (eq(v, '+') | eq(v, '(')) << sh;
         cm |= eq(v, ',') << sh;
         us |= eq(v, '_') << sh;
+        sl |= eq(v, '/') << sh;
     }
-    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us};
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us, sl};
 }
 
 __attribute__((target("avx2"))) static inline uint64_t in_range32(__m256i v, char lo, char n)
@@ -429,7 +458,8 @@ __attribute__((target("avx2"))) static inline uint64_t eq32(__m256i v, char c)
 /* AVX2: two 32-byte steps. */
 __attribute__((target("avx2"))) static inline void masks_avx2(const uint8_t *p, struct masks *m)
 {
-    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0, cm = 0, us = 0;
+    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0, cm = 0, us = 0,
+             sl = 0;
     const __m256i x20 = _mm256_set1_epi8(0x20);
     for (int k = 0; k < 2; k++) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
@@ -446,8 +476,9 @@ __attribute__((target("avx2"))) static inline void masks_avx2(const uint8_t *p, 
         op |= (eq32(v, '+') | eq32(v, '(')) << sh;
         cm |= eq32(v, ',') << sh;
         us |= eq32(v, '_') << sh;
+        sl |= eq32(v, '/') << sh;
     }
-    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us};
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us, sl};
 }
 
 /* AVX-512BW: one 64-byte step; compares write the bitmasks directly. */
@@ -472,7 +503,8 @@ __attribute__((target("avx512bw"))) static inline void masks_avx512(const uint8_
                   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('('));
     uint64_t cm = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(','));
     uint64_t us = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('_'));
-    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us};
+    uint64_t sl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/'));
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us, sl};
 }
 #endif
 
@@ -496,6 +528,7 @@ static inline void masks_scalar(const uint8_t *p, struct masks *m)
         if (b == ' ') r.space |= bit;
         if (b == ',') r.comma |= bit;
         if (b == '_') r.under |= bit;
+        if (b == '/') r.slash |= bit;
     }
     *m = r;
 }
@@ -542,6 +575,8 @@ static inline void dispatch(struct tok *t, size_t ws, size_t we, unsigned all, c
     size_t wl = we - ws;
     uint8_t prv = ws ? buf[ws - 1] : 0, nxt = we < t->len ? buf[we] : 0;
     if ((all & C_DIGIT) && prv == '.' && use[SHAPE_GEO]) geo_fraction(t, ws);
+    if ((all & C_DIGIT) && wl == 3 && nxt == '.' && use[SHAPE_CPF]) shape_cpf(t, ws);
+    if ((all & C_DIGIT) && wl == 2 && prv == '-' && use[SHAPE_CNPJ]) shape_cnpj(t, ws);
     if ((all & C_DIGIT) && ws >= t->quad_end) {
         /* One branch decides for most words: long enough to be a shape alone, or joined to
          * a further digit group, or after '+' / '('. */
@@ -714,6 +749,14 @@ trigger(const struct uses *u, const struct masks *mp, const struct masks *m, con
         I |= D & ~sum & comma;
     }
     if (u->use[SHAPE_PHONE]) I |= D & behind(m->open, mp->open, 1);
+    if (u->use[SHAPE_CNPJ]) {
+        /* the check digits of "xx.xxx.xxx/xxxx-dd": exactly two digits after '-', four
+         * alphanumerics and a '/' (the twelve before may be letters since 2026) */
+        uint64_t Dn = mn->digit, Dp = mp->digit, Ap = mp->alnum;
+        uint64_t two = D & ~ahead(D, Dn, 1) & behind(D, Dp, 1) & ~behind(D, Dp, 2);
+        I |= two & behind(m->dash, mp->dash, 2) & behind(A, Ap, 3) & behind(A, Ap, 4) &
+             behind(A, Ap, 5) & behind(A, Ap, 6) & behind(m->slash, mp->slash, 7);
+    }
     if (u->hexes) {
         /* Only structures a MAC or an IPv6 address has: a chain of 4+ colons each 2-5 bytes
          * after the last (a timestamp has two), a "::", five dashes 3 apart, or
@@ -807,6 +850,7 @@ enum {
     M_SPACE,
     M_COMMA,
     M_UNDER,
+    M_SLASH,
     M__N
 };
 #define AH(cur, next, s) _mm512_shrdi_epi64((cur), (next), (s))
@@ -818,6 +862,7 @@ V512 static inline void put_masks(uint64_t (*M)[10], unsigned j, const struct ma
     M[M_UPPER][j] = m->upper, M[M_COLON][j] = m->colon, M[M_DASH][j] = m->dash;
     M[M_DOT][j] = m->dot, M[M_SEP][j] = m->sep, M[M_OPEN][j] = m->open;
     M[M_SPACE][j] = m->space, M[M_COMMA][j] = m->comma, M[M_UNDER][j] = m->under;
+    M[M_SLASH][j] = m->slash;
 }
 
 V512 static inline __m512i and3(__m512i a, __m512i b, __m512i c)
@@ -902,6 +947,13 @@ V512 static inline void trigger8(const struct uses *u, uint64_t (*M)[10], uint64
     }
     if (u->use[SHAPE_PHONE])
         I = _mm512_or_si512(I, _mm512_and_si512(D, BH(CUR(M_OPEN), PREV(M_OPEN), 1)));
+    if (u->use[SHAPE_CNPJ]) {
+        __m512i two = _mm512_andnot_si512(_mm512_or_si512(AH(D, Dn, 1), BH(D, Dp, 2)),
+                                          _mm512_and_si512(D, BH(D, Dp, 1)));
+        __m512i al = and3(BH(A, Ap, 3), BH(A, Ap, 4), _mm512_and_si512(BH(A, Ap, 5), BH(A, Ap, 6)));
+        I = _mm512_or_si512(I, and3(two, _mm512_and_si512(BH(CUR(M_DASH), PREV(M_DASH), 2), al),
+                                    BH(CUR(M_SLASH), PREV(M_SLASH), 7)));
+    }
     if (u->hexes) {
         __m512i C = CUR(M_COLON), Cn = NEXT(M_COLON), Cp = PREV(M_COLON);
         __m512i H = CUR(M_HEX), Hn = NEXT(M_HEX), Hp = PREV(M_HEX);

@@ -206,6 +206,9 @@ Test(scanner, every_shape_at_every_block_alignment)
         {"iban", "DE62370400440532013001"},
         {"iban", "GB02 NWBK 6016 1331 9268 20"},
         {"geo_coordinates", "37.77493, -122.41942"},
+        {"br_cpf", "529.982.247-25"},
+        {"br_cnpj", "11.222.333/0001-81"},
+        {"br_cnpj", "12.ABC.345/01DE-35"},
     };
     char text[512];
     for (size_t v = 0; v < sizeof vals / sizeof *vals; v++)
@@ -291,7 +294,11 @@ static char *token_soup(size_t want, size_t *len)
                                        "a-12.34,5.67",
                                        "_12.34,5.67",
                                        "2606:4700:db7a::",
-                                       "3c:5a:b4:11:22:33"};
+                                       "3c:5a:b4:11:22:33",
+                                       "529.982.247-25",
+                                       "11.222.333/0001-81",
+                                       "12.ABC.345/01DE-35",
+                                       "a/0001-81"};
     static const char seps[] = " \n,;=:\t-('\"x._";
     uint64_t x = 0x9e3779b97f4a7c15ull;
     char *s = malloc(want + 256), *p = s;
@@ -375,7 +382,10 @@ Test(scanner, tokenizer_candidates_identical_in_every_variant)
                                            "1:2:3:4:5:6:7:8",
                                            "37.7749  ,-122.4194",
                                            "0011.43e.bac3",
-                                           "a011.43e3.bac3"};
+                                           "a011.43e3.bac3",
+                                           "529.982.247-25",
+                                           "11.222.333/0001-81",
+                                           "12.ABC.345/01DE-35"};
         const char *v = lone[k % (sizeof lone / sizeof *lone)];
         lens[4] += (size_t)snprintf(texts[4] + lens[4], 1000, "%.*s %s ", (int)(k * 37 % 150),
                                     "the quick brown fox jumps over the lazy dog and the quick"
