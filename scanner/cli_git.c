@@ -490,6 +490,27 @@ static bool starts(const char *ln, size_t k, const char *lit)
     return k >= n && !memcmp(ln, lit, n);
 }
 
+static const char *const diff_av[] = {
+    "diff", "--cached", "--patch-with-raw", "-z", "--no-abbrev", "--no-renames",
+    "--diff-filter=AMT", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative",
+    "--submodule=short", "--src-prefix=a/", "--dst-prefix=b/", "--unified=999999999",
+    /* the user's diff.context, diff.noprefix, diff.mnemonicPrefix, color.ui, diff.external,
+     * diff.submodule, diff.relative and textconv drivers are all overridden above */
+    NULL};
+
+void git_staged_start(struct cli_opts *o)
+{
+    char **env = diff_env();
+    int fd = -1;
+    pid_t pid = env ? git_spawn(diff_av, env, NULL, &fd) : -1;
+    free(env);
+    if (pid <= 0) return;
+    /* room for a commit's diff, so that git is done before the engine is (best effort) */
+    (void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+    o->h.diff_pid = pid;
+    o->h.diff_fd = fd;
+}
+
 /* One git process in the common case: `git diff --cached --patch-with-raw -z` with a context
  * wide enough to hold every staged file whole. The raw part lists the files (modes, blob ids,
  * paths unquoted), the patch part gives, per file and in the same order, the new side's lines
@@ -498,25 +519,22 @@ static bool starts(const char *ln, size_t k, const char *lit)
  * as its section ends, while git writes the next. */
 bool git_scan_staged(struct run *r)
 {
-    static const char *const av[] = {
-        "diff", "--cached", "--patch-with-raw", "-z", "--no-abbrev", "--no-renames",
-        "--diff-filter=AMT", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative",
-        "--submodule=short", "--src-prefix=a/", "--dst-prefix=b/", "--unified=999999999",
-        /* the user's diff.context, diff.noprefix, diff.mnemonicPrefix, color.ui, diff.external
-         * and textconv drivers are all overridden above */
-        NULL};
     struct staged_run g = {
         .r = r, .all = r->o->h.all_lines, .fd = -1, .blobs = {.pid = -1, .req = -1}};
     bool ok = false, stopped = false;
-    char **env = diff_env();
     char *ln = NULL;
     size_t lcap = 0;
-    int ofd = -1;
+    int ofd = r->o->h.diff_fd;
+    pid_t pid = r->o->h.diff_pid;
     FILE *in = NULL;
-    pid_t pid = env ? git_spawn(av, env, NULL, &ofd) : -1;
+    if (pid <= 0) {
+        char **env = diff_env();
+        pid = env ? git_spawn(diff_av, env, NULL, &ofd) : -1;
+        free(env);
+    }
     if (pid < 0 || !(in = fdopen(ofd, "r"))) {
         fputs("piiscan: git --staged: cannot run git diff\n", stderr);
-        if (ofd >= 0) close(ofd);
+        if (pid > 0) close(ofd);
         goto done;
     }
     static char inbuf[1 << 16];
@@ -602,6 +620,5 @@ done:
     free(g.sec.buf);
     free(g.sec.runs);
     free(ln);
-    free(env);
     return ok;
 }
