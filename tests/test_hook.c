@@ -587,6 +587,11 @@ Test(hook, pre_commit_framework_try_repo)
                 PII_SOURCE_DIR);
     cr_assert_eq(rc, 0, "%s", out);
     free(out);
+    /* the manifest is valid for the installed pre-commit, without a deprecation warning */
+    rc = sh(&out, NULL, "pre-commit validate-manifest hooks/.pre-commit-hooks.yaml");
+    cr_expect_eq(rc, 0, "%s", out);
+    cr_expect_null(strstr(out, "WARNING"), "%s", out);
+    free(out);
     put("tests/data/users.txt", REAL_LINE);
     sh(NULL, repo, "git add tests/data/users.txt");
     rc = sh(&out, repo, "pre-commit try-repo ../hooks piiscan");
