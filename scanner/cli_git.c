@@ -120,6 +120,7 @@ struct sha1 {
     uint64_t len;
     uint8_t blk[64];
     size_t n;
+    bool ni; /* the CPU has the SHA extensions */
 };
 
 static inline uint32_t rol32(uint32_t x, unsigned n)
@@ -164,12 +165,95 @@ static void sha1_block(uint32_t h[5], const uint8_t *p)
     h[4] += e;
 }
 
-static void sha1_init(struct sha1 *s)
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+/* The x86 SHA extensions: a commit's files hashed in a few tens of microseconds rather than
+ * most of a millisecond. Four rounds per instruction; the lanes hold the big-endian words in
+ * reverse order (A, and the first message word, in the top lane). */
+#define SHA1_NI_ROUNDS(i, f)                                                                       \
+    do {                                                                                           \
+        if ((i) >= 4)                                                                              \
+            w[(i)&3] = _mm_sha1msg2_epu32(                                                         \
+                _mm_xor_si128(_mm_sha1msg1_epu32(w[(i)&3], w[((i) + 1) & 3]), w[((i) + 2) & 3]),   \
+                w[((i) + 3) & 3]);                                                                 \
+        __m128i x = (i) ? _mm_sha1nexte_epu32(prev, w[(i)&3]) : _mm_add_epi32(e0, w[0]);           \
+        prev = abcd;                                                                               \
+        abcd = _mm_sha1rnds4_epu32(abcd, x, f);                                                    \
+    } while (0)
+
+__attribute__((target("sha,sse4.1"))) static void sha1_blocks_ni(uint32_t h[5], const uint8_t *p,
+                                                                 size_t nblk)
+{
+    const __m128i bswap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+    __m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)h), 0x1b);
+    __m128i e = _mm_set_epi32((int)h[4], 0, 0, 0);
+    for (; nblk; nblk--, p += 64) {
+        __m128i abcd0 = abcd, e0 = e, prev = abcd, w[4];
+        for (int i = 0; i < 4; i++)
+            w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)),
+                                    bswap);
+        SHA1_NI_ROUNDS(0, 0);
+        SHA1_NI_ROUNDS(1, 0);
+        SHA1_NI_ROUNDS(2, 0);
+        SHA1_NI_ROUNDS(3, 0);
+        SHA1_NI_ROUNDS(4, 0);
+        SHA1_NI_ROUNDS(5, 1);
+        SHA1_NI_ROUNDS(6, 1);
+        SHA1_NI_ROUNDS(7, 1);
+        SHA1_NI_ROUNDS(8, 1);
+        SHA1_NI_ROUNDS(9, 1);
+        SHA1_NI_ROUNDS(10, 2);
+        SHA1_NI_ROUNDS(11, 2);
+        SHA1_NI_ROUNDS(12, 2);
+        SHA1_NI_ROUNDS(13, 2);
+        SHA1_NI_ROUNDS(14, 2);
+        SHA1_NI_ROUNDS(15, 3);
+        SHA1_NI_ROUNDS(16, 3);
+        SHA1_NI_ROUNDS(17, 3);
+        SHA1_NI_ROUNDS(18, 3);
+        SHA1_NI_ROUNDS(19, 3);
+        e = _mm_sha1nexte_epu32(prev, e0);
+        abcd = _mm_add_epi32(abcd, abcd0);
+    }
+    _mm_storeu_si128((__m128i *)(void *)h, _mm_shuffle_epi32(abcd, 0x1b));
+    h[4] = (uint32_t)_mm_extract_epi32(e, 3);
+}
+
+static bool sha1_have_ni(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return false;
+    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29)); /* SHA */
+}
+#else
+static void sha1_blocks_ni(uint32_t h[5], const uint8_t *p, size_t nblk)
+{
+    for (; nblk; nblk--, p += 64) sha1_block(h, p);
+}
+
+static bool sha1_have_ni(void)
+{
+    return false;
+}
+#endif
+
+static void sha1_blocks(struct sha1 *s, const uint8_t *p, size_t nblk)
+{
+    if (s->ni)
+        sha1_blocks_ni(s->h, p, nblk);
+    else
+        for (; nblk; nblk--, p += 64) sha1_block(s->h, p);
+}
+
+static void sha1_init(struct sha1 *s, bool ni)
 {
     static const uint32_t iv[5] = {0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u};
     memcpy(s->h, iv, sizeof iv);
     s->len = 0;
     s->n = 0;
+    s->ni = ni;
 }
 
 static void sha1_update(struct sha1 *s, const void *data, size_t len)
@@ -184,10 +268,12 @@ static void sha1_update(struct sha1 *s, const void *data, size_t len)
         p += k;
         len -= k;
         if (s->n < 64) return;
-        sha1_block(s->h, s->blk);
+        sha1_blocks(s, s->blk, 1);
         s->n = 0;
     }
-    for (; len >= 64; p += 64, len -= 64) sha1_block(s->h, p);
+    sha1_blocks(s, p, len / 64);
+    p += len / 64 * 64;
+    len %= 64;
     memcpy(s->blk, p, len);
     s->n = len;
 }
@@ -204,7 +290,7 @@ static void sha1_final(struct sha1 *s, uint8_t out[20])
 }
 
 /* Whether p[0..n) is the blob whose id (hex) is `id`: the hash of "blob <n>\0" + content. */
-static bool blob_is(const char *id, const uint8_t *p, size_t n)
+static bool blob_is(const char *id, const uint8_t *p, size_t n, bool ni)
 {
     char hdr[32];
     int hl = snprintf(hdr, sizeof hdr, "blob %zu", n);
@@ -212,7 +298,7 @@ static bool blob_is(const char *id, const uint8_t *p, size_t n)
     size_t mdn;
     if (strlen(id) == 40) {
         struct sha1 s;
-        sha1_init(&s);
+        sha1_init(&s, ni);
         sha1_update(&s, hdr, (size_t)hl + 1);
         sha1_update(&s, p, n);
         sha1_final(&s, md);
@@ -427,7 +513,8 @@ struct staged_run {
     size_t n, cap;
     struct section sec;
     struct blobs blobs;
-    int fd; /* one memfd, refilled for each file */
+    int fd;      /* one memfd, refilled for each file */
+    bool sha_ni; /* SHA-1 in hardware */
 };
 
 /* The file's section has ended: scan it. false: an error stops the staged scan. */
@@ -447,7 +534,7 @@ static bool finish_file(struct staged_run *g, const struct staged *s)
     }
     /* the diff's text when it is the blob (it always is for a text file), else the blob */
     bool ok;
-    if (!sec->binary && blob_is(s->sha, sec->buf, sec->len))
+    if (!sec->binary && blob_is(s->sha, sec->buf, sec->len, g->sha_ni))
         ok = ftruncate(g->fd, 0) == 0 &&
              (!sec->len || pwrite(g->fd, sec->buf, sec->len, 0) == (ssize_t)sec->len);
     else
@@ -519,8 +606,11 @@ void git_staged_start(struct cli_opts *o)
  * as its section ends, while git writes the next. */
 bool git_scan_staged(struct run *r)
 {
-    struct staged_run g = {
-        .r = r, .all = r->o->h.all_lines, .fd = -1, .blobs = {.pid = -1, .req = -1}};
+    struct staged_run g = {.r = r,
+                           .all = r->o->h.all_lines,
+                           .fd = -1,
+                           .blobs = {.pid = -1, .req = -1},
+                           .sha_ni = sha1_have_ni()};
     bool ok = false, stopped = false;
     char *ln = NULL;
     size_t lcap = 0;
