@@ -40,6 +40,7 @@ struct hook_opts {
     const char *repo_root;     /* "" for the current directory */
     struct repo_cfg *cfg;
     struct baseline *bl;
+    int diff_pid, diff_fd; /* git --staged: the git diff started early (cli_git.c); 0: not */
 };
 
 struct cli_opts {
@@ -172,7 +173,10 @@ int hook_install(int argc, char **argv);
  * written into out; false when the detector has no reserved range. */
 bool suggest_replacement(const pii_finding *f, char *out, size_t cap);
 
-/* cli_git.c: scans what is staged in the repository of the current directory. */
+/* cli_git.c: scans what is staged in the repository of the current directory.
+ * git_staged_start() may start its git process early (after repo_setup), so that git works
+ * while the engine loads; a failure there is reported by git_scan_staged(). */
+void git_staged_start(struct cli_opts *o);
 bool git_scan_staged(struct run *r);
 /* Runs git with argv (NULL-terminated, without "git"); its stdout into *out (malloc'ed,
  * NUL-terminated). Returns git's exit status, or -1 when it could not run. */

@@ -600,6 +600,7 @@ int main(int argc, char **argv)
         free(o.patterns);
         return 2;
     }
+    if (o.h.git_staged) git_staged_start(&o); /* issue 6: git diffs while the engine loads */
     if (eo.fingerprint_key && !*eo.fingerprint_key) eo.fingerprint_key = NULL;
     /* XDG base directories: $XDG_CACHE_HOME when absolute, else ~/.cache */
     char cache_dir[4096];
