@@ -150,6 +150,8 @@ static void shape_card(struct tok *t, size_t ws, size_t we, size_t wl)
         emit(t, SHAPE_CARD, ws, we);
     } else if (wl == 4) {
         grouped_digits(t, SHAPE_CARD, ws, ws, we, " -", 13, 19, 6);
+    } else if (wl == 2) {
+        grouped_digits(t, SHAPE_CARD, ws, ws, we, " -", 15, 15, 6); /* IMEI AA-BBBBBB-CCCCCC-D */
     }
 }
 
@@ -555,7 +557,7 @@ static inline void dispatch(struct tok *t, size_t ws, size_t we, unsigned all, c
                     if (use[SHAPE_SSN] && wl == 9) emit(t, SHAPE_SSN, ws, we);
                     if (use[SHAPE_PHONE] && wl <= 15) shape_phone(t, ws, we, wl);
                 } else {
-                    if (use[SHAPE_CARD] && wl == 4) shape_card(t, ws, we, wl);
+                    if (use[SHAPE_CARD] && (wl == 4 || wl == 2)) shape_card(t, ws, we, wl);
                     if (use[SHAPE_SSN] && wl == 3) shape_ssn(t, ws, we, wl);
                     if (use[SHAPE_PHONE]) shape_phone(t, ws, we, wl);
                     if (nxt == '.' && wl <= 3 && use[SHAPE_IPV4]) shape_ipv4(t, ws, we, wl);
@@ -630,6 +632,7 @@ static inline __attribute__((always_inline)) bool scan_core(const struct pii_eng
                      d5 = ahead(m.dot, mn.dot, 5);
             I |= e123 & dot1 & a2 & ((d3 & a4) | (a3 & d4 & a5) | (a3 & a4 & d5 & a6));
             I |= sd1 & ((e4 & (n4 | n6)) | (e3 & (n2 | n3)) | (e1 & n3));
+            I |= sd1 & end & b1 & ~b2 & n6; /* 2 then 6: an IMEI's AA-BBBBBB-CCCCCC-D */
             if (digits9) {
                 /* the first digit of a word of 9+ digits, unless it is an identifier's
                  * numeric tail ("blk_-5014786445735476734", "id_123456789") */

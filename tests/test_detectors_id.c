@@ -39,6 +39,13 @@ ParameterizedTestParameters(detectors_id, positives)
         {"br_cpf", "cliente 111.444.777-35 ok", "111.444.777-35"},
         {"br_cnpj", "empresa 11.222.333/0001-81 ok", "11.222.333/0001-81"},
         {"br_cnpj", "cnpj 12.ABC.345/01DE-35", "12.ABC.345/01DE-35"},
+        /* bare digits after their label (or in their field) */
+        {"br_cpf", "documento CPF 11144477735", "11144477735"},
+        {"br_cpf", "{\"cpf\":11144477735,\"ok\":1}", "11144477735"},
+        {"br_cnpj", "fornecedor CNPJ: 11222333000181", "11222333000181"},
+        {"br_cnpj", "cnpj_number=11222333000181", "11222333000181"},
+        {"vin", "vin=1hgcm82633a004352 ok", "1hgcm82633a004352"},
+        {"vat_id", "TVA intracom FR40303265045", "FR40303265045"},
         {"us_passport", "passport no: 963545637", "963545637"},
         {"us_passport", "\"passportNumber\":\"A12345678\"", "A12345678"},
         {"drivers_license", "driver's license: D1234567", "D1234567"},
@@ -48,6 +55,8 @@ ParameterizedTestParameters(detectors_id, positives)
         {"vin", "vehicle 5YJSA1E27GF123456 parked", "5YJSA1E27GF123456"},
         {"imei", "device imei 352099001761481", "352099001761481"},
         {"imei", "handset=861234567890127", "861234567890127"},
+        {"imei", "device imei 35-209900-176148-1", "35-209900-176148-1"},
+        {"imei", "{\"imei\":\"35 209900 176148 1\"}", "35 209900 176148 1"},
     };
     return cr_make_param_array(struct pos, cases, sizeof cases / sizeof *cases);
 }
@@ -113,9 +122,18 @@ ParameterizedTestParameters(detectors_id, hard_negatives)
         {"br_cpf", "v 111.444.777-36"},
         {"br_cpf", "111.111.111-11"},
         {"br_cnpj", "11.222.333/0001-82"},
+        {"br_cpf", "11144477735 without a label"},
+        {"br_cpf", "cpf 111444777350"},
+        {"br_cpf", "cpf 11144477736"},
+        {"br_cnpj", "order 11222333000181"},
+        {"br_cnpj", "cnpj 11222333000182"},
+        {"vin", "vin 1HGCM82633a004352"},
         {"imei", "order 352099001761481 shipped"},
         {"imei", "blk_352099001761481 x"},
         {"imei", "n 352099001761482"},
+        {"imei", "imei 35-209900-176148-2"},
+        {"imei", "imei 35-209900 176148-1"},
+        {"imei", "ref 135-209900-176148-1"},
         /* real log lines: none of the identifier detectors may fire */
         {"", "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block "
              "blk_38865049064139660 terminating"},

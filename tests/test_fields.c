@@ -52,6 +52,9 @@ ParameterizedTestParameters(fields, positives)
         {"username", "clone https://kwalker@git.acme.io/repo.git", "kwalker"},
         {"username", "ftp://dlee:pw1234x@files.acme.io/in", "dlee"},
         {"username", "db_user=analytics_rw host=db1", "analytics_rw"},
+        /* another key's name ("service") is no negative word for a value in a "user" field */
+        {"username", "{\"level\":\"info\",\"service\":\"support\",\"user\":\"olivia_lars\"}",
+         "olivia_lars"},
         /* date_of_birth */
         {"date_of_birth", "kyc ssn=x dob=1984-07-12 status=pending", "1984-07-12"},
         {"date_of_birth", "{\"dateOfBirth\": \"07/12/1984\"}", "07/12/1984"},
