@@ -919,16 +919,19 @@ static bool cookie_char(int c)
     return c > 0x20 && c < 0x7f && c != '"' && c != ';' && c != ',' && c != '\\' && c != '&';
 }
 
-/* A session-like value: 8-256 token bytes with a digit and a letter, not a placeholder. */
+/* A session-like value: 8-256 token bytes with a digit and a letter, not a placeholder, and
+ * not a C hex literal: "sessionid: 0x34ed9ac1c1e007a" is a server's session handle
+ * (ZooKeeper), not a browser's cookie. */
 static bool session_value(const uint8_t *s, size_t n)
 {
     if (n < 8 || n > 256) return false;
-    bool digit = false, letter = false;
+    bool digit = false, letter = false, hex = n > 2 && s[0] == '0' && (s[1] | 0x20) == 'x';
     for (size_t i = 0; i < n; i++) {
         digit = digit || is_digit(s[i]);
         letter = letter || is_alpha(s[i]);
+        hex = hex && (i < 2 || is_hex(s[i]));
     }
-    return digit && letter && !v_placeholder(s, n) && !ascii_ieq(s, n, "deleted");
+    return digit && letter && !hex && !v_placeholder(s, n) && !ascii_ieq(s, n, "deleted");
 }
 
 bool v_cookie_id(struct vctx *v)
@@ -969,7 +972,8 @@ bool v_cookie_id(struct vctx *v)
         v->end = last;
         return true;
     }
-    if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=') return false;
+    /* after a session key's separator, or a cell of a column named for sessions */
+    if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=' && !v_cell_anchor(v)) return false;
     size_t p = vs;
     while (p < v->hi && p - vs <= 256 && cookie_char(v->buf[p]) && v->buf[p] != '\'' &&
            v->buf[p] != '}' && v->buf[p] != ')')

@@ -91,6 +91,10 @@ ParameterizedTestParameters(fields, positives)
         {"cookie_id", "Set-Cookie: sid=Zk29xL0q8Pw3nB7c; Path=/; HttpOnly", "Zk29xL0q8Pw3nB7c"},
         {"cookie_id", "auth ok session_id=4f9a2c71b0e34d5f8a6b user=x", "4f9a2c71b0e34d5f8a6b"},
         {"cookie_id", "{\"PHPSESSID\": \"q8r7s6t5u4v3w2x1y0z9\"}", "q8r7s6t5u4v3w2x1y0z9"},
+        {"cookie_id", "{\"cookie_id\": \"GA1.2.1321938307.1614984723\"}",
+         "GA1.2.1321938307.1614984723"},
+        {"cookie_id", "level=info cookie_id=F69EA8AB6E1F2AEB67133BACF9846505 msg=x",
+         "F69EA8AB6E1F2AEB67133BACF9846505"},
     };
     return cr_make_param_array(struct pos, cases, sizeof cases / sizeof *cases);
 }
@@ -164,6 +168,8 @@ ParameterizedTestParameters(fields, hard_negatives)
         {"cookie_id", "session_id=null session_id=******** sid=abc"},
         {"cookie_id", "Set-Cookie: sid=deleted; Expires=Thu, 01 Jan 1970 00:00:00 GMT"},
         {"cookie_id", "visid=Zk29xL0q8Pw3nB7c"},
+        /* a server's session handle (ZooKeeper) is not a browser's cookie */
+        {"cookie_id", "- Processed session termination for sessionid: 0x34ed9ac1c1e007a"},
     };
     return cr_make_param_array(struct neg, cases, sizeof cases / sizeof *cases);
 }
@@ -451,5 +457,17 @@ Test(fields, password_and_device_id_columns)
     struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
     cr_expect_eq(t_count(&f, "password", "S3cr3t-Pa55"), 1);
     cr_expect_eq(t_count(&f, "device_id", "38400000-8cf0-11bd-b23e-10b96e40000d"), 1);
+    t_free(&f);
+}
+
+Test(fields, cookie_column)
+{
+    const char *s = "id,cookie_id,status\n"
+                    "1,3j5nuyzdub7tvxfu6kkkyt64ysy0a2k5,active\n"
+                    "2,\"GA1.2.990616584.1705176193\",closed\n";
+    struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
+    cr_expect_eq(t_count(&f, "cookie_id", "3j5nuyzdub7tvxfu6kkkyt64ysy0a2k5"), 1);
+    cr_expect_eq(t_count(&f, "cookie_id", "GA1.2.990616584.1705176193"), 1);
+    cr_expect_eq(t_count(&f, "cookie_id", NULL), 2);
     t_free(&f);
 }
