@@ -780,7 +780,11 @@ bool v_street_address(struct vctx *v)
     if (is_alnum(before) || before == '.' || before == '-' || before == '#' || before == '/' ||
         before == '$')
         return false;
-    if (before != ' ' && is_digit(v_at(v, num_s - 2))) return false; /* 10:42, 3,500 */
+    /* 10:42, 3,500; but a CSV cell after a numeric cell ("…,+442035589160,9119 Franklin Ct")
+     * is an address: after ',' only a 3-digit group reads as an amount's thousands */
+    if (before != ' ' && before != '\t' && is_digit(v_at(v, num_s - 2)) &&
+        (before != ',' || num_e - num_s == 3))
+        return false;
     size_t end = a;
     /* "St." and "Blvd." are abbreviations; "Lane." ends a sentence */
     if (v_at(v, end) == '.' && a - ss <= 4 && !LISTED(full_suffixes, v->buf + ss, a - ss)) end++;

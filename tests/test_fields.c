@@ -69,6 +69,8 @@ ParameterizedTestParameters(fields, positives)
         {"street_address", "address=55 W 42nd St floor 3", "55 W 42nd St"},
         {"street_address", "{\"street\": \"9 Elm Avenue\"}", "9 Elm Avenue"},
         {"street_address", "lives at 221B Ashford Lane.", "221B Ashford Lane"},
+        {"street_address", "100021,+442035589160,9119 Franklin Ct,active", "9119 Franklin Ct"},
+        {"street_address", "1\t4155550123\t88 Hill Dr\tx", "88 Hill Dr"},
         /* device_id */
         {"device_id", "ad_event idfa=6D92078A-8246-4BA4-AE5B-76104861E7DC ok",
          "6D92078A-8246-4BA4-AE5B-76104861E7DC"},
@@ -154,6 +156,7 @@ ParameterizedTestParameters(fields, hard_negatives)
         {"street_address", "the Way we were, Dr Who"},
         {"street_address", "v1.2.3 Main St"},
         {"street_address", "the main st was closed"},
+        {"street_address", "paid 3,500 Main St rent"},
         /* device ids need their key and a real value */
         {"device_id", "idfa=00000000-0000-0000-0000-000000000000"},
         {"device_id", "request_id=38101a0b-2096-447d-96ea-a692162415ae"},
