@@ -87,6 +87,10 @@ ParameterizedTestParameters(fields, positives)
          "Chrome/120.0.0.0 Safari/537.36"},
         {"user_agent", "ua=Dalvik/2.1.0 (Linux; U; Android 13; Pixel 7 Build/TQ3A) status=200",
          "Dalvik/2.1.0 (Linux; U; Android 13; Pixel 7 Build/TQ3A)"},
+        /* password in escaped JSON inside a log string */
+        {"password",
+         "{\"msg\":\"request body {\\\"user_password\\\":\\\"Tr0ub4dor463?\\\",\\\"x\\\":1}\"}",
+         "Tr0ub4dor463?"},
         /* cookie_id */
         {"cookie_id", "Cookie: SESSIONID=a8f3k29dk3l0x9q2; theme=dark\n",
          "SESSIONID=a8f3k29dk3l0x9q2; theme=dark"},
