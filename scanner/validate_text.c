@@ -540,9 +540,19 @@ bool v_username(struct vctx *v)
         return true;
     }
     if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=') return false;
+    if (v->buf[a - 1] == ':') {
+        /* "postgres://app_user:secret@db": a URL's user and password, not a "user:" key (the
+         * "://" anchor takes the user) */
+        size_t k = a - 1;
+        while (k > v->lo && a - k < 128 && user_char(v->buf[k - 1])) k--;
+        if (k >= v->lo + 3 && lit_at(v, k - 3, "://")) return false;
+    }
     int q;
     size_t vs = value_start(v, a, &q), ve = vs;
-    while (ve < v->hi && ve - vs <= 64 && user_char(v->buf[ve])) ve++;
+    /* a value opened by an escaped quote closes with one: {\"user\":\"jdoe\"} */
+    while (ve < v->hi && ve - vs <= 64 && user_char(v->buf[ve]) &&
+           !(q && v->buf[ve] == '\\' && v_at(v, ve + 1) == q))
+        ve++;
     if (q ? (v_at(v, ve) != q && !(v_at(v, ve) == '\\' && v_at(v, ve + 1) == q))
           : (is_alnum(v_at(v, ve)) || v_at(v, ve) == '@'))
         return false; /* "John Smith", an e-mail address (the email detector's) */

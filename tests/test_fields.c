@@ -52,6 +52,8 @@ ParameterizedTestParameters(fields, positives)
         {"username", "clone https://kwalker@git.acme.io/repo.git", "kwalker"},
         {"username", "ftp://dlee:pw1234x@files.acme.io/in", "dlee"},
         {"username", "db_user=analytics_rw host=db1", "analytics_rw"},
+        {"username", "msg=\"request body {\\\"user\\\":\\\"kevbro\\\",\\\"source\\\":1}\"",
+         "kevbro"},
         /* another key's name ("service") is no negative word for a value in a "user" field */
         {"username", "{\"level\":\"info\",\"service\":\"support\",\"user\":\"olivia_lars\"}",
          "olivia_lars"},
@@ -476,5 +478,16 @@ Test(fields, cookie_column)
     cr_expect_eq(t_count(&f, "cookie_id", "3j5nuyzdub7tvxfu6kkkyt64ysy0a2k5"), 1);
     cr_expect_eq(t_count(&f, "cookie_id", "GA1.2.990616584.1705176193"), 1);
     cr_expect_eq(t_count(&f, "cookie_id", NULL), 2);
+    t_free(&f);
+}
+
+Test(fields, url_password_is_no_user_key)
+{
+    /* "app_user:" in a URL's userinfo is the user and its password, not a "user:" key */
+    const char *s = "dsn postgres://app_user:Pa55887$@db.acme-corp.com:5432/app\n";
+    struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
+    cr_expect_eq(t_count(&f, "username", "Pa55887$"), 0);
+    cr_expect_eq(t_count(&f, "username", "Pa55887"), 0);
+    cr_expect_eq(t_count(&f, "password", "Pa55887$"), 1);
     t_free(&f);
 }
