@@ -850,7 +850,11 @@ bool v_device_id(struct vctx *v)
 {
     size_t a = v->anchor;
     if (a > v->hi || a <= v->lo) return false;
-    if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=' && !v_cell_anchor(v)) return false;
+    /* after a key's separator, a cell of a device-id column, or the phrase "advertising id " */
+    bool phrase = v->buf[a - 1] == ' ' && a >= v->lo + 15 &&
+                  (ascii_ieq(v->buf + a - 15, 14, "advertising id") ||
+                   ascii_ieq(v->buf + a - 15, 14, "advertising_id"));
+    if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=' && !phrase && !v_cell_anchor(v)) return false;
     int q;
     size_t vs = value_start(v, a, &q), p = vs;
     while (p < v->hi && p - vs <= 40 && (is_hex(v->buf[p]) || v->buf[p] == '-')) p++;

@@ -79,6 +79,8 @@ ParameterizedTestParameters(fields, positives)
         {"device_id", "{\"gaid\":\"3f2c1a0b-9e8d-4c7b-a6f5-e4d3c2b1a090\"}",
          "3f2c1a0b-9e8d-4c7b-a6f5-e4d3c2b1a090"},
         {"device_id", "android_id=8af3c0e91b2d4f57 app=x", "8af3c0e91b2d4f57"},
+        {"device_id", "worker left; advertising id 7CF843E6-C7B1-4E06-902D-B1326D807888",
+         "7CF843E6-C7B1-4E06-902D-B1326D807888"},
         {"device_id", "{\"deviceId\": \"0a1b2c3d4e5f60718293a4b5c6d7e8f9\"}",
          "0a1b2c3d4e5f60718293a4b5c6d7e8f9"},
         /* user_agent */
@@ -167,6 +169,7 @@ ParameterizedTestParameters(fields, hard_negatives)
         {"device_id", "idfa=00000000-0000-0000-0000-000000000000"},
         {"device_id", "request_id=38101a0b-2096-447d-96ea-a692162415ae"},
         {"device_id", "device_id=42 model=x"},
+        {"device_id", "advertising idea 7CF843E6-C7B1-4E06-902D-B1326D807888"},
         {"device_id", "device_id=38101a0b-2096-447d-96ea-a692162415aeff"},
         /* crawlers are not a consumer's device */
         {"user_agent",
