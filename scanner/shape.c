@@ -150,6 +150,8 @@ static void shape_card(struct tok *t, size_t ws, size_t we, size_t wl)
         emit(t, SHAPE_CARD, ws, we);
     } else if (wl == 4) {
         grouped_digits(t, SHAPE_CARD, ws, ws, we, " -", 13, 19, 6);
+    } else if (wl == 2) {
+        grouped_digits(t, SHAPE_CARD, ws, ws, we, " -", 15, 15, 6); /* IMEI AA-BBBBBB-CCCCCC-D */
     }
 }
 
@@ -588,9 +590,12 @@ static inline void dispatch(struct tok *t, size_t ws, size_t we, unsigned all, c
                 if (wl >= 9) {
                     if (use[SHAPE_CARD]) shape_card(t, ws, we, wl);
                     if (use[SHAPE_SSN] && wl == 9) emit(t, SHAPE_SSN, ws, we);
+                    /* bare CPF / CNPJ: the validator wants their label or field */
+                    if (use[SHAPE_CPF] && wl == 11) emit(t, SHAPE_CPF, ws, we);
+                    if (use[SHAPE_CNPJ] && wl == 14) emit(t, SHAPE_CNPJ, ws, we);
                     if (use[SHAPE_PHONE] && wl <= 15) shape_phone(t, ws, we, wl);
                 } else {
-                    if (use[SHAPE_CARD] && wl == 4) shape_card(t, ws, we, wl);
+                    if (use[SHAPE_CARD] && (wl == 4 || wl == 2)) shape_card(t, ws, we, wl);
                     if (use[SHAPE_SSN] && wl == 3) shape_ssn(t, ws, we, wl);
                     if (use[SHAPE_PHONE]) shape_phone(t, ws, we, wl);
                     if (nxt == '.' && wl <= 3 && use[SHAPE_IPV4]) shape_ipv4(t, ws, we, wl);
@@ -723,6 +728,7 @@ trigger(const struct uses *u, const struct masks *mp, const struct masks *m, con
                  d5 = ahead(m->dot, mn->dot, 5);
         I |= e123 & dot1 & a2 & ((d3 & a4) | (a3 & d4 & a5) | (a3 & a4 & d5 & a6));
         I |= sd1 & ((e4 & (n4 | n6)) | (e3 & (n2 | n3)) | (e1 & n3));
+        I |= sd1 & end & b1 & ~b2 & n6; /* 2 then 6: an IMEI's AA-BBBBBB-CCCCCC-D */
         if (u->digits9) {
             /* the first digit of a word of 9+ digits, unless it is an identifier's numeric
              * tail ("blk_-5014786445735476734", "id_123456789") */
@@ -916,6 +922,9 @@ V512 static inline void trigger8(const struct uses *u, uint64_t (*M)[10], uint64
                                             _mm512_and_si512(e3, _mm512_or_si512(n2, n3))),
                             _mm512_and_si512(e1, n3));
         I = _mm512_or_si512(I, _mm512_and_si512(sd1, grp));
+        /* 2 then 6: an IMEI's AA-BBBBBB-CCCCCC-D */
+        __m512i e2 = _mm512_andnot_si512(b2, _mm512_and_si512(end, b1));
+        I = _mm512_or_si512(I, and3(sd1, e2, n6));
         if (u->digits9) {
             __m512i r9 = _mm512_and_si512(and3(D, AH(D, Dn, 1), a2345), and3(a6, a7, a8));
             __m512i U = CUR(M_UNDER), Up = PREV(M_UNDER);
