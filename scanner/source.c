@@ -115,6 +115,8 @@ struct prefix_layer {
     struct layer l;
     const uint8_t *p;
     size_t len, pos;
+    pii_status pending; /* the stream failed after these bytes: the error, after them */
+    pii_error perr;
 };
 
 static pii_status prefix_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got,
@@ -127,6 +129,10 @@ static pii_status prefix_read(struct layer *l, uint8_t *buf, size_t cap, size_t 
         pl->pos += n;
         *got = n;
         return PII_OK;
+    }
+    if (pl->pending) {
+        *err = pl->perr;
+        return pl->pending;
     }
     return layer_read(l->parent, buf, cap, got, err);
 }
@@ -260,13 +266,17 @@ static pii_status classify(pii_source *s, unsigned fi, pii_error *err)
             st = layer_read(top_layer(f), f->pre[lvl] + n, SNIFF_MAX - n, &got, err);
             n += got;
         } while (!st && got && n < SNIFF_MAX);
-        if (st) return fail(s, fi, st, err);
+        /* a stream that fails after some bytes (a small member with a bad CRC) still gives
+         * them, then its error: what it held before the damage is scanned */
+        if (st && (!n || st == PII_ERR_NOMEM || s->input_fatal)) return fail(s, fi, st, err);
         struct prefix_layer *pl = calloc(1, sizeof *pl);
         if (pl) {
             layer_init(&pl->l, &prefix_ops, s, top_layer(f));
             pl->l.in_bytes = UINT64_MAX;
             pl->p = f->pre[lvl];
             pl->len = n;
+            pl->pending = st;
+            if (st) pl->perr = *err;
         }
         if (!frame_add(f, pl ? &pl->l : NULL))
             return fail(s, fi, err_set(err, PII_ERR_NOMEM, NULL, "out of memory"), err);
