@@ -442,6 +442,7 @@ struct input_stats *run_input_new(struct run *r, const char *path)
         free(in->by_det);
         return NULL;
     }
+    summary_input_init(r, in);
     r->n_inputs++;
     return in;
 }
@@ -699,10 +700,8 @@ out:
     sarif_free(&r);
     baseline_collect_free(&r);
     repo_free(&o);
-    for (size_t i = 0; i < r.n_inputs; i++) {
-        free(r.inputs[i].path);
-        free(r.inputs[i].by_det);
-    }
+    for (size_t i = 0; i < r.n_inputs; i++) summary_input_release(&r.inputs[i]);
+    summary_input_release(&r.pend);
     free(r.inputs);
     free(r.by_det);
     pii_engine_free(eng);
