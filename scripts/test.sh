@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # test.sh: installs what is missing, then builds and runs the whole test suite twice: plain
 # (RelWithDebInfo) and under AddressSanitizer + UndefinedBehaviorSanitizer, the source tests
-# in a build without ISA-L, then a short
-# libFuzzer smoke run. Also checks formatting and banned functions. Idempotent; used by .ci/run.
+# in a build without ISA-L, then a short libFuzzer smoke run. Also checks formatting and banned functions. Idempotent; used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
