@@ -312,6 +312,9 @@ typedef struct pii_source_opts {
 /* Decode gzip with zlib even when the library was built with ISA-L (the CLI sets it when the
  * environment has PIISCAN_GZIP=zlib; tests use it to cover both paths). */
 #define PII_SOURCE_FORCE_ZLIB 0x1u
+/* Read every zip through libarchive, as before the central-directory reader (which inflates
+ * with ISA-L when built with it): for comparisons (PIISCAN_ZIP=libarchive in the CLI). */
+#define PII_SOURCE_ZIP_LIBARCHIVE 0x2u
 
 /* Fills o with the defaults (all zero: every limit at its default). */
 PII_API void pii_source_opts_init(pii_source_opts *o);

@@ -73,12 +73,34 @@ struct cli_opts {
  * --help or --version was handled. */
 bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done);
 
+/* Counts of one archive member (its name chain), for the summary (cli_sink.c). */
+struct det_count {
+    uint32_t det;
+    uint64_t n;
+};
+struct member_stats {
+    char *name; /* member chain, "a.tar!b.csv" */
+    size_t seq; /* arrival order: the sort's tie-break */
+    uint64_t bytes, findings;
+    struct det_count *by_det; /* sparse: the detectors found in it */
+    size_t n_det;
+    uint64_t by_cat[12];
+    char *skip;    /* the reason it was skipped, or NULL */
+    char **errors; /* its error messages */
+    size_t n_errors;
+};
+
 /* Per-detector counts for one input. */
 struct input_stats {
     char *path;
     uint64_t bytes;
     uint64_t findings;
     uint64_t *by_det; /* [n_det] */
+    uint64_t by_cat[12];
+    char **errors; /* errors of the input as a whole (not of a member) */
+    size_t n_errors;
+    struct member_stats *members; /* in arrival order; sorted by name when printed */
+    size_t n_members, cap_members;
 };
 
 struct run {
@@ -99,6 +121,7 @@ struct run {
     struct input_stats *inputs;
     size_t n_inputs, cap_inputs;
     struct input_stats *cur;
+    struct input_stats pend; /* member records that came before their input's first record */
     const char *cur_path;
     const char *cur_member; /* "" for the input itself */
     double t0;
@@ -138,6 +161,12 @@ void text_bytes(FILE *o, const char *s, size_t n);
 void match_text(const struct run *r, const pii_finding *f, char *buf, size_t cap, const char **s,
                 size_t *len);
 bool sink_summary_json(struct run *r, double elapsed, const char *file);
+/* Bytes scanned of the current input's member ("" or NULL: the input itself). */
+void sink_bytes(struct run *r, const char *member, uint64_t n);
+/* A new input entry (fields after by_det zeroed): takes the member records its path had
+ * before it (an archive whose first member was skipped). */
+void summary_input_init(struct run *r, struct input_stats *in);
+void summary_input_release(struct input_stats *in);
 
 /* ---- issue 6 ---------------------------------------------------------------------------- */
 

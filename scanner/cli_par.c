@@ -159,8 +159,7 @@ static void apply(struct par *p, enum ev_kind k, const pii_finding *f, const cha
         sink_skipped(r, path, member, msg);
         break;
     case EV_BYTES:
-        if (r->cur) r->cur->bytes += n[0];
-        r->bytes += n[0];
+        sink_bytes(r, member, n[0]);
         break;
     case EV_SOURCE:
         r->members += n[0];
@@ -564,7 +563,7 @@ static pii_status scan_member(struct worker *w, struct task *t, pii_source *src,
     m.n++;
     seg_submit(w, cur, true);
     while (m.n) member_release(&m);
-    emit(p, t, EV_BYTES, NULL, NULL, NULL, NULL, (uint64_t[3]){bytes, 0, 0});
+    emit(p, t, EV_BYTES, NULL, NULL, mb->name, NULL, (uint64_t[3]){bytes, 0, 0});
     if (m.scan_st && m.scan_st != PII_STOP)
         emit(p, t, EV_ERROR, NULL, t->name, mb->name,
              m.scan_err.msg[0] ? m.scan_err.msg : pii_status_str(m.scan_st), NULL);

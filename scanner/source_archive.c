@@ -194,11 +194,16 @@ pii_status source_archive_open(struct pii_source *s, unsigned fi, enum sniff_kin
         pii_status st = spool(s, f, err);
         if (st) return st;
     }
+    if (k == SNIFF_ZIP) {
+        pii_status st = source_zip_open(s, fi, err);
+        if (st != PII_END) return st;
+    }
     return archive_start(f, k, err);
 }
 
 void source_archive_close(struct frame *f)
 {
+    source_zip_close(f);
     if (f->ar) archive_read_free(f->ar);
     f->ar = NULL;
     if (f->afd >= 0 && f->afd_owned) close(f->afd);

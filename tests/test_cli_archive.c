@@ -237,3 +237,137 @@ Test(cli_archive, odd_names_are_escaped_and_skips_have_reasons)
     cr_expect(strstr(r.out, "encrypted 1"), "%s", r.out);
     t_run_free(&r);
 }
+
+/* The summary's per-member entries: parsed back, each field checked; the same at -j1 and -j4;
+ * a member skipped before anything else of its input is still that input's. */
+static json_t *member_entry(json_t *in, const char *name)
+{
+    json_t *ms = json_object_get(in, "members");
+    for (size_t i = 0; i < json_array_size(ms); i++)
+        if (!strcmp(str(json_array_get(ms, i), "member"), name)) return json_array_get(ms, i);
+    return NULL;
+}
+
+static json_int_t jint(json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
+Test(cli_archive, summary_has_member_entries)
+{
+    struct t_entry in[] = {{"deep.log", SAMPLE, strlen(SAMPLE), 0, NULL}};
+    t_archive(fx("inner.zip"), "zip", "none", in, 1, NULL, NULL);
+    size_t il;
+    char *inner = t_slurp(fx("inner.zip"), &il);
+    char bin[64] = "bin\0ary";
+    struct t_entry e[] = {
+        {"link", NULL, 0, 'l', "/etc/passwd"}, /* before the input's first scanned byte */
+        {"z.log", SAMPLE, strlen(SAMPLE), 0, NULL},
+        {"a.log", "nothing\n", 8, 0, NULL},
+        {"in.zip", inner, il, 0, NULL},
+        {"blob.bin", bin, sizeof bin, 0, NULL},
+    };
+    t_archive(fx("s.tar"), "tar", "none", e, 5, NULL, NULL);
+    free(inner);
+    t_write(fx("plain.log"), SAMPLE, strlen(SAMPLE));
+    char *j[2];
+    for (int k = 0; k < 2; k++) {
+        char out[600];
+        snprintf(out, sizeof out, "%s", fx(k ? "s4.json" : "s1.json"));
+        const char *argv[] = {"-j", k ? "4" : "1", "--format",      "summary", "--summary-json",
+                              out,  fx("s.tar"),   fx("plain.log"), NULL};
+        struct t_run r = t_exec(argv, NULL, 0);
+        cr_expect_eq(r.status, 1, "%s", r.err);
+        if (!k) {
+            cr_expect(strstr(r.out, "by archive member:"), "%s", r.out);
+            cr_expect(strstr(r.out, "s.tar!in.zip!deep.log"), "%s", r.out);
+            cr_expect(strstr(r.out, "s.tar!link  (skipped: symlink)"), "%s", r.out);
+        }
+        t_run_free(&r);
+        size_t n;
+        j[k] = t_slurp(out, &n);
+    }
+    json_error_t jerr;
+    json_t *s = json_loads(j[0], 0, &jerr);
+    cr_assert(s, "%s", jerr.text);
+    json_t *inputs = json_object_get(s, "inputs");
+    cr_assert_eq(json_array_size(inputs), 2);
+    json_t *t = json_array_get(inputs, 0), *p = json_array_get(inputs, 1);
+    cr_expect_str_eq(str(t, "path"), fx("s.tar"));
+    cr_expect_eq(jint(t, "findings"), 4);
+    cr_expect_eq(jint(json_object_get(t, "by_ccpa"), "A"), 2);
+    cr_expect_eq(jint(json_object_get(t, "by_ccpa"), "B"), 2);
+    cr_expect_eq(json_array_size(json_object_get(p, "members")), 0, "a plain input has none");
+    cr_expect_eq(jint(json_object_get(p, "by_detector"), "email"), 1);
+    /* sorted by name: a.log, blob.bin, in.zip!deep.log, link, z.log */
+    json_t *ms = json_object_get(t, "members");
+    cr_assert_eq(json_array_size(ms), 5);
+    const char *order[] = {"a.log", "blob.bin", "in.zip!deep.log", "link", "z.log"};
+    for (size_t i = 0; i < 5; i++) {
+        cr_expect_str_eq(str(json_array_get(ms, i), "member"), order[i]);
+        cr_expect_str_eq(str(json_array_get(ms, i), "path"), fx("s.tar"));
+    }
+    json_t *z = member_entry(t, "z.log"), *d = member_entry(t, "in.zip!deep.log");
+    json_t *a = member_entry(t, "a.log"), *l = member_entry(t, "link");
+    json_t *b = member_entry(t, "blob.bin");
+    cr_assert(z && d && a && l && b);
+    cr_expect_eq(jint(z, "bytes"), (json_int_t)strlen(SAMPLE));
+    cr_expect_eq(jint(z, "findings"), 2);
+    cr_expect_eq(jint(json_object_get(z, "by_detector"), "credit_card"), 1);
+    cr_expect_eq(jint(json_object_get(z, "by_detector"), "email"), 1);
+    cr_expect_eq(jint(json_object_get(z, "by_ccpa"), "B"), 1);
+    cr_expect(json_is_null(json_object_get(z, "skipped")));
+    cr_expect_eq(json_array_size(json_object_get(z, "errors")), 0);
+    cr_expect_eq(jint(d, "findings"), 2);
+    cr_expect_eq(jint(a, "bytes"), 8);
+    cr_expect_eq(jint(a, "findings"), 0);
+    cr_expect_str_eq(str(l, "skipped"), "symlink");
+    cr_expect_str_eq(str(b, "skipped"), "binary");
+    json_decref(s);
+    /* the same whatever the thread count, but for the clock */
+    for (int k = 0; k < 2; k++) {
+        char *e1 = strstr(j[k], "\"elapsed_s\""), *e2 = strstr(j[k], "\"inputs\"");
+        cr_assert(e1 && e2);
+        memmove(e1, e2, strlen(e2) + 1);
+    }
+    cr_expect_str_eq(j[0], j[1]);
+    free(j[0]);
+    free(j[1]);
+}
+
+/* A zip member whose CRC-32 does not match: its findings are kept, the error names it, the
+ * summary entry carries it, the next member is scanned. */
+Test(cli_archive, zip_crc_mismatch_keeps_findings)
+{
+    struct t_entry e[] = {{"bad.log", SAMPLE, strlen(SAMPLE), 0, NULL},
+                          {"next.log", SAMPLE, strlen(SAMPLE), 0, NULL}};
+    t_archive(fx("c.zip"), "zip", "none", e, 2, NULL, NULL);
+    size_t n;
+    char *z = t_slurp(fx("c.zip"), &n);
+    /* the first directory entry's CRC field */
+    char *cd = memmem(z, n, "PK\x01\x02", 4);
+    cr_assert(cd);
+    cd[16] ^= 1;
+    t_write(fx("c.zip"), z, n);
+    free(z);
+    const char *argv[] = {"--summary-json", fx("c.json"), fx("c.zip"), NULL};
+    struct t_run r = t_exec(argv, NULL, 0);
+    cr_expect_eq(r.status, 2, "an error: %s", r.err);
+    json_t *recs = t_jsonl(r.out, r.out_len);
+    json_t *f[8], *er[2];
+    cr_expect_eq(t_records(recs, "finding", f, 8), 4, "both members' findings");
+    cr_assert_eq(t_records(recs, "error", er, 2), 1);
+    cr_expect_str_eq(str(er[0], "member"), "bad.log");
+    cr_expect(strstr(str(er[0], "message"), "CRC-32"), "%s", str(er[0], "message"));
+    json_decref(recs);
+    t_run_free(&r);
+    json_error_t jerr;
+    json_t *s = json_load_file(fx("c.json"), 0, &jerr);
+    cr_assert(s, "%s", jerr.text);
+    json_t *m = member_entry(json_array_get(json_object_get(s, "inputs"), 0), "bad.log");
+    cr_assert(m);
+    cr_expect_eq(jint(m, "findings"), 2);
+    cr_assert_eq(json_array_size(json_object_get(m, "errors")), 1);
+    cr_expect(strstr(json_string_value(json_array_get(json_object_get(m, "errors"), 0)), "CRC"));
+    json_decref(s);
+}
