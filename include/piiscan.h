@@ -174,6 +174,9 @@ typedef struct pii_finding {
 
 /* How far before and after a match an inline allow marker is looked for. */
 #define PII_ALLOW_LOOK 256
+/* The longest match any finding has (f->len <= PII_MAX_MATCH): a masked match fits in
+ * PII_MAX_MATCH + 1 bytes. */
+#define PII_MAX_MATCH 4096
 
 /* Return non-zero to stop the scan (the scan call then returns PII_STOP). */
 typedef int (*pii_finding_fn)(const pii_finding *f, void *user);

@@ -3,7 +3,7 @@
  * each blob goes through a memfd into the source layer, so staged archives are opened. */
 #define _GNU_SOURCE
 #include "cli.h"
-#include "pii_internal.h" /* sha256, to check a blob id in a SHA-256 repository */
+#include "util.h" /* sha256, to check a blob id in a SHA-256 repository */
 
 #include <errno.h>
 #include <fcntl.h>

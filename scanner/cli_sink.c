@@ -2,7 +2,7 @@
  * summary in text and JSON. Raw matches are printed only with --show-match. Knows nothing of
  * how findings are found; uses the library's JSON string writer (json.c). */
 #include "cli.h"
-#include "pii_internal.h"
+#include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>

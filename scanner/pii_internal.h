@@ -4,6 +4,7 @@
 #define PII_INTERNAL_H
 
 #include "piiscan.h"
+#include "util.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -12,12 +13,11 @@
 
 #define PII_LIKELY(x)   __builtin_expect(!!(x), 1)
 #define PII_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define ARRAY_LEN(a)    (sizeof(a) / sizeof((a)[0]))
 
 /* ---- limits that make chunked scanning exact ------------------------------------------- */
 
-/* Longest span any detector may report (validators clamp their extents to this). */
-#define PII_MAX_MATCH 4096
+/* PII_MAX_MATCH (piiscan.h): the longest span any detector may report (validators clamp
+ * their extents to it). */
 /* Longest distance a validator or context rule may look before a candidate's start or
  * after its end. Context windows are clamped to it. */
 #define PII_MAX_LOOK 256
@@ -340,32 +340,5 @@ bool field_record_sensitive(const uint8_t *buf, size_t lo, size_t hi, size_t sta
 
 /* Validators that take whole CSV cells as candidates (validate_text.c). */
 bool validator_cells(validate_fn fn);
-
-/* ---- hashing (sha256.c) ---------------------------------------------------------------- */
-
-struct sha256 {
-    uint32_t h[8];
-    uint64_t len;
-    uint8_t blk[64];
-    size_t n;
-};
-void sha256_init(struct sha256 *s);
-void sha256_update(struct sha256 *s, const void *data, size_t len);
-void sha256_final(struct sha256 *s, uint8_t out[32]);
-/* HMAC-SHA-256 (RFC 2104) of msg under key. */
-void hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
-                 uint8_t out[32]);
-
-/* ---- JSON (json.c) --------------------------------------------------------------------- */
-
-/* Writes s[0..len) as a JSON string (with quotes) to f. Control characters are escaped;
- * bytes that are not valid UTF-8 are written as U+FFFD. Returns false if the data was not
- * valid UTF-8 (the caller may add a base64 "bytes" field). */
-bool json_write_str(FILE *f, const char *s, size_t len);
-/* Standard base64 of data into out (NUL-terminated); returns the length or 0 if cap is too
- * small. */
-size_t base64_encode(const uint8_t *data, size_t len, char *out, size_t cap);
-/* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
-bool utf8_valid(const uint8_t *s, size_t len);
 
 #endif
