@@ -1,6 +1,7 @@
 /* detectors.c: the detector set: parsing pattern files (patterns/README.md), selection by id
  * or group, and read-only views. Knows nothing of scanning; Hyperscan is used only to check
  * expressions so that a bad pattern file fails at load time with file:line. */
+#include "hslib.h"
 #include "pii_internal.h"
 
 #include <ctype.h>
@@ -186,11 +187,13 @@ static pii_status parse_expr(struct parse *p, const char *s, struct detector *d)
     }
 
     /* Check it now: a pattern file must fail at load, naming its line. */
+    const struct hslib *hsl = hslib_get(p->origin, p->err);
+    if (!hsl) return PII_ERR_ENGINE;
     hs_expr_info_t *info = NULL;
     hs_compile_error_t *cerr = NULL;
-    if (hs_expression_info(d->expr, flags, &info, &cerr) != HS_SUCCESS) {
+    if (hsl->expression_info(d->expr, flags, &info, &cerr) != HS_SUCCESS) {
         pii_status st = bad(p, "bad expression: %s", cerr ? cerr->message : "unknown error");
-        hs_free_compile_error(cerr);
+        hsl->free_compile_error(cerr);
         return st;
     }
     bool unbounded = info->max_width == UINT32_MAX || info->max_width > PII_MAX_MATCH;

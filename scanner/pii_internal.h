@@ -202,8 +202,10 @@ struct pii_engine {
     uint8_t hmac_key[64];
 };
 
-/* The built-in catalogue's Hyperscan database, serialized at build time (builtin_db.c,
- * written by scanner/gen/mkdb.c, which itself links scanner/gen/nodb.c: length 0). */
+/* The built-in catalogue's Hyperscan database, compiled at build time and laid out as
+ * hs_deserialize_database_at() leaves it (64-byte aligned), so it is scanned in place
+ * (builtin_db.c, written by scanner/gen/mkdb.c, which itself links scanner/gen/nodb.c:
+ * length 0). */
 extern const unsigned char pii_builtin_db[];
 extern const size_t pii_builtin_db_len;
 extern const char pii_builtin_db_key[];
@@ -219,9 +221,11 @@ bool engine_used_builtin_db(const pii_engine *e);
 
 /* ---- the on-disk cache of compiled databases (dbcache.c) --------------------------------- */
 
-/* Identifies a database: Hyperscan version, this CPU's platform, the expressions and flags in
- * id order. */
-void dbcache_key(const char *const *exprs, const unsigned *flags, size_t n, uint8_t key[32]);
+struct hslib;
+/* Identifies a database: Hyperscan version, this CPU's platform (as the compiler hsl sees it),
+ * the expressions and flags in id order. */
+void dbcache_key(const struct hslib *hsl, const char *const *exprs, const unsigned *flags, size_t n,
+                 uint8_t key[32]);
 /* The cached database of that key in dir, or NULL (missing, corrupt, foreign, stale). */
 struct hs_database *dbcache_load(const char *dir, const uint8_t key[32]);
 /* Writes it atomically (creating dir); false on any failure, which callers ignore. */

@@ -1,5 +1,6 @@
 /* test_patterns.c: the pattern-file loader: every column's errors name file:line, a bad file
  * adds nothing, user detectors scan, selection by id and group. */
+#include "hslib.h"
 #include "pii_internal.h"
 #include "testutil.h"
 
@@ -217,7 +218,9 @@ Test(patterns, builtin_width_table_matches_hyperscan)
         if (x->kind != FIND_RE && x->kind != FIND_ANCHOR) continue;
         hs_expr_info_t *info = NULL;
         hs_compile_error_t *cerr = NULL;
-        cr_assert_eq(hs_expression_info(x->expr, x->hs_flags, &info, &cerr), HS_SUCCESS, "%s",
+        const struct hslib *hsl = hslib_get(NULL, &err);
+        cr_assert(hsl, "%s", err.msg);
+        cr_assert_eq(hsl->expression_info(x->expr, x->hs_flags, &info, &cerr), HS_SUCCESS, "%s",
                      x->id);
         unsigned w = info->min_width == info->max_width ? info->min_width : 0;
         free(info);

@@ -1,5 +1,6 @@
 /* mkdb.c: build-time generator of builtin_db.c: compiles the built-in catalogue's Hyperscan
- * expressions (all of them) and writes the serialized database as C, with its key. */
+ * expressions (all of them) and writes the database, laid out as Hyperscan scans it, as C with
+ * its key. */
 #include "pii_internal.h"
 
 #include <hs/hs.h>
@@ -27,6 +28,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "mkdb: cannot serialize the database\n");
         return 1;
     }
+    /* The database as hs_deserialize_database_at() lays it out at a 64-byte aligned address:
+     * the library scans this image in place (read-only data, paged in on use) instead of
+     * copying it to the heap at every start-up. Its bytecode offset depends on the address
+     * modulo 64 only, hence _Alignas(64) below. */
+    char *image = NULL;
+    size_t image_len = 0;
+    if (bytes && (hs_serialized_database_size(bytes, len, &image_len) != HS_SUCCESS ||
+                  !(image = aligned_alloc(64, (image_len + 63) & ~(size_t)63)) ||
+                  hs_deserialize_database_at(bytes, len, (hs_database_t *)image) != HS_SUCCESS)) {
+        fprintf(stderr, "mkdb: cannot lay out the database\n");
+        return 1;
+    }
     char key[33];
     engine_builtin_key(d, key);
     char tmp[4096];
@@ -41,10 +54,10 @@ int main(int argc, char **argv)
             "#include <stddef.h>\n"
             "const char pii_builtin_db_key[] = \"%s\";\n"
             "const size_t pii_builtin_db_len = %zu;\n"
-            "_Alignas(8) const unsigned char pii_builtin_db[] = {",
-            key, len);
-    for (size_t i = 0; i < len; i++)
-        fprintf(f, "%s0x%02x,", i % 16 ? "" : "\n", (unsigned char)bytes[i]);
+            "_Alignas(64) const unsigned char pii_builtin_db[] = {",
+            key, image_len);
+    for (size_t i = 0; i < image_len; i++)
+        fprintf(f, "%s0x%02x,", i % 16 ? "" : "\n", (unsigned char)image[i]);
     fprintf(f, "0};\n");
     /* the widths Hyperscan measured, so the loader need not ask it again at start-up */
     size_t nw = 0;
@@ -62,6 +75,7 @@ int main(int argc, char **argv)
         return 1;
     }
     free(bytes);
+    free(image);
     pii_engine_free(e);
     pii_detectors_free(d);
     return 0;
