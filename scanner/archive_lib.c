@@ -49,6 +49,5 @@ pii_status archive_lib_load(pii_error *err)
 {
     pthread_once(&lib_once, lib_load);
     if (archive_lib.archive_read_new) return PII_OK;
-    return err_set(err, PII_ERR_IO, NULL, "%s (needed for archives and bzip2, xz, lz4)",
-                   lib_error);
+    return err_set(err, PII_ERR_IO, NULL, "%s (needed for archives and bzip2, xz, lz4)", lib_error);
 }

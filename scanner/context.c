@@ -17,9 +17,30 @@ static inline bool alnum(uint8_t c)
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
+/* Marks word `bit` as starting with byte c. */
+static bool set_first(struct ctx_set *set, uint8_t c, unsigned bit)
+{
+    if (!set->slot[c]) {
+        /* at most 64 words, each starting with at most two bytes (its cases): 129 slots */
+        uint64_t *nm = realloc(set->mask, (set->n_mask + 1) * sizeof *nm);
+        if (!nm) return false;
+        set->mask = nm;
+        nm[set->n_mask] = 0;
+        set->slot[c] = (uint8_t)set->n_mask++;
+    }
+    set->mask[set->slot[c]] |= 1ull << bit;
+    return true;
+}
+
 bool ctx_set_add(struct ctx_set *set, const char *w, size_t len)
 {
     if (set->n >= 64 || !len) return false;
+    if (!set->slot) {
+        set->slot = calloc(256, 1);
+        set->mask = calloc(1, sizeof *set->mask);
+        if (!set->slot || !set->mask) return false;
+        set->n_mask = 1;
+    }
     struct ctx_word *nv = realloc(set->w, (set->n + 1) * sizeof *nv);
     if (!nv) return false;
     set->w = nv;
@@ -27,11 +48,13 @@ bool ctx_set_add(struct ctx_set *set, const char *w, size_t len)
     if (!t) return false;
     for (size_t i = 0; i < len; i++) t[i] = (char)lower((uint8_t)w[i]);
     t[len] = 0;
-    nv[set->n] = (struct ctx_word){.text = t, .len = len};
     uint8_t f = (uint8_t)t[0];
-    set->first[f] |= 1ull << set->n;
-    if (f >= 'a' && f <= 'z') set->first[f - 32] |= 1ull << set->n;
-    set->n++;
+    if (!set_first(set, f, (unsigned)set->n) ||
+        (f >= 'a' && f <= 'z' && !set_first(set, (uint8_t)(f - 32), (unsigned)set->n))) {
+        free(t);
+        return false;
+    }
+    nv[set->n++] = (struct ctx_word){.text = t, .len = len};
     return true;
 }
 
@@ -39,6 +62,8 @@ void ctx_set_release(struct ctx_set *set)
 {
     for (size_t i = 0; i < set->n; i++) free(set->w[i].text);
     free(set->w);
+    free(set->slot);
+    free(set->mask);
     memset(set, 0, sizeof *set);
 }
 
@@ -78,7 +103,7 @@ static bool word_at(const struct ctx_word *cw, const uint8_t *s, size_t n, size_
 static bool scan_words(const struct ctx_set *set, const uint8_t *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        uint64_t m = set->first[s[i]];
+        uint64_t m = set->mask[set->slot[s[i]]];
         if (PII_LIKELY(!m)) continue;
         if (i > 0 && alnum(s[i - 1]) && alnum(s[i])) continue;
         do {

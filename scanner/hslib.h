@@ -18,9 +18,9 @@ struct hslib {
     hs_error_t (*populate_platform)(hs_platform_info_t *platform);
 };
 
-/* The compiler (libhs.so.5, or $PIISCAN_LIBHS), loaded by the first call of the process and kept;
- * thread-safe. NULL with PII_ERR_ENGINE in err (origin: what needed it) when it cannot be loaded or is not the release of
- * the linked runtime. */
+/* The compiler (libhs.so.5, or $PIISCAN_LIBHS), loaded by the first call of the process and
+ * kept; thread-safe. NULL with PII_ERR_ENGINE in err (origin: what needed it) when it cannot be
+ * loaded or is not the release of the linked runtime. */
 const struct hslib *hslib_get(const char *origin, pii_error *err);
 
 #endif

@@ -121,11 +121,15 @@ struct ctx_word {
 };
 
 /* A word list with, for each byte, the words that start with it (bit i = word i; at most 64
- * words), so a window is searched in one pass. */
+ * words), so a window is searched in one pass: mask[slot[byte]]. Two levels keep a set small
+ * (an empty one costs nothing, a typical one a few hundred bytes): every detector has three
+ * sets, and start-up time is the memory it touches. */
 struct ctx_set {
     struct ctx_word *w;
     size_t n;
-    uint64_t first[256];
+    uint8_t *slot;  /* [256]: index into mask, 0 for a byte no word starts with; NULL if empty */
+    uint64_t *mask; /* [n_mask], mask[0] == 0 */
+    size_t n_mask;
 };
 
 struct detector {

@@ -2,8 +2,8 @@
  * member name chains, sniffing and layering decoders, limits and error attribution.
  * Knows nothing of detectors, scanners or sinks; libarchive only through source_archive.c. */
 #define _GNU_SOURCE
-#include "archive_lib.h"
 #include "source.h"
+#include "archive_lib.h"
 
 #include <errno.h>
 #include <fcntl.h>
