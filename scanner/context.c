@@ -32,16 +32,35 @@ static bool set_first(struct ctx_set *set, uint8_t c, unsigned bit)
     return true;
 }
 
+/* A set built word by word grows each part separately; a copy is one block (below). */
+static bool unpack(struct ctx_set *set)
+{
+    struct ctx_set t = {0};
+    for (size_t i = 0; i < set->n; i++)
+        if (!ctx_set_add(&t, set->w[i].text, set->w[i].len)) {
+            ctx_set_release(&t);
+            return false;
+        }
+    ctx_set_release(set);
+    *set = t;
+    return true;
+}
+
 bool ctx_set_add(struct ctx_set *set, const char *w, size_t len)
 {
     if (set->n >= 64 || !len) return false;
+    if (set->block && !unpack(set)) return false;
     if (!set->slot) {
         set->slot = calloc(256, 1);
         set->mask = calloc(1, sizeof *set->mask);
         if (!set->slot || !set->mask) return false;
         set->n_mask = 1;
     }
-    struct ctx_word *nv = realloc(set->w, (set->n + 1) * sizeof *nv);
+    struct ctx_word *nv = set->w;
+    if (set->n >= 4 && !(set->n & (set->n - 1))) /* full at 4, 8, 16, 32 */
+        nv = realloc(set->w, 2 * set->n * sizeof *nv);
+    else if (!set->n)
+        nv = malloc(4 * sizeof *nv);
     if (!nv) return false;
     set->w = nv;
     char *t = malloc(len + 1);
@@ -60,18 +79,40 @@ bool ctx_set_add(struct ctx_set *set, const char *w, size_t len)
 
 void ctx_set_release(struct ctx_set *set)
 {
-    for (size_t i = 0; i < set->n; i++) free(set->w[i].text);
-    free(set->w);
-    free(set->slot);
-    free(set->mask);
+    if (set->block) {
+        free(set->block);
+    } else {
+        for (size_t i = 0; i < set->n; i++) free(set->w[i].text);
+        free(set->w);
+        free(set->slot);
+        free(set->mask);
+    }
     memset(set, 0, sizeof *set);
 }
 
+/* One allocation, exactly sized: mask, words, slot, texts (the engine copies every detector at
+ * start-up; fewer, denser allocations are fewer pages touched). */
 bool ctx_set_copy(struct ctx_set *dst, const struct ctx_set *src)
 {
     memset(dst, 0, sizeof *dst);
-    for (size_t i = 0; i < src->n; i++)
-        if (!ctx_set_add(dst, src->w[i].text, src->w[i].len)) return false;
+    if (!src->n) return true;
+    size_t text = 0;
+    for (size_t i = 0; i < src->n; i++) text += src->w[i].len + 1;
+    size_t mask_sz = src->n_mask * sizeof *src->mask, w_sz = src->n * sizeof *src->w;
+    char *b = malloc(mask_sz + w_sz + 256 + text);
+    if (!b) return false;
+    dst->block = b;
+    dst->mask = memcpy(b, src->mask, mask_sz);
+    dst->w = (struct ctx_word *)(b + mask_sz);
+    dst->slot = memcpy(b + mask_sz + w_sz, src->slot, 256);
+    char *t = b + mask_sz + w_sz + 256;
+    for (size_t i = 0; i < src->n; i++) {
+        dst->w[i] = (struct ctx_word){.text = memcpy(t, src->w[i].text, src->w[i].len + 1),
+                                      .len = src->w[i].len};
+        t += src->w[i].len + 1;
+    }
+    dst->n = src->n;
+    dst->n_mask = src->n_mask;
     return true;
 }
 

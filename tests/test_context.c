@@ -49,6 +49,16 @@ Test(context, every_word_any_first_byte_any_case)
     for (int i = 0; i < 64; i++) cr_expect(found(&c, words[i]), "copy: %s", words[i]);
     ctx_set_release(&c);
 
+    /* a copy is one block; adding to it still works */
+    struct ctx_set two = {0}, t2;
+    cr_assert(ctx_set_add(&two, "Card", 4) && ctx_set_add(&two, "iban", 4));
+    cr_assert(ctx_set_copy(&t2, &two));
+    cr_assert(ctx_set_add(&t2, "ssn", 3));
+    cr_expect(found(&t2, "card") && found(&t2, "IBAN") && found(&t2, "ssn"));
+    cr_expect(!found(&two, "ssn"), "the source is unchanged");
+    ctx_set_release(&two);
+    ctx_set_release(&t2);
+
     struct ctx_set empty = {0};
     cr_expect(!found(&empty, "aw00"));
     cr_assert(ctx_set_copy(&c, &empty));
