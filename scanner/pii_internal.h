@@ -157,6 +157,8 @@ struct detector {
     bool enabled;
     bool builtin;    /* from the catalogue compiled into the library */
     bool credential; /* group "credential": its record sensitivity looks for an account */
+    bool fixed;      /* strings and word sets are read-only data (pii_builtin_detectors): shared
+                      * by copies, never freed */
 };
 
 struct pii_detectors {
@@ -214,6 +216,10 @@ struct pii_engine {
 extern const unsigned char pii_builtin_db[];
 extern const size_t pii_builtin_db_len;
 extern const char pii_builtin_db_key[];
+/* The built-in catalogue as parsed by mkdb at build time (`fixed` detectors, validate NULL
+ * until loaded); none in nodb.c: the loader then parses pii_builtin_patterns. */
+extern const struct detector pii_builtin_detectors[];
+extern const size_t pii_builtin_detectors_n;
 /* The match width (0: variable) of each built-in Hyperscan expression, in catalogue order,
  * measured by mkdb (none in nodb.c: the loader then asks Hyperscan). */
 extern const unsigned pii_builtin_widths[];
