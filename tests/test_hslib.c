@@ -89,3 +89,14 @@ Test(hslib, cli_without_compiler)
     t_rmrf(dir);
     free(dir);
 }
+
+Test(hslib, a_library_that_is_not_the_compiler_is_refused)
+{
+    setenv("PIISCAN_LIBHS", "libz.so.1", 1);
+    pii_error err = PII_ERROR_INIT;
+    cr_expect_null(hslib_get("x.tsv:3", &err));
+    cr_expect_eq(err.code, PII_ERR_ENGINE);
+    cr_expect_str_eq(err.origin, "x.tsv:3");
+    cr_expect(strstr(err.msg, "libz.so.1 is not a Hyperscan compiler"), "%s", err.msg);
+    unsetenv("PIISCAN_LIBHS");
+}
