@@ -2,6 +2,7 @@
  * embedded database does not fit): keyed by the expressions, the Hyperscan version and the
  * platform, written atomically, and ignored when corrupt, foreign or stale. */
 #define _GNU_SOURCE
+#include "hslib.h"
 #include "pii_internal.h"
 
 #include <errno.h>
@@ -26,7 +27,8 @@ struct hdr {
     uint8_t len[8];
 };
 
-void dbcache_key(const char *const *exprs, const unsigned *flags, size_t n, uint8_t key[32])
+void dbcache_key(const struct hslib *hsl, const char *const *exprs, const unsigned *flags, size_t n,
+                 uint8_t key[32])
 {
     struct sha256 h;
     sha256_init(&h);
@@ -34,7 +36,7 @@ void dbcache_key(const char *const *exprs, const unsigned *flags, size_t n, uint
     sha256_update(&h, ver, strlen(ver) + 1);
     hs_platform_info_t plat;
     memset(&plat, 0, sizeof plat);
-    if (hs_populate_platform(&plat) == HS_SUCCESS) sha256_update(&h, &plat, sizeof plat);
+    if (hsl->populate_platform(&plat) == HS_SUCCESS) sha256_update(&h, &plat, sizeof plat);
     uint64_t count = n;
     sha256_update(&h, &count, sizeof count);
     for (size_t i = 0; i < n; i++) {

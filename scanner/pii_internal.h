@@ -123,11 +123,16 @@ struct ctx_word {
 };
 
 /* A word list with, for each byte, the words that start with it (bit i = word i; at most 64
- * words), so a window is searched in one pass. */
+ * words), so a window is searched in one pass: mask[slot[byte]]. Two levels keep a set small
+ * (an empty one costs nothing, a typical one a few hundred bytes): every detector has three
+ * sets, and start-up time is the memory it touches. */
 struct ctx_set {
     struct ctx_word *w;
     size_t n;
-    uint64_t first[256];
+    uint8_t *slot;  /* [256]: index into mask, 0 for a byte no word starts with; NULL if empty */
+    uint64_t *mask; /* [n_mask], mask[0] == 0 */
+    size_t n_mask;
+    void *block; /* a copy (ctx_set_copy) holds all of the above in this one allocation */
 };
 
 struct detector {
@@ -154,6 +159,8 @@ struct detector {
     bool enabled;
     bool builtin;    /* from the catalogue compiled into the library */
     bool credential; /* group "credential": its record sensitivity looks for an account */
+    bool fixed;      /* strings and word sets are read-only data (pii_builtin_detectors): shared
+                      * by copies, never freed */
 };
 
 struct pii_detectors {
@@ -204,11 +211,17 @@ struct pii_engine {
     uint8_t hmac_key[64];
 };
 
-/* The built-in catalogue's Hyperscan database, serialized at build time (builtin_db.c,
- * written by scanner/gen/mkdb.c, which itself links scanner/gen/nodb.c: length 0). */
+/* The built-in catalogue's Hyperscan database, compiled at build time and laid out as
+ * hs_deserialize_database_at() leaves it (64-byte aligned), so it is scanned in place
+ * (builtin_db.c, written by scanner/gen/mkdb.c, which itself links scanner/gen/nodb.c:
+ * length 0). */
 extern const unsigned char pii_builtin_db[];
 extern const size_t pii_builtin_db_len;
 extern const char pii_builtin_db_key[];
+/* The built-in catalogue as parsed by mkdb at build time (`fixed` detectors, validate NULL
+ * until loaded); none in nodb.c: the loader then parses pii_builtin_patterns. */
+extern const struct detector pii_builtin_detectors[];
+extern const size_t pii_builtin_detectors_n;
 /* The match width (0: variable) of each built-in Hyperscan expression, in catalogue order,
  * measured by mkdb (none in nodb.c: the loader then asks Hyperscan). */
 extern const unsigned pii_builtin_widths[];
@@ -221,9 +234,11 @@ bool engine_used_builtin_db(const pii_engine *e);
 
 /* ---- the on-disk cache of compiled databases (dbcache.c) --------------------------------- */
 
-/* Identifies a database: Hyperscan version, this CPU's platform, the expressions and flags in
- * id order. */
-void dbcache_key(const char *const *exprs, const unsigned *flags, size_t n, uint8_t key[32]);
+struct hslib;
+/* Identifies a database: Hyperscan version, this CPU's platform (as the compiler hsl sees it),
+ * the expressions and flags in id order. */
+void dbcache_key(const struct hslib *hsl, const char *const *exprs, const unsigned *flags, size_t n,
+                 uint8_t key[32]);
 /* The cached database of that key in dir, or NULL (missing, corrupt, foreign, stale). */
 struct hs_database *dbcache_load(const char *dir, const uint8_t key[32]);
 /* Writes it atomically (creating dir); false on any failure, which callers ignore. */

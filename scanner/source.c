@@ -3,9 +3,8 @@
  * Knows nothing of detectors, scanners or sinks; libarchive only through source_archive.c. */
 #define _GNU_SOURCE
 #include "source.h"
+#include "archive_lib.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
