@@ -234,11 +234,9 @@ bool engine_used_builtin_db(const pii_engine *e);
 
 /* ---- the on-disk cache of compiled databases (dbcache.c) --------------------------------- */
 
-struct hslib;
-/* Identifies a database: Hyperscan version, this CPU's platform (as the compiler hsl sees it),
- * the expressions and flags in id order. */
-void dbcache_key(const struct hslib *hsl, const char *const *exprs, const unsigned *flags, size_t n,
-                 uint8_t key[32]);
+/* Identifies a database: Hyperscan version, this CPU's instruction sets, the expressions and
+ * flags in id order. Needs no compiler: a warm start does not load it. */
+void dbcache_key(const char *const *exprs, const unsigned *flags, size_t n, uint8_t key[32]);
 /* The cached database of that key in dir, or NULL (missing, corrupt, foreign, stale). */
 struct hs_database *dbcache_load(const char *dir, const uint8_t key[32]);
 /* Writes it atomically (creating dir); false on any failure, which callers ignore. */
