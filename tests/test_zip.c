@@ -13,29 +13,7 @@
 #include <string.h>
 #include <zlib.h>
 
-static char *dir;
-
-static void setup(void)
-{
-    dir = t_tmpdir();
-}
-
-static void teardown(void)
-{
-    t_rmrf(dir);
-    free(dir);
-}
-
-TestSuite(zip, .init = setup, .fini = teardown, .timeout = 300);
-
-static char *fx(const char *name)
-{
-    static char p[8][600];
-    static int i;
-    i = (i + 1) % 8;
-    snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
-    return p[i];
-}
+TestSuite(zip, .init = t_dir_setup, .fini = t_dir_teardown, .timeout = 300);
 
 /* ---- a zip writer with every knob ------------------------------------------------------- */
 
@@ -249,7 +227,7 @@ static struct got *read_all(const char *path, unsigned flags, const pii_source_o
     else
         pii_source_opts_init(&o);
     o.flags |= flags;
-    o.tmp_dir = dir;
+    o.tmp_dir = t_dir;
     pii_source *s = NULL;
     pii_error err = PII_ERROR_INIT;
     cr_assert_eq(pii_source_open_path(path, &o, &s, &err), PII_OK);
@@ -346,11 +324,11 @@ Test(zip, variants_read_like_libarchive)
     };
     size_t n = sizeof e / sizeof e[0];
     for (int z64end = 0; z64end < 2; z64end++) {
-        zip_write(fx("v.zip"), e, n, z64end, 0);
-        struct got *ref = read_all(fx("v.zip"), PII_SOURCE_ZIP_LIBARCHIVE, NULL);
+        zip_write(t_path("v.zip"), e, n, z64end, 0);
+        struct got *ref = read_all(t_path("v.zip"), PII_SOURCE_ZIP_LIBARCHIVE, NULL);
         cr_expect_eq(ref->nerr, 0, "libarchive: %s", ref->errmsg[0]);
         for (size_t f = 0; f < 2; f++) {
-            struct got *g = read_all(fx("v.zip"), FLAGS[f], NULL);
+            struct got *g = read_all(t_path("v.zip"), FLAGS[f], NULL);
             cr_expect_eq(g->nerr, 0, "flags %u: %s: %s", FLAGS[f], g->errmem[0], g->errmsg[0]);
             cr_assert_eq(g->n, n - 1, "flags %u: %zu members (the directory is not one)", FLAGS[f],
                          g->n);
@@ -378,9 +356,9 @@ Test(zip, variants_read_like_libarchive)
         if (!strcmp(e[v].name, "dir/")) continue;
         struct zent w[2] = {e[v], {.name = "after.log", .data = TEXT, .len = strlen(TEXT)}};
         w[0].bad_cd_crc = true;
-        zip_write(fx("crc.zip"), w, 2, false, 0);
+        zip_write(t_path("crc.zip"), w, 2, false, 0);
         for (size_t f = 0; f < 2; f++) {
-            struct got *g = read_all(fx("crc.zip"), FLAGS[f], NULL);
+            struct got *g = read_all(t_path("crc.zip"), FLAGS[f], NULL);
             cr_assert_eq(g->nerr, 1, "%s, flags %u: not read through the directory", e[v].name,
                          FLAGS[f]);
             cr_expect(strstr(g->errmsg[0], "CRC-32 mismatch"), "%s", g->errmsg[0]);
@@ -405,9 +383,9 @@ Test(zip, crc_and_size_mismatch_name_the_member)
         {.name = "short.log", .data = TEXT, .len = strlen(TEXT), .method = 8, .bad_size = true},
         {.name = "ok.log", .data = TEXT, .len = strlen(TEXT), .method = 0},
     };
-    zip_write(fx("m.zip"), e, 3, false, 0);
+    zip_write(t_path("m.zip"), e, 3, false, 0);
     for (size_t f = 0; f < 3; f++) {
-        struct got *g = read_all(fx("m.zip"), FLAGS[f], NULL);
+        struct got *g = read_all(t_path("m.zip"), FLAGS[f], NULL);
         cr_assert_geq(g->nerr, 1, "flags %u: a wrong CRC is an error", FLAGS[f]);
         cr_expect_str_eq(g->errmem[0], "bad.log");
         if (FLAGS[f] != PII_SOURCE_ZIP_LIBARCHIVE) {
@@ -435,9 +413,9 @@ Test(zip, damage_and_truncation_at_many_offsets)
         {.name = "three.log", .data = TEXT, .len = strlen(TEXT), .method = 8, .zip64 = true},
     };
     for (int z64end = 0; z64end < 2; z64end++) {
-        zip_write(fx("d.zip"), e, 3, z64end, 0);
+        zip_write(t_path("d.zip"), e, 3, z64end, 0);
         size_t n;
-        char *orig = t_slurp(fx("d.zip"), &n);
+        char *orig = t_slurp(t_path("d.zip"), &n);
         char *bad = malloc(n);
         size_t step = n / 97 + 1;
         for (size_t off = 0; off < n; off += (off + 200 > n ? 1 : step)) {
@@ -448,9 +426,9 @@ Test(zip, damage_and_truncation_at_many_offsets)
                     bad[off] ^= 0x5a;
                 else
                     len = off;
-                t_write(fx("b.zip"), bad, len);
+                t_write(t_path("b.zip"), bad, len);
                 for (size_t f = 0; f < 2; f++) {
-                    struct got *g = read_all(fx("b.zip"), FLAGS[f], NULL);
+                    struct got *g = read_all(t_path("b.zip"), FLAGS[f], NULL);
                     bool whole = g->n >= 3 && g->len[0] == bl && !memcmp(g->data[0], big, bl) &&
                                  g->len[1] == 5000 && g->len[2] == strlen(TEXT);
                     /* no longer a zip (its signature hit, or nothing left): a plain input */
@@ -503,12 +481,12 @@ Test(zip, fallbacks_give_libarchive_results)
          .raw = bz,
          .raw_len = used},
     };
-    zip_write(fx("bz.zip"), e, 2, false, 0);
-    zip_write(fx("disk.zip"), e, 1, false, 1);
+    zip_write(t_path("bz.zip"), e, 2, false, 0);
+    zip_write(t_path("disk.zip"), e, 1, false, 1);
     const char *names[] = {"bz.zip", "disk.zip"};
     for (int k = 0; k < 2; k++) {
-        struct got *ref = read_all(fx(names[k]), PII_SOURCE_ZIP_LIBARCHIVE, NULL);
-        struct got *g = read_all(fx(names[k]), 0, NULL);
+        struct got *ref = read_all(t_path(names[k]), PII_SOURCE_ZIP_LIBARCHIVE, NULL);
+        struct got *g = read_all(t_path(names[k]), 0, NULL);
         cr_expect_eq(g->n, ref->n, "%s", names[k]);
         cr_expect_eq(g->nerr, ref->nerr, "%s: %s / %s", names[k], g->errmsg[0], ref->errmsg[0]);
         for (size_t i = 0; i < g->n && i < ref->n; i++) {
@@ -536,9 +514,9 @@ Test(zip, skips_limits_and_nesting)
         {.name = "fifo", .data = "", .len = 0, .method = 0, .mode = 0010644},
         {.name = "ok.log", .data = TEXT, .len = strlen(TEXT), .method = 8},
     };
-    zip_write(fx("s.zip"), e, 4, false, 0);
+    zip_write(t_path("s.zip"), e, 4, false, 0);
     for (size_t f = 0; f < 3; f++) {
-        struct got *g = read_all(fx("s.zip"), FLAGS[f], NULL);
+        struct got *g = read_all(t_path("s.zip"), FLAGS[f], NULL);
         cr_assert_eq(g->n, 4, "flags %u", FLAGS[f]);
         cr_expect_str_eq(g->skip[0], "encrypted");
         cr_expect_str_eq(g->skip[1], "symlink");
@@ -559,7 +537,7 @@ Test(zip, skips_limits_and_nesting)
         {.name = "b", .data = TEXT, .len = strlen(TEXT), .method = 8},
         {.name = "c", .data = TEXT, .len = strlen(TEXT), .method = 8},
     };
-    zip_write(fx("bomb.zip"), b, 4, false, 0);
+    zip_write(t_path("bomb.zip"), b, 4, false, 0);
     free(zeros);
     pii_source_opts o;
     pii_source_opts_init(&o);
@@ -567,7 +545,7 @@ Test(zip, skips_limits_and_nesting)
     o.max_ratio = 100;
     o.max_members = 3;
     for (size_t f = 0; f < 2; f++) {
-        struct got *g = read_all(fx("bomb.zip"), FLAGS[f], &o);
+        struct got *g = read_all(t_path("bomb.zip"), FLAGS[f], &o);
         cr_assert_eq(g->nerr, 2, "flags %u: %s / %s", FLAGS[f], g->errmsg[0], g->errmsg[1]);
         cr_expect_str_eq(g->errmem[0], "zeros.bin");
         cr_expect(strstr(g->errmsg[0], "ratio"), "%s", g->errmsg[0]);
@@ -578,19 +556,19 @@ Test(zip, skips_limits_and_nesting)
 
     /* a zip (stored and deflated) inside a deflated zip member, and a tar.gz in a zip */
     struct t_entry te[] = {{"t.log", TEXT, strlen(TEXT), 0, NULL}};
-    t_archive(fx("in.tgz"), "tar", "gzip", te, 1, NULL, NULL);
+    t_archive(t_path("in.tgz"), "tar", "gzip", te, 1, NULL, NULL);
     size_t tl;
-    char *tgz = t_slurp(fx("in.tgz"), &tl);
+    char *tgz = t_slurp(t_path("in.tgz"), &tl);
     struct zent in[] = {{.name = "deep.log", .data = TEXT, .len = strlen(TEXT), .method = 8},
                         {.name = "in.tgz", .data = tgz, .len = tl, .method = 0}};
-    zip_write(fx("inner.zip"), in, 2, true, 0);
+    zip_write(t_path("inner.zip"), in, 2, true, 0);
     size_t il;
-    char *inner = t_slurp(fx("inner.zip"), &il);
+    char *inner = t_slurp(t_path("inner.zip"), &il);
     struct zent out[] = {{.name = "inner.zip", .data = inner, .len = il, .method = 8},
                          {.name = "inner-stored.zip", .data = inner, .len = il, .method = 0}};
-    zip_write(fx("outer.zip"), out, 2, false, 0);
+    zip_write(t_path("outer.zip"), out, 2, false, 0);
     for (size_t f = 0; f < 3; f++) {
-        struct got *g = read_all(fx("outer.zip"), FLAGS[f], NULL);
+        struct got *g = read_all(t_path("outer.zip"), FLAGS[f], NULL);
         cr_expect_eq(g->nerr, 0, "flags %u: %s", FLAGS[f], g->errmsg[0]);
         cr_assert_eq(g->n, 4, "flags %u", FLAGS[f]);
         cr_expect_str_eq(g->name[0], "inner.zip!deep.log");
