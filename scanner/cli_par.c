@@ -20,7 +20,11 @@
 /* Records all inputs together may buffer while waiting for their turn, per thread; past it,
  * an input that is not the oldest waits (memory stays bounded however many finish early). */
 #define EV_BUDGET_PER_THR (8u << 20)
-#define TASKS_PER_THR     8 /* inputs queued or waiting for output, per thread */
+/* Inputs queued or waiting for their turn, per thread: enough small files that a thread never
+ * runs dry while the walker is off the CPU (on a loaded machine, for milliseconds) */
+#define TASKS_PER_THR 256
+/* Record buffers that finished inputs keep for the next ones, in all */
+#define KEPT_MAX (4u << 20)
 /* Records a reader keeps behind segments still being matched (skipped members, errors)
  * before it waits for those segments: bounded however many members an archive skips. */
 #define AFTER_MAX (64u << 10)
@@ -67,6 +71,7 @@ struct task {
     int fd;                  /* -1: open `name` in the worker */
     bool done;
     struct evbuf ev;
+    size_t kept; /* capacity of ev counted in par.kept while on the free list */
 };
 
 /* The first bytes of a member: what a streaming pass learns from a stream's start. */
@@ -136,6 +141,7 @@ struct par {
     struct task *o_head, *o_tail;
     struct task *free_tasks;
     size_t buffered;       /* bytes of records buffered by all inputs (olock) */
+    size_t kept;           /* capacity of the buffers of tasks on the free list (olock) */
     _Atomic size_t alive;  /* entries of the output order (written under olock) */
     _Atomic bool w_asleep; /* the walker sleeps until `alive` is down to half */
     size_t max_alive;
@@ -206,7 +212,7 @@ static void apply(struct par *p, enum ev_kind k, const pii_finding *f, const cha
 static bool arena_add(char **a, size_t *len, size_t *cap, const void *s, size_t n, size_t *off)
 {
     if (*len + n + 1 > *cap) {
-        size_t nc = *cap ? *cap * 2 : 4096;
+        size_t nc = *cap ? *cap * 2 : 1024;
         while (nc < *len + n + 1) nc *= 2;
         char *na = realloc(*a, nc);
         if (!na) return false;
@@ -224,7 +230,7 @@ static bool ev_push(struct evbuf *b, enum ev_kind k, const pii_finding *f, const
                     const char *member, const char *msg, const uint64_t *n)
 {
     if (b->n == b->cap) {
-        size_t nc = b->cap ? b->cap * 2 : 64;
+        size_t nc = b->cap ? b->cap * 2 : 16;
         struct ev *nv = realloc(b->v, nc * sizeof *nv);
         if (!nv) return false;
         b->v = nv;
@@ -342,8 +348,13 @@ static void task_done(struct par *p, struct task *t)
         if (!p->o_head) p->o_tail = NULL;
         free(h->name);
         h->name = NULL;
-        /* a recycled task keeps small buffers, not what a finding-heavy input grew */
-        if (h->ev.acap > (1u << 20) || h->ev.cap * sizeof(struct ev) > (1u << 20)) ev_free(&h->ev);
+        /* a recycled task keeps its buffers while all those kept stay small */
+        h->kept = h->ev.acap + h->ev.cap * sizeof(struct ev);
+        if (p->kept + h->kept > KEPT_MAX) {
+            ev_free(&h->ev);
+            h->kept = 0;
+        }
+        p->kept += h->kept;
         h->next_q = p->free_tasks;
         p->free_tasks = h;
         alive = atomic_fetch_sub(&p->alive, 1) - 1;
@@ -369,9 +380,11 @@ static struct task *task_new(struct par *p, const char *name, int fd)
 {
     pthread_mutex_lock(&p->olock);
     struct task *t = p->free_tasks;
-    if (t)
+    if (t) {
         p->free_tasks = t->next_q;
-    else
+        p->kept -= t->kept;
+        t->kept = 0;
+    } else
         t = calloc(1, sizeof *t);
     if (t) {
         t->name = strdup(name);
@@ -831,7 +844,8 @@ static bool worker_init(struct par *p, struct worker *w, pii_error *err)
     if (pii_scanner_new(p->r->eng, &p->so, &w->sc, err) || pii_join_new(p->r->eng, &w->join, err))
         return false;
     size_t per = p->seg_size + PII_SEGMENT_BEFORE + PII_SEGMENT_AFTER;
-    size_t n = p->n_thr + 2, budget = SEG_BUDGET / per;
+    /* deep enough that small members keep the pool busy while the reader is off the CPU */
+    size_t n = p->n_thr + 8, budget = SEG_BUDGET / per;
     if (n > budget) n = budget;
     if (n < 2) n = 2;
     if (p->n_thr <= 1) n = 2; /* one thread: the segment being read and the one being scanned */
