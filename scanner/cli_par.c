@@ -116,6 +116,9 @@ struct worker {
     pii_join *join;
     struct seg *ring; /* segments this worker reads into, reused across inputs */
     size_t n_ring;
+    struct seg **fifo;  /* [n_ring] those in flight, a circular queue (struct reader) */
+    struct seg **spare; /* [n_ring] the others, the last freed on top (its pages are warm) */
+    size_t n_spare;
     uint64_t bytes; /* read by this worker (the walker's decides when the pool starts) */
 };
 
@@ -500,7 +503,8 @@ static void seg_wait(struct worker *w, struct seg *s)
 struct reader {
     struct worker *w;
     struct task *t;
-    size_t first, n;    /* segments in flight: ring[first .. first + n), oldest first */
+    size_t first, n;    /* segments in flight: fifo[first .. first + n), oldest first */
+    size_t bytes;       /* in them */
     bool held;          /* the newest is filled but not handed over: whether more follows decides
                          * (the last segment of an input is scanned here, no thread woken) */
     pii_status scan_st; /* of the member being released */
@@ -509,7 +513,7 @@ struct reader {
 
 static struct seg *ring_at(const struct reader *rd, size_t i)
 {
-    return &rd->w->ring[(rd->first + i) % rd->w->n_ring];
+    return rd->w->fifo[(rd->first + i) % rd->w->n_ring];
 }
 
 /* The member's scan error, after its last segment and the records that followed it. */
@@ -565,6 +569,8 @@ static void reader_release(struct reader *rd)
     s->state = SEG_FREE;
     rd->first = (rd->first + 1) % w->n_ring;
     rd->n--;
+    rd->bytes -= s->len;
+    w->spare[w->n_spare++] = s;
 }
 
 /* Everything in flight out, in order: the held segment is scanned here. */
@@ -610,8 +616,11 @@ static struct seg *reader_slot(struct reader *rd)
         seg_submit(w, ring_at(rd, rd->n - 1));
         rd->held = false;
     }
-    if (rd->n == w->n_ring) reader_release(rd);
-    struct seg *s = ring_at(rd, rd->n);
+    /* in flight: up to n_ring small members, but no more bytes than -j + 1 full segments (a
+     * large input then only ever touches that many buffers) */
+    while (rd->n && (!w->n_spare || rd->bytes >= (size_t)(w->p->n_thr + 1) * w->p->seg_size))
+        reader_release(rd);
+    struct seg *s = w->spare[w->n_spare - 1];
     if (!s->buf) {
         s->cap = w->p->seg_size + PII_SEGMENT_BEFORE + PII_SEGMENT_AFTER;
         s->buf = malloc(s->cap);
@@ -639,7 +648,10 @@ static bool reader_push(struct reader *rd, struct seg *s, const struct member_he
     s->first = first;
     s->state = SEG_FREE;
     s->after.n = s->after.alen = 0;
+    rd->w->n_spare--; /* s is the top spare (reader_slot) */
+    rd->w->fifo[(rd->first + rd->n) % rd->w->n_ring] = s;
     rd->n++;
+    rd->bytes += s->len;
     rd->held = true;
     return true;
 }
@@ -850,11 +862,15 @@ static bool worker_init(struct par *p, struct worker *w, pii_error *err)
     if (n < 2) n = 2;
     if (p->n_thr <= 1) n = 2; /* one thread: the segment being read and the one being scanned */
     w->ring = calloc(n, sizeof *w->ring);
+    w->fifo = calloc(n, sizeof *w->fifo);
+    w->spare = calloc(n, sizeof *w->spare);
     w->n_ring = n;
-    if (!w->ring) {
+    if (!w->ring || !w->fifo || !w->spare) {
         err_nomem(err);
         return false;
     }
+    for (size_t i = 0; i < n; i++) w->spare[i] = &w->ring[n - 1 - i];
+    w->n_spare = n;
     return true;
 }
 
@@ -868,6 +884,8 @@ static void worker_release(struct worker *w)
         ev_free(&w->ring[i].after);
     }
     free(w->ring);
+    free(w->fifo);
+    free(w->spare);
     pii_join_free(w->join);
     pii_scanner_free(w->sc);
 }
