@@ -144,6 +144,7 @@ struct par {
     struct task *o_head, *o_tail;
     struct task *free_tasks;
     size_t buffered;       /* bytes of records buffered by all inputs (olock) */
+    size_t budget;         /* for `buffered`, past which an input waits for its turn */
     size_t kept;           /* capacity of the buffers of tasks on the free list (olock) */
     _Atomic size_t alive;  /* entries of the output order (written under olock) */
     _Atomic bool w_asleep; /* the walker sleeps until `alive` is down to half */
@@ -325,7 +326,7 @@ static void emit_locked(struct par *p, struct task *t, enum ev_kind k, const pii
         return;
     }
     p->buffered += ev_bytes(&t->ev) - before;
-    if (p->buffered > (size_t)p->n_thr * EV_BUDGET_PER_THR)
+    if (p->buffered > p->budget)
         while (p->o_head != t) pthread_cond_wait(&p->ocond, &p->olock);
 }
 
@@ -505,6 +506,7 @@ struct reader {
     struct task *t;
     size_t first, n;    /* segments in flight: fifo[first .. first + n), oldest first */
     size_t bytes;       /* in them */
+    int fadvise_fd;     /* the input's file, told it is read sequentially once it is large */
     bool held;          /* the newest is filled but not handed over: whether more follows decides
                          * (the last segment of an input is scanned here, no thread woken) */
     pii_status scan_st; /* of the member being released */
@@ -695,6 +697,10 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
             len -= k;
             if (cur->len < cur->cap) break;
             /* full: [from, from + S) is a segment with all its look-ahead */
+            if (rd->fadvise_fd >= 0) { /* large: more read-ahead (a syscall small ones skip) */
+                posix_fadvise(rd->fadvise_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+                rd->fadvise_fd = -1;
+            }
             if (!sniffed) {
                 sniffed = true;
                 if (!p->r->o->binary && memchr(cur->buf, 0, BINARY_SNIFF)) goto binary;
@@ -771,7 +777,6 @@ static void scan_task(struct worker *w, struct task *t)
             return;
         }
         opened = true;
-        posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     }
     pii_source *src = NULL;
     pii_error err = PII_ERROR_INIT;
@@ -780,7 +785,7 @@ static void scan_task(struct worker *w, struct task *t)
         if (opened) close(fd);
         return;
     }
-    struct reader rd = {.w = w, .t = t};
+    struct reader rd = {.w = w, .t = t, .fadvise_fd = opened ? fd : -1};
     bool have_input = false, skipped_whole = false;
     const pii_member *m;
     while (!par_broken(p)) {
@@ -940,6 +945,10 @@ bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_
     if (p->seg_size < BINARY_SNIFF) p->seg_size = BINARY_SNIFF;
     p->so = *so;
     p->max_alive = (size_t)p->n_thr * TASKS_PER_THR;
+    p->budget = (size_t)p->n_thr * EV_BUDGET_PER_THR;
+    /* a test hook (test_threads): a tiny budget makes every input but the oldest wait */
+    const char *tb = getenv("PIISCAN_TEST_RECORD_BUDGET");
+    if (tb && *tb) p->budget = strtoull(tb, NULL, 10);
     pthread_mutex_init(&p->qlock, NULL);
     pthread_cond_init(&p->qcond, NULL);
     pthread_mutex_init(&p->olock, NULL);

@@ -307,3 +307,18 @@ Test(threads, one_archive_alone)
     const char *a2[] = {tgz};
     same_output("many.tar.gz", a2, 1, NULL, 0);
 }
+
+Test(threads, tiny_record_budget_no_deadlock, .timeout = 300)
+{
+    /* every input but the oldest waits for its turn at its first record (the budget is one
+     * byte): the oldest must always progress, whichever thread holds it, and the output stays
+     * that of one thread */
+    char many[600], mixed[600], big[600];
+    path_in(many, sizeof many, "many");
+    path_in(mixed, sizeof mixed, "mixed.tar.gz");
+    path_in(big, sizeof big, "big.log");
+    cr_assert(setenv("PIISCAN_TEST_RECORD_BUDGET", "1", 1) == 0);
+    const char *args[] = {big, mixed, many, big};
+    same_output_sj("tiny budget", args, 4, NULL, 0, true);
+    unsetenv("PIISCAN_TEST_RECORD_BUDGET");
+}
