@@ -34,6 +34,7 @@
  * a commit's handful of small files then costs no thread start (bench/suite.sh, "start-up" and
  * "20-file commit"). */
 #define INLINE_INPUTS 32u
+#define PUSH_BATCH    8u /* inputs the walker queues under one lock */
 #define INLINE_BYTES  (1u << 20)
 
 /* ---- records: what the sinks receive, applied at once or buffered until the input's turn -- */
@@ -119,7 +120,8 @@ struct worker {
     struct seg **fifo;  /* [n_ring] those in flight, a circular queue (struct reader) */
     struct seg **spare; /* [n_ring] the others, the last freed on top (its pages are warm) */
     size_t n_spare;
-    uint64_t bytes; /* read by this worker (the walker's decides when the pool starts) */
+    uint64_t bytes;      /* read by this worker (the walker's decides when the pool starts) */
+    struct evbuf before; /* its reader's records with no segment in flight (struct reader) */
 };
 
 struct par {
@@ -131,10 +133,13 @@ struct par {
     bool pool_on;     /* the pool runs (set by the walker before the threads start) */
     bool pool_failed; /* it could not start: the walker scans everything */
     unsigned n_inline;
+    struct task *pend_head, *pend_tail; /* inputs the walker has yet to queue (one lock for some) */
+    size_t n_pend;
     /* work: inputs and segments, one lock */
     pthread_mutex_t qlock;
     pthread_cond_t qcond;
     struct task *q_head, *q_tail;
+    _Atomic size_t q_n; /* inputs queued (written under qlock) */
     struct seg *s_head, *s_tail;
     bool stop;
     size_t active; /* inputs being scanned from the queue (qlock) */
@@ -338,10 +343,10 @@ static void emit(struct par *p, struct task *t, enum ev_kind k, const pii_findin
     pthread_mutex_unlock(&p->olock);
 }
 
-/* Marks t finished and releases every finished input at the head of the order. */
-static void task_done(struct par *p, struct task *t)
+/* Marks t finished and releases every finished input at the head of the order (olock held).
+ * true: the walker may be waiting for that (walker_wake, once olock is released). */
+static bool task_done_locked(struct par *p, struct task *t)
 {
-    pthread_mutex_lock(&p->olock);
     t->done = true;
     bool moved = false;
     size_t alive = atomic_load(&p->alive);
@@ -368,15 +373,26 @@ static void task_done(struct par *p, struct task *t)
     }
     /* only inputs waiting for their turn care (budget, out of memory) */
     if (moved) pthread_cond_broadcast(&p->ocond);
-    pthread_mutex_unlock(&p->olock);
-    /* the walker sleeps on qcond (it also takes work); it set w_asleep before it last looked
-     * at `alive`, and `alive` went down before this looks at w_asleep: one of them sees the
-     * other */
-    if (moved && alive <= p->max_alive / 2 && atomic_load(&p->w_asleep)) {
+    return moved && alive <= p->max_alive / 2;
+}
+
+/* The walker sleeps on qcond (it also takes work); it set w_asleep before it last looked at
+ * `alive`, and `alive` went down before this looks at w_asleep: one of them sees the other. */
+static void walker_wake(struct par *p, bool released)
+{
+    if (released && atomic_load(&p->w_asleep)) {
         pthread_mutex_lock(&p->qlock);
         pthread_cond_broadcast(&p->qcond);
         pthread_mutex_unlock(&p->qlock);
     }
+}
+
+static void task_done(struct par *p, struct task *t)
+{
+    pthread_mutex_lock(&p->olock);
+    bool released = task_done_locked(p, t);
+    pthread_mutex_unlock(&p->olock);
+    walker_wake(p, released);
 }
 
 /* A new entry at the end of the output order. */
@@ -526,14 +542,39 @@ static void member_end_locked(struct reader *rd, const char *member)
                     rd->scan_err.msg[0] ? rd->scan_err.msg : pii_status_str(rd->scan_st), NULL);
 }
 
+/* The records of b, in order (olock held). */
+static void reader_replay_locked(struct reader *rd, struct evbuf *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        pii_finding f;
+        const char *str[3];
+        const struct ev *e = ev_get(b, i, &f, str);
+        if (e->kind == EV_MEMBER_END)
+            member_end_locked(rd, str[1]);
+        else
+            emit_locked(rd->w->p, rd->t, e->kind, NULL, str[0], str[1], str[2], e->n);
+    }
+    b->n = b->alen = 0;
+}
+
+/* Records emitted while nothing was in flight: they go before the next segment's (no lock of
+ * their own: the INPUT record of a small file waits for its findings). */
+static void reader_before_locked(struct reader *rd)
+{
+    if (rd->w->before.n) reader_replay_locked(rd, &rd->w->before);
+}
+
 /* Waits for the oldest segment in flight, joins and emits its findings and the records that
- * followed it, frees it. */
-static void reader_release(struct reader *rd)
+ * followed it, frees it. keep_lock: returns with olock held. */
+static void reader_release(struct reader *rd, bool keep_lock)
 {
     struct worker *w = rd->w;
     struct par *p = w->p;
     struct seg *s = ring_at(rd, 0);
     seg_wait(w, s);
+    /* one lock for the segment's records, not one per record */
+    pthread_mutex_lock(&p->olock);
+    reader_before_locked(rd); /* the member's status below is the next one's */
     if (s->first) {
         rd->scan_st = PII_OK;
         rd->scan_err = (pii_error)PII_ERROR_INIT;
@@ -543,8 +584,6 @@ static void reader_release(struct reader *rd)
         rd->scan_st = s->st;
         rd->scan_err = s->err;
     }
-    /* one lock for the segment's records, not one per record */
-    pthread_mutex_lock(&p->olock);
     if (rd->scan_st == PII_OK) {
         pii_join_segment_begin(w->join, s->from);
         for (size_t i = 0; i < s->nf && !par_broken(p); i++) {
@@ -557,17 +596,8 @@ static void reader_release(struct reader *rd)
         }
         pii_join_segment_end(w->join, s->to, &s->info);
     }
-    for (size_t i = 0; i < s->after.n; i++) {
-        pii_finding f;
-        const char *str[3];
-        const struct ev *e = ev_get(&s->after, i, &f, str);
-        if (e->kind == EV_MEMBER_END)
-            member_end_locked(rd, str[1]);
-        else
-            emit_locked(p, rd->t, e->kind, NULL, str[0], str[1], str[2], e->n);
-    }
-    pthread_mutex_unlock(&p->olock);
-    s->after.n = s->after.alen = 0;
+    reader_replay_locked(rd, &s->after);
+    if (!keep_lock) pthread_mutex_unlock(&p->olock);
     s->state = SEG_FREE;
     rd->first = (rd->first + 1) % w->n_ring;
     rd->n--;
@@ -584,7 +614,24 @@ static void reader_drain(struct reader *rd)
         s->state = SEG_DONE;
         rd->held = false;
     }
-    while (rd->n) reader_release(rd);
+    while (rd->n) reader_release(rd, false);
+}
+
+/* The input's end: everything in flight out; returns with olock held, so that its last
+ * records and its release take one lock. */
+static void reader_finish(struct reader *rd)
+{
+    if (rd->held) {
+        struct seg *s = ring_at(rd, rd->n - 1);
+        seg_scan(rd->w, s);
+        s->state = SEG_DONE;
+        rd->held = false;
+    }
+    if (!rd->n) {
+        pthread_mutex_lock(&rd->w->p->olock);
+        reader_before_locked(rd);
+    }
+    while (rd->n) reader_release(rd, rd->n == 1);
 }
 
 /* A record of the input: after whatever is in flight. */
@@ -592,21 +639,20 @@ static void reader_emit(struct reader *rd, enum ev_kind k, const char *path, con
                         const char *msg, const uint64_t *n)
 {
     struct par *p = rd->w->p;
-    if (rd->n) {
-        struct evbuf *b = &ring_at(rd, rd->n - 1)->after;
-        if (ev_push(b, k, NULL, path, member, msg, n)) {
-            if (ev_bytes(b) > AFTER_MAX) reader_drain(rd);
-            return;
-        }
-        reader_drain(rd);
+    struct evbuf *b = rd->n ? &ring_at(rd, rd->n - 1)->after : &rd->w->before;
+    bool queued = ev_push(b, k, NULL, path, member, msg, n);
+    if (queued && ev_bytes(b) <= AFTER_MAX) return;
+    /* too many (or out of memory): everything out now */
+    reader_drain(rd);
+    pthread_mutex_lock(&p->olock);
+    reader_before_locked(rd);
+    if (!queued) {
+        if (k == EV_MEMBER_END) /* its last segment is out: scan_st is the member's */
+            member_end_locked(rd, member);
+        else
+            emit_locked(p, rd->t, k, NULL, path, member, msg, n);
     }
-    if (k == EV_MEMBER_END) { /* its last segment is out: scan_st is the member's */
-        pthread_mutex_lock(&p->olock);
-        member_end_locked(rd, member);
-        pthread_mutex_unlock(&p->olock);
-    } else {
-        emit(p, rd->t, k, NULL, path, member, msg, n);
-    }
+    pthread_mutex_unlock(&p->olock);
 }
 
 /* The next segment to fill: the held one is handed over first (more follows it), and the
@@ -621,7 +667,7 @@ static struct seg *reader_slot(struct reader *rd)
     /* in flight: up to n_ring small members, but no more bytes than -j + 1 full segments (a
      * large input then only ever touches that many buffers) */
     while (rd->n && (!w->n_spare || rd->bytes >= (size_t)(w->p->n_thr + 1) * w->p->seg_size))
-        reader_release(rd);
+        reader_release(rd, false);
     struct seg *s = w->spare[w->n_spare - 1];
     if (!s->buf) {
         s->cap = w->p->seg_size + PII_SEGMENT_BEFORE + PII_SEGMENT_AFTER;
@@ -762,10 +808,24 @@ binary:
     return st;
 }
 
-/* Scans every member of one input. */
+/* An input that could not be opened: its error, and it is done. */
+static void task_fail(struct par *p, struct task *t, const char *msg)
+{
+    pthread_mutex_lock(&p->olock);
+    emit_locked(p, t, EV_ERROR, NULL, t->name, NULL, msg, NULL);
+    bool released = task_done_locked(p, t);
+    pthread_mutex_unlock(&p->olock);
+    walker_wake(p, released);
+}
+
+/* Scans every member of one input, then marks it done. */
 static void scan_task(struct worker *w, struct task *t)
 {
     struct par *p = w->p;
+    if (par_broken(p)) {
+        task_done(p, t);
+        return;
+    }
     int fd = t->fd;
     bool opened = false;
     if (fd < 0) {
@@ -773,7 +833,7 @@ static void scan_task(struct worker *w, struct task *t)
         if (fd < 0) {
             char msg[300];
             snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
-            emit(p, t, EV_ERROR, NULL, t->name, NULL, msg, NULL);
+            task_fail(p, t, msg);
             return;
         }
         opened = true;
@@ -781,7 +841,7 @@ static void scan_task(struct worker *w, struct task *t)
     pii_source *src = NULL;
     pii_error err = PII_ERROR_INIT;
     if (pii_source_open_fd(fd, t->name, &p->r->o->src, &src, &err)) {
-        emit(p, t, EV_ERROR, NULL, t->name, NULL, err.msg, NULL);
+        task_fail(p, t, err.msg);
         if (opened) close(fd);
         return;
     }
@@ -805,16 +865,17 @@ static void scan_task(struct worker *w, struct task *t)
         if (st < 0)
             reader_emit(&rd, EV_ERROR, t->name, pii_source_error_member(src), rerr.msg, NULL);
     }
-    reader_drain(&rd);
-    /* an archive with nothing readable in it was still an input (not a skipped one) */
-    if (!have_input && !skipped_whole) emit(p, t, EV_INPUT, NULL, t->name, NULL, NULL, NULL);
     pii_source_stats ss;
     pii_source_stats_get(src, &ss);
-    pthread_mutex_lock(&p->olock);
+    reader_finish(&rd); /* olock held from here */
+    /* an archive with nothing readable in it was still an input (not a skipped one) */
+    if (!have_input && !skipped_whole) emit_locked(p, t, EV_INPUT, NULL, t->name, NULL, NULL, NULL);
     emit_locked(p, t, EV_SOURCE, NULL, NULL, NULL, NULL,
                 (uint64_t[3]){ss.members, ss.compressed_bytes, ss.expanded_bytes});
     emit_locked(p, t, EV_END, NULL, NULL, NULL, NULL, NULL);
+    bool released = task_done_locked(p, t);
     pthread_mutex_unlock(&p->olock);
+    walker_wake(p, released);
     pii_source_free(src);
     if (opened) close(fd);
 }
@@ -831,10 +892,10 @@ static bool work_one(struct worker *w)
     if (!t) return false;
     p->q_head = t->next_q;
     if (!p->q_head) p->q_tail = NULL;
+    atomic_fetch_sub(&p->q_n, 1);
     p->active++;
     pthread_mutex_unlock(&p->qlock);
-    if (!par_broken(p)) scan_task(w, t);
-    task_done(p, t);
+    scan_task(w, t);
     pthread_mutex_lock(&p->qlock);
     /* an idle worker stays while an input in progress may still queue segments */
     if (--p->active == 0) pthread_cond_broadcast(&p->qcond);
@@ -891,6 +952,7 @@ static void worker_release(struct worker *w)
     free(w->ring);
     free(w->fifo);
     free(w->spare);
+    ev_free(&w->before);
     pii_join_free(w->join);
     pii_scanner_free(w->sc);
 }
@@ -916,6 +978,24 @@ static bool pool_start(struct par *p)
     return p->pool_on;
 }
 
+/* The walker's inputs to the queue (qlock held). */
+static void walker_flush_locked(struct par *p)
+{
+    if (!p->pend_head) return;
+    if (p->q_tail)
+        p->q_tail->next_q = p->pend_head;
+    else
+        p->q_head = p->pend_head;
+    p->q_tail = p->pend_tail;
+    atomic_fetch_add(&p->q_n, p->n_pend);
+    if (p->n_pend > 1)
+        pthread_cond_broadcast(&p->qcond);
+    else
+        pthread_cond_signal(&p->qcond);
+    p->pend_head = p->pend_tail = NULL;
+    p->n_pend = 0;
+}
+
 /* The walker's turn to wait: while the order is full it works (the oldest queued input, or a
  * segment); with nothing to take it sleeps until half the order is released. */
 static void walker_room(struct par *p)
@@ -923,6 +1003,7 @@ static void walker_room(struct par *p)
     if (atomic_load(&p->alive) < p->max_alive) return;
     struct worker *w = &p->w[0];
     pthread_mutex_lock(&p->qlock);
+    walker_flush_locked(p);
     while (atomic_load(&p->alive) >= p->max_alive) {
         if (work_one(w)) continue;
         atomic_store(&p->w_asleep, true);
@@ -974,18 +1055,20 @@ void par_input(struct run *r, const char *name, int fd)
     if (!p->pool_on) { /* few inputs so far, or one thread: the walker scans */
         p->n_inline++;
         scan_task(&p->w[0], t);
-        task_done(p, t);
         return;
     }
-    pthread_mutex_lock(&p->qlock);
+    /* queued a few at a time (one lock), at once when the queue runs low */
     t->next_q = NULL;
-    if (p->q_tail)
-        p->q_tail->next_q = t;
+    if (p->pend_tail)
+        p->pend_tail->next_q = t;
     else
-        p->q_head = t;
-    p->q_tail = t;
-    pthread_cond_signal(&p->qcond);
-    pthread_mutex_unlock(&p->qlock);
+        p->pend_head = t;
+    p->pend_tail = t;
+    if (++p->n_pend >= PUSH_BATCH || atomic_load(&p->q_n) < 2) {
+        pthread_mutex_lock(&p->qlock);
+        walker_flush_locked(p);
+        pthread_mutex_unlock(&p->qlock);
+    }
 }
 
 void par_record(struct run *r, bool skipped, const char *path, const char *member, const char *msg)
@@ -1015,6 +1098,7 @@ void par_finish(struct run *r)
     if (p->pool_on) {
         /* the walker works with the pool until every input is done */
         pthread_mutex_lock(&p->qlock);
+        walker_flush_locked(p);
         p->stop = true;
         pthread_cond_broadcast(&p->qcond);
         for (;;) {
