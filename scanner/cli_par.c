@@ -666,9 +666,11 @@ static struct seg *reader_slot(struct reader *rd)
         seg_submit(w, ring_at(rd, rd->n - 1));
         rd->held = false;
     }
-    /* in flight: up to n_ring small members, but no more bytes than -j + 1 full segments (a
-     * large input then only ever touches that many buffers) */
-    while (rd->n && (!w->n_spare || rd->bytes >= (size_t)(w->p->n_thr + 1) * w->p->seg_size))
+    /* in flight: up to n_ring small members, but no more bytes than -j + 1 full segments while
+     * one more fills (a large input then only ever touches -j + 2 buffers) */
+    while (rd->n && (!w->n_spare ||
+                     rd->bytes > (size_t)(w->p->n_thr + 1) *
+                                     (w->p->seg_size + PII_SEGMENT_BEFORE + PII_SEGMENT_AFTER)))
         reader_release(rd, false);
     struct seg *s = w->spare[w->n_spare - 1];
     if (!s->buf) {
