@@ -9,13 +9,16 @@
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: decode FILE   (PIISCAN_GZIP=zlib forces zlib)\n");
+        fprintf(stderr,
+                "usage: decode FILE   (PIISCAN_GZIP=zlib forces zlib, PIISCAN_ZIP=libarchive)\n");
         return 2;
     }
     pii_source_opts o;
     pii_source_opts_init(&o);
     const char *gz = getenv("PIISCAN_GZIP");
     if (gz && !strcmp(gz, "zlib")) o.flags |= PII_SOURCE_FORCE_ZLIB;
+    const char *zip = getenv("PIISCAN_ZIP");
+    if (zip && !strcmp(zip, "libarchive")) o.flags |= PII_SOURCE_ZIP_LIBARCHIVE;
     pii_source *s = NULL;
     pii_error err = PII_ERROR_INIT;
     if (pii_source_open_path(argv[1], &o, &s, &err)) {

@@ -2,8 +2,10 @@
 # bench/hook.sh: the pre-commit hook's latency on a 20-file commit, warm cache: piiscan
 # --pre-commit on 20 generated fixtures (what the pre-commit framework runs), and piiscan git
 # --staged over the same 20 files staged in a temporary repository (what install-hook runs).
-# A reference in the same run: `git diff --cached --stat` (the cheapest git call the hook
-# cannot avoid). Usage: bench/hook.sh [--build DIR] [--runs N]. Needs git and hyperfine.
+# References in the same run: `git diff --cached --stat` (the cheapest git call the hook
+# cannot avoid) and the one `git diff` that `git --staged` runs. CPU ms (user + sys, children
+# included) are printed with the wall times: on a loaded machine they are the steadier figure.
+# Usage: bench/hook.sh [--build DIR] [--runs N]. Needs git and hyperfine.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$ROOT/build
@@ -37,10 +39,18 @@ done
 git add tests/data
 files=$(ls tests/data/*.csv | tr '\n' ' ')
 "$PIISCAN" --pre-commit $files 2>/dev/null || { echo "hook.sh: the fixtures should pass" >&2; exit 1; }
+# the git processes `git --staged` starts (git traces every one it runs)
+GIT_TRACE="$T/trace" "$PIISCAN" git --staged 2>/dev/null
+echo "git --staged runs $(grep -c 'built-in: git' "$T/trace") git process(es):" \
+    "$(sed -n 's/.*built-in: git \([a-z-]*\).*/\1/p' "$T/trace" | tr '\n' ' ')"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+diff_cmd='git diff --cached --patch-with-raw -z --no-abbrev --no-renames --diff-filter=AMT --no-color --no-ext-diff --no-textconv --no-relative --submodule=short --src-prefix=a/ --dst-prefix=b/ --unified=999999999'
 hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$T/h.json" \
     -n 'git diff --cached --stat (reference)' 'git diff --cached --stat' \
+    -n 'the git diff of git --staged (reference)' "$diff_cmd" \
     -n 'piiscan --pre-commit (20 files)' "$PIISCAN --pre-commit $files" \
-    -n 'piiscan git --staged (20 files)' "$PIISCAN git --staged" >/dev/null
+    -n 'piiscan git --staged (20 files)' "$PIISCAN git --staged" \
+    -n 'piiscan git --staged --all-lines (20 files)' "$PIISCAN git --staged --all-lines" >/dev/null
 python3 - "$T/h.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]

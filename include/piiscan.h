@@ -174,6 +174,9 @@ typedef struct pii_finding {
 
 /* How far before and after a match an inline allow marker is looked for. */
 #define PII_ALLOW_LOOK 256
+/* The longest match any finding has (f->len <= PII_MAX_MATCH): a masked match fits in
+ * PII_MAX_MATCH + 1 bytes. */
+#define PII_MAX_MATCH 4096
 
 /* Return non-zero to stop the scan (the scan call then returns PII_STOP). */
 typedef int (*pii_finding_fn)(const pii_finding *f, void *user);
@@ -312,6 +315,9 @@ typedef struct pii_source_opts {
 /* Decode gzip with zlib even when the library was built with ISA-L (the CLI sets it when the
  * environment has PIISCAN_GZIP=zlib; tests use it to cover both paths). */
 #define PII_SOURCE_FORCE_ZLIB 0x1u
+/* Read every zip through libarchive, as before the central-directory reader (which inflates
+ * with ISA-L when built with it): for comparisons (PIISCAN_ZIP=libarchive in the CLI). */
+#define PII_SOURCE_ZIP_LIBARCHIVE 0x2u
 
 /* Fills o with the defaults (all zero: every limit at its default). */
 PII_API void pii_source_opts_init(pii_source_opts *o);

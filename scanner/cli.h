@@ -40,6 +40,7 @@ struct hook_opts {
     const char *repo_root;     /* "" for the current directory */
     struct repo_cfg *cfg;
     struct baseline *bl;
+    int diff_pid, diff_fd; /* git --staged: the git diff started early (cli_git.c); 0: not */
 };
 
 struct cli_opts {
@@ -72,12 +73,34 @@ struct cli_opts {
  * --help or --version was handled. */
 bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done);
 
+/* Counts of one archive member (its name chain), for the summary (cli_sink.c). */
+struct det_count {
+    uint32_t det;
+    uint64_t n;
+};
+struct member_stats {
+    char *name; /* member chain, "a.tar!b.csv" */
+    size_t seq; /* arrival order: the sort's tie-break */
+    uint64_t bytes, findings;
+    struct det_count *by_det; /* sparse: the detectors found in it */
+    size_t n_det;
+    uint64_t by_cat[12];
+    char *skip;    /* the reason it was skipped, or NULL */
+    char **errors; /* its error messages */
+    size_t n_errors;
+};
+
 /* Per-detector counts for one input. */
 struct input_stats {
     char *path;
     uint64_t bytes;
     uint64_t findings;
     uint64_t *by_det; /* [n_det] */
+    uint64_t by_cat[12];
+    char **errors; /* errors of the input as a whole (not of a member) */
+    size_t n_errors;
+    struct member_stats *members; /* in arrival order; sorted by name when printed */
+    size_t n_members, cap_members;
 };
 
 struct run {
@@ -98,6 +121,7 @@ struct run {
     struct input_stats *inputs;
     size_t n_inputs, cap_inputs;
     struct input_stats *cur;
+    struct input_stats pend; /* member records that came before their input's first record */
     const char *cur_path;
     const char *cur_member; /* "" for the input itself */
     double t0;
@@ -137,6 +161,12 @@ void text_bytes(FILE *o, const char *s, size_t n);
 void match_text(const struct run *r, const pii_finding *f, char *buf, size_t cap, const char **s,
                 size_t *len);
 bool sink_summary_json(struct run *r, double elapsed, const char *file);
+/* Bytes scanned of the current input's member ("" or NULL: the input itself). */
+void sink_bytes(struct run *r, const char *member, uint64_t n);
+/* A new input entry (fields after by_det zeroed): takes the member records its path had
+ * before it (an archive whose first member was skipped). */
+void summary_input_init(struct run *r, struct input_stats *in);
+void summary_input_release(struct input_stats *in);
 
 /* ---- issue 6 ---------------------------------------------------------------------------- */
 
@@ -172,7 +202,10 @@ int hook_install(int argc, char **argv);
  * written into out; false when the detector has no reserved range. */
 bool suggest_replacement(const pii_finding *f, char *out, size_t cap);
 
-/* cli_git.c: scans what is staged in the repository of the current directory. */
+/* cli_git.c: scans what is staged in the repository of the current directory.
+ * git_staged_start() may start its git process early (after repo_setup), so that git works
+ * while the engine loads; a failure there is reported by git_scan_staged(). */
+void git_staged_start(struct cli_opts *o);
 bool git_scan_staged(struct run *r);
 /* Runs git with argv (NULL-terminated, without "git"); its stdout into *out (malloc'ed,
  * NUL-terminated). Returns git's exit status, or -1 when it could not run. */

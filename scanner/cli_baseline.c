@@ -4,7 +4,7 @@
  * The pre-commit modes only read the baseline (cli_repo.c). */
 #define _GNU_SOURCE
 #include "cli.h"
-#include "pii_internal.h"
+#include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>

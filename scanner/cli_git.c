@@ -3,6 +3,7 @@
  * each blob goes through a memfd into the source layer, so staged archives are opened. */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "util.h" /* sha256, to check a blob id in a SHA-256 repository */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,8 +37,9 @@ bool line_filter_has(const struct line_filter *lf, uint64_t line)
     return false;
 }
 
-/* Starts git with argv; *in / *out are the child's stdin / stdout pipes (NULL: inherited). */
-static pid_t git_spawn(const char *const *argv, int *in, int *out)
+/* Starts git with argv and env; *in / *out are the child's stdin / stdout pipes (NULL:
+ * inherited). */
+static pid_t git_spawn(const char *const *argv, char **env, int *in, int *out)
 {
     size_t n = 0;
     while (argv[n]) n++;
@@ -52,7 +54,7 @@ static pid_t git_spawn(const char *const *argv, int *in, int *out)
     if ((in && pipe2(pi, O_CLOEXEC) != 0) || (out && pipe2(po, O_CLOEXEC) != 0)) goto out;
     if (in) posix_spawn_file_actions_adddup2(&fa, pi[0], 0);
     if (out) posix_spawn_file_actions_adddup2(&fa, po[1], 1);
-    if (posix_spawnp(&pid, "git", &fa, NULL, av, environ) != 0) pid = -1;
+    if (posix_spawnp(&pid, "git", &fa, NULL, av, env) != 0) pid = -1;
 out:
     posix_spawn_file_actions_destroy(&fa);
     free(av);
@@ -81,7 +83,7 @@ int git_capture(const char *const *argv, char **out, size_t *len)
     int fd;
     *out = NULL;
     *len = 0;
-    pid_t pid = git_spawn(argv, NULL, &fd);
+    pid_t pid = git_spawn(argv, environ, NULL, &fd);
     if (pid < 0) return -1;
     size_t cap = 0, n = 0;
     char *b = NULL;
@@ -107,94 +109,315 @@ int git_capture(const char *const *argv, char **out, size_t *len)
     return rc;
 }
 
-/* One staged file. */
+/* ---- blob ids ------------------------------------------------------------------------------
+ * The staged file is rebuilt from the diff's text; it is scanned only when its git object id
+ * matches the index's, so whatever git's output turns out to hold (a configuration or an
+ * environment this parser did not foresee), the bytes scanned are the blob's. SHA-1 here (the
+ * usual object format), SHA-256 from sha256.c. */
+
+struct sha1 {
+    uint32_t h[5];
+    uint64_t len;
+    uint8_t blk[64];
+    size_t n;
+    bool ni; /* the CPU has the SHA extensions */
+};
+
+static inline uint32_t rol32(uint32_t x, unsigned n)
+{
+    return (x << n) | (x >> (32u - n));
+}
+
+static void sha1_block(uint32_t h[5], const uint8_t *p)
+{
+    uint32_t w[80];
+    for (int i = 0; i < 16; i++)
+        w[i] = ((uint32_t)p[4 * i] << 24) | ((uint32_t)p[4 * i + 1] << 16) |
+               ((uint32_t)p[4 * i + 2] << 8) | (uint32_t)p[4 * i + 3];
+    for (int i = 16; i < 80; i++) w[i] = rol32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+    for (int i = 0; i < 80; i++) {
+        uint32_t f, k;
+        if (i < 20) {
+            f = (b & c) | (~b & d);
+            k = 0x5a827999u;
+        } else if (i < 40) {
+            f = b ^ c ^ d;
+            k = 0x6ed9eba1u;
+        } else if (i < 60) {
+            f = (b & c) | (b & d) | (c & d);
+            k = 0x8f1bbcdcu;
+        } else {
+            f = b ^ c ^ d;
+            k = 0xca62c1d6u;
+        }
+        uint32_t t = rol32(a, 5) + f + e + k + w[i];
+        e = d;
+        d = c;
+        c = rol32(b, 30);
+        b = a;
+        a = t;
+    }
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+    h[4] += e;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+/* The x86 SHA extensions: a commit's files hashed in a few tens of microseconds rather than
+ * most of a millisecond. Four rounds per instruction; the lanes hold the big-endian words in
+ * reverse order (A, and the first message word, in the top lane). */
+#define SHA1_NI_ROUNDS(i, f)                                                                       \
+    do {                                                                                           \
+        if ((i) >= 4)                                                                              \
+            w[(i)&3] = _mm_sha1msg2_epu32(                                                         \
+                _mm_xor_si128(_mm_sha1msg1_epu32(w[(i)&3], w[((i) + 1) & 3]), w[((i) + 2) & 3]),   \
+                w[((i) + 3) & 3]);                                                                 \
+        __m128i x = (i) ? _mm_sha1nexte_epu32(prev, w[(i)&3]) : _mm_add_epi32(e0, w[0]);           \
+        prev = abcd;                                                                               \
+        abcd = _mm_sha1rnds4_epu32(abcd, x, f);                                                    \
+    } while (0)
+
+__attribute__((target("sha,sse4.1"))) static void sha1_blocks_ni(uint32_t h[5], const uint8_t *p,
+                                                                 size_t nblk)
+{
+    const __m128i bswap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+    __m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)h), 0x1b);
+    __m128i e = _mm_set_epi32((int)h[4], 0, 0, 0);
+    for (; nblk; nblk--, p += 64) {
+        __m128i abcd0 = abcd, e0 = e, prev = abcd, w[4];
+        for (int i = 0; i < 4; i++)
+            w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)),
+                                    bswap);
+        SHA1_NI_ROUNDS(0, 0);
+        SHA1_NI_ROUNDS(1, 0);
+        SHA1_NI_ROUNDS(2, 0);
+        SHA1_NI_ROUNDS(3, 0);
+        SHA1_NI_ROUNDS(4, 0);
+        SHA1_NI_ROUNDS(5, 1);
+        SHA1_NI_ROUNDS(6, 1);
+        SHA1_NI_ROUNDS(7, 1);
+        SHA1_NI_ROUNDS(8, 1);
+        SHA1_NI_ROUNDS(9, 1);
+        SHA1_NI_ROUNDS(10, 2);
+        SHA1_NI_ROUNDS(11, 2);
+        SHA1_NI_ROUNDS(12, 2);
+        SHA1_NI_ROUNDS(13, 2);
+        SHA1_NI_ROUNDS(14, 2);
+        SHA1_NI_ROUNDS(15, 3);
+        SHA1_NI_ROUNDS(16, 3);
+        SHA1_NI_ROUNDS(17, 3);
+        SHA1_NI_ROUNDS(18, 3);
+        SHA1_NI_ROUNDS(19, 3);
+        e = _mm_sha1nexte_epu32(prev, e0);
+        abcd = _mm_add_epi32(abcd, abcd0);
+    }
+    _mm_storeu_si128((__m128i *)(void *)h, _mm_shuffle_epi32(abcd, 0x1b));
+    h[4] = (uint32_t)_mm_extract_epi32(e, 3);
+}
+
+static bool sha1_have_ni(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return false;
+    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29)); /* SHA */
+}
+#else
+static void sha1_blocks_ni(uint32_t h[5], const uint8_t *p, size_t nblk)
+{
+    for (; nblk; nblk--, p += 64) sha1_block(h, p);
+}
+
+static bool sha1_have_ni(void)
+{
+    return false;
+}
+#endif
+
+static void sha1_blocks(struct sha1 *s, const uint8_t *p, size_t nblk)
+{
+    if (s->ni)
+        sha1_blocks_ni(s->h, p, nblk);
+    else
+        for (; nblk; nblk--, p += 64) sha1_block(s->h, p);
+}
+
+static void sha1_init(struct sha1 *s, bool ni)
+{
+    static const uint32_t iv[5] = {0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u};
+    memcpy(s->h, iv, sizeof iv);
+    s->len = 0;
+    s->n = 0;
+    s->ni = ni;
+}
+
+static void sha1_update(struct sha1 *s, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    if (!len) return;
+    s->len += len;
+    if (s->n) {
+        size_t k = 64 - s->n < len ? 64 - s->n : len;
+        memcpy(s->blk + s->n, p, k);
+        s->n += k;
+        p += k;
+        len -= k;
+        if (s->n < 64) return;
+        sha1_blocks(s, s->blk, 1);
+        s->n = 0;
+    }
+    sha1_blocks(s, p, len / 64);
+    p += len / 64 * 64;
+    len %= 64;
+    memcpy(s->blk, p, len);
+    s->n = len;
+}
+
+static void sha1_final(struct sha1 *s, uint8_t out[20])
+{
+    uint64_t bits = s->len * 8;
+    uint8_t pad[72] = {0x80};
+    size_t padn = (s->n < 56 ? 56 : 120) - s->n;
+    for (int i = 0; i < 8; i++) pad[padn + (size_t)i] = (uint8_t)(bits >> (56 - 8 * i));
+    sha1_update(s, pad, padn + 8);
+    for (int i = 0; i < 5; i++)
+        for (int j = 0; j < 4; j++) out[4 * i + j] = (uint8_t)(s->h[i] >> (24 - 8 * j));
+}
+
+/* Whether p[0..n) is the blob whose id (hex) is `id`: the hash of "blob <n>\0" + content. */
+static bool blob_is(const char *id, const uint8_t *p, size_t n, bool ni)
+{
+    char hdr[32];
+    int hl = snprintf(hdr, sizeof hdr, "blob %zu", n);
+    uint8_t md[32];
+    size_t mdn;
+    if (strlen(id) == 40) {
+        struct sha1 s;
+        sha1_init(&s, ni);
+        sha1_update(&s, hdr, (size_t)hl + 1);
+        sha1_update(&s, p, n);
+        sha1_final(&s, md);
+        mdn = 20;
+    } else if (strlen(id) == 64) {
+        struct sha256 s;
+        sha256_init(&s);
+        sha256_update(&s, hdr, (size_t)hl + 1);
+        sha256_update(&s, p, n);
+        sha256_final(&s, md);
+        mdn = 32;
+    } else {
+        return false;
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < mdn; i++)
+        if (id[2 * i] != hex[md[i] >> 4] || id[2 * i + 1] != hex[md[i] & 15]) return false;
+    return true;
+}
+
+/* ---- the staged diff -------------------------------------------------------------------- */
+
+/* One staged file, from the raw part of the diff. */
 struct staged {
     char mode[7];
     char sha[65];
-    const char *path;
-    size_t first, n; /* its added-line runs in the shared vector */
-    bool binary;     /* git shows no text diff for it */
+    char *path;
 };
 
-struct staged_list {
-    struct staged *v;
-    size_t n, cap;
-    uint64_t (*runs)[2];
+/* What the patch part says of the file being read. */
+struct section {
+    bool open;     /* a file's section (not the deleted half of a type change) */
+    bool want;     /* its content is kept (a scanned regular file) */
+    bool binary;   /* git shows no text diff for it */
+    bool last_new; /* the last hunk line was on the new side (for "\ No newline") */
+    uint64_t old_left, new_left, line;
+    uint8_t *buf; /* the new side rebuilt: context and added lines */
+    size_t len, cap;
+    uint64_t (*runs)[2]; /* the added lines, as runs */
     size_t n_runs, cap_runs;
 };
 
-static bool push_run(struct staged_list *l, uint64_t a, uint64_t b)
+static bool sec_add(struct section *s, const char *p, size_t n)
 {
-    if (l->n_runs == l->cap_runs) {
-        size_t nc = l->cap_runs ? l->cap_runs * 2 : 256;
-        uint64_t(*nv)[2] = realloc(l->runs, nc * sizeof *nv);
+    if (!n) return true;
+    if (s->cap - s->len < n) {
+        size_t nc = s->cap ? s->cap : 65536;
+        while (nc - s->len < n) nc *= 2;
+        uint8_t *nb = realloc(s->buf, nc);
+        if (!nb) return false;
+        s->buf = nb;
+        s->cap = nc;
+    }
+    memcpy(s->buf + s->len, p, n);
+    s->len += n;
+    return true;
+}
+
+static bool sec_added_line(struct section *s, uint64_t line)
+{
+    if (s->n_runs && s->runs[s->n_runs - 1][1] + 1 == line) {
+        s->runs[s->n_runs - 1][1] = line;
+        return true;
+    }
+    if (s->n_runs == s->cap_runs) {
+        size_t nc = s->cap_runs ? s->cap_runs * 2 : 64;
+        uint64_t(*nv)[2] = realloc(s->runs, nc * sizeof *nv);
         if (!nv) return false;
-        l->runs = nv;
-        l->cap_runs = nc;
+        s->runs = nv;
+        s->cap_runs = nc;
     }
-    l->runs[l->n_runs][0] = a;
-    l->runs[l->n_runs][1] = b;
-    l->n_runs++;
+    s->runs[s->n_runs][0] = s->runs[s->n_runs][1] = line;
+    s->n_runs++;
     return true;
 }
 
-/* `git diff --cached --raw -z`: ":old new oldsha newsha S\0path\0" per file. */
-static bool parse_raw(char *raw, size_t len, struct staged_list *l)
+/* One line inside a hunk (counts left on either side). */
+static bool sec_hunk_line(struct section *s, const char *ln, size_t k)
 {
-    size_t i = 0;
-    while (i < len) {
-        char *rec = raw + i;
-        size_t rl = strlen(rec);
-        if (rec[0] != ':' || i + rl + 1 >= len) return false;
-        char *path = rec + rl + 1;
-        i += rl + 1 + strlen(path) + 1;
-        char om[7], nm[7], os[65], ns[65], st[4];
-        if (sscanf(rec, ":%6s %6s %64s %64s %3s", om, nm, os, ns, st) != 5) return false;
-        if (l->n == l->cap) {
-            size_t nc = l->cap ? l->cap * 2 : 64;
-            struct staged *nv = realloc(l->v, nc * sizeof *nv);
-            if (!nv) return false;
-            l->v = nv;
-            l->cap = nc;
-        }
-        struct staged *s = &l->v[l->n++];
-        memset(s, 0, sizeof *s);
-        memcpy(s->mode, nm, sizeof s->mode);
-        memcpy(s->sha, ns, sizeof s->sha);
-        s->path = path;
+    char c = k ? ln[0] : '\n';
+    if (c == '\\') { /* "\ No newline at end of file": the line before had none */
+        if (s->last_new && s->want && s->len && s->buf[s->len - 1] == '\n') s->len--;
+        return true;
     }
+    bool ctx = c == ' ' || c == '\n'; /* diff.suppressBlankEmpty: a blank context line is "\n" */
+    if (ctx || c == '+') {
+        if (!s->new_left || (ctx && !s->old_left)) return false;
+        if (s->want) {
+            if (!(c == '\n' ? sec_add(s, "\n", 1) : sec_add(s, ln + 1, k - 1))) return false;
+            if (c == '+' && !sec_added_line(s, s->line)) return false;
+        }
+        s->line++;
+        s->new_left--;
+        if (ctx) s->old_left--;
+        s->last_new = true;
+        return true;
+    }
+    if (c != '-' || !s->old_left) return false;
+    s->old_left--;
+    s->last_new = false;
     return true;
 }
 
-/* `git diff --cached -U0`: the same files in the same order, one "diff --git" section each;
- * "@@ -a,b +c,d @@" gives d added lines from c (d omitted: 1). */
-static bool parse_patch(char *p, size_t len, struct staged_list *l)
+/* "@@ -a[,b] +c[,d] @@" */
+static bool sec_hunk_start(struct section *s, const char *ln)
 {
-    ptrdiff_t cur = -1;
-    char *end = p + len;
-    while (p < end) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (ll >= 11 && !memcmp(p, "diff --git ", 11)) {
-            if (cur >= 0) l->v[cur].n = l->n_runs - l->v[cur].first;
-            if ((size_t)++cur >= l->n) return false;
-            l->v[cur].first = l->n_runs;
-        } else if (cur >= 0 && ll >= 4 && !memcmp(p, "@@ -", 4)) {
-            char *plus = memchr(p, '+', ll);
-            if (!plus) return false;
-            char *e;
-            uint64_t c = strtoull(plus + 1, &e, 10), d = 1;
-            if (*e == ',') d = strtoull(e + 1, &e, 10);
-            if (d && !push_run(l, c, c + d - 1)) return false;
-        } else if (cur >= 0 && ll >= 13 && !memcmp(p, "Binary files ", 13)) {
-            l->v[cur].binary = true;
-        } else if (cur >= 0 && ll >= 12 && !memcmp(p, "GIT binary p", 12)) {
-            l->v[cur].binary = true;
-        }
-        p = nl ? nl + 1 : end;
-    }
-    if (cur >= 0) l->v[cur].n = l->n_runs - l->v[cur].first;
-    return (size_t)(cur + 1) == l->n;
+    char *e;
+    strtoull(ln + 4, &e, 10);
+    uint64_t b = 1, c, d = 1;
+    if (*e == ',') b = strtoull(e + 1, &e, 10);
+    if (e[0] != ' ' || e[1] != '+') return false;
+    c = strtoull(e + 2, &e, 10);
+    if (*e == ',') d = strtoull(e + 1, &e, 10);
+    if (*e != ' ') return false;
+    s->old_left = b;
+    s->new_left = d;
+    s->line = c;
+    s->last_new = false;
+    return true;
 }
 
 /* Compressed files and archives are scanned whole: their lines are not the diff's lines. */
@@ -223,109 +446,269 @@ static bool container(int fd)
     return n >= 262 && !memcmp(h + 257, "ustar", 5);
 }
 
-/* Copies one blob from cat-file's output into a memfd; -1 on failure. */
-static int fetch_blob(FILE *out, int req, const struct staged *s, const char *path)
+/* `git cat-file --batch`, started at the first blob the diff's text does not give. */
+struct blobs {
+    pid_t pid;
+    int req;
+    FILE *out;
+};
+
+/* Copies one blob from cat-file's output into fd (emptied first); false on failure. */
+static bool fetch_blob(struct blobs *b, const char *sha, int fd)
 {
+    if (!b->out) {
+        const char *const av[] = {"cat-file", "--batch", NULL};
+        int ofd = -1;
+        if ((b->pid = git_spawn(av, environ, &b->req, &ofd)) < 0) return false;
+        if (!(b->out = fdopen(ofd, "r"))) {
+            close(ofd);
+            close(b->req);
+            b->req = -1;
+            return false;
+        }
+    }
     char line[256];
-    size_t sl = strlen(s->sha);
+    size_t sl = strlen(sha);
     char q[72];
-    memcpy(q, s->sha, sl);
+    memcpy(q, sha, sl);
     q[sl] = '\n';
-    if (write(req, q, sl + 1) != (ssize_t)(sl + 1) || !fgets(line, sizeof line, out)) return -1;
+    if (write(b->req, q, sl + 1) != (ssize_t)(sl + 1) || !fgets(line, sizeof line, b->out))
+        return false;
     char type[16];
     uint64_t size;
-    if (sscanf(line, "%*s %15s %" SCNu64, type, &size) != 2 || strcmp(type, "blob")) return -1;
-    int fd = memfd_create("piiscan-blob", MFD_CLOEXEC);
-    if (fd < 0) return -1;
+    if (sscanf(line, "%*s %15s %" SCNu64, type, &size) != 2 || strcmp(type, "blob")) return false;
+    if (ftruncate(fd, 0) != 0) return false;
     char buf[65536];
+    off_t at = 0;
     while (size) {
-        size_t k = fread(buf, 1, size < sizeof buf ? (size_t)size : sizeof buf, out);
-        if (!k || write(fd, buf, k) != (ssize_t)k) {
-            close(fd);
-            return -1;
-        }
+        size_t k = fread(buf, 1, size < sizeof buf ? (size_t)size : sizeof buf, b->out);
+        if (!k || pwrite(fd, buf, k, at) != (ssize_t)k) return false;
+        at += (off_t)k;
         size -= k;
     }
-    (void)path;
-    if (fgetc(out) != '\n' || lseek(fd, 0, SEEK_SET) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
+    return fgetc(b->out) == '\n';
 }
 
+/* The environment for git diff: GIT_DIFF_OPTS would override -U (git's documentation: it
+ * "takes precedence over any -U or --unified option"), GIT_EXTERNAL_DIFF is off anyway. */
+static char **diff_env(void)
+{
+    size_t n = 0;
+    while (environ[n]) n++;
+    char **env = malloc((n + 1) * sizeof *env);
+    if (!env) return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "GIT_DIFF_OPTS=", 14) &&
+            strncmp(environ[i], "GIT_EXTERNAL_DIFF=", 18))
+            env[k++] = environ[i];
+    env[k] = NULL;
+    return env;
+}
+
+struct staged_run {
+    struct run *r;
+    bool all;
+    struct staged *v;
+    size_t n, cap;
+    struct section sec;
+    struct blobs blobs;
+    int fd;      /* one memfd, refilled for each file */
+    bool sha_ni; /* SHA-1 in hardware */
+};
+
+/* The file's section has ended: scan it. false: an error stops the staged scan. */
+static bool finish_file(struct staged_run *g, const struct staged *s)
+{
+    struct run *r = g->r;
+    struct section *sec = &g->sec;
+    /* gitlinks (submodules) and symbolic links hold no file content */
+    if (!strcmp(s->mode, "160000") || !strcmp(s->mode, "120000")) return true;
+    if (repo_excluded(r->o, s->path)) {
+        sink_skipped(r, s->path, NULL, "excluded");
+        return true;
+    }
+    if (g->fd < 0 && (g->fd = memfd_create("piiscan-blob", MFD_CLOEXEC)) < 0) {
+        sink_error(r, s->path, NULL, "cannot make a memory file");
+        return false;
+    }
+    /* the diff's text when it is the blob (it always is for a text file), else the blob */
+    bool ok;
+    if (!sec->binary && blob_is(s->sha, sec->buf, sec->len, g->sha_ni))
+        ok = ftruncate(g->fd, 0) == 0 &&
+             (!sec->len || pwrite(g->fd, sec->buf, sec->len, 0) == (ssize_t)sec->len);
+    else
+        ok = fetch_blob(&g->blobs, s->sha, g->fd);
+    if (!ok || lseek(g->fd, 0, SEEK_SET) != 0) {
+        sink_error(r, s->path, NULL, "cannot read the staged blob");
+        return false; /* the cat-file stream is out of step */
+    }
+    struct line_filter lf = {sec->runs, sec->n_runs};
+    if (!g->all && !sec->binary && !container(g->fd)) r->lines = &lf;
+    par_input(r, s->path, g->fd);
+    r->lines = NULL;
+    return true;
+}
+
+/* ":oldmode newmode oldsha newsha S" (the path is the next NUL-terminated field) */
+static bool parse_raw(const char *rec, struct staged *s)
+{
+    const char *p = rec + 1;
+    if (rec[0] != ':') return false;
+    const char *f[4];
+    size_t fl[4];
+    for (int i = 0; i < 4; i++) {
+        f[i] = p;
+        fl[i] = strcspn(p, " ");
+        if (!p[fl[i]]) return false;
+        p += fl[i] + 1;
+    }
+    if (fl[1] >= sizeof s->mode || fl[3] >= sizeof s->sha || !*p) return false;
+    memcpy(s->mode, f[1], fl[1]);
+    s->mode[fl[1]] = 0;
+    memcpy(s->sha, f[3], fl[3]);
+    s->sha[fl[3]] = 0;
+    return true;
+}
+
+static bool starts(const char *ln, size_t k, const char *lit)
+{
+    size_t n = strlen(lit);
+    return k >= n && !memcmp(ln, lit, n);
+}
+
+static const char *const diff_av[] = {
+    "diff", "--cached", "--patch-with-raw", "-z", "--no-abbrev", "--no-renames",
+    "--diff-filter=AMT", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative",
+    "--submodule=short", "--src-prefix=a/", "--dst-prefix=b/", "--unified=999999999",
+    /* the user's diff.context, diff.noprefix, diff.mnemonicPrefix, color.ui, diff.external,
+     * diff.submodule, diff.relative and textconv drivers are all overridden above */
+    NULL};
+
+void git_staged_start(struct cli_opts *o)
+{
+    char **env = diff_env();
+    int fd = -1;
+    pid_t pid = env ? git_spawn(diff_av, env, NULL, &fd) : -1;
+    free(env);
+    if (pid <= 0) return;
+    /* room for a commit's diff, so that git is done before the engine is (best effort) */
+    (void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+    o->h.diff_pid = pid;
+    o->h.diff_fd = fd;
+}
+
+/* One git process in the common case: `git diff --cached --patch-with-raw -z` with a context
+ * wide enough to hold every staged file whole. The raw part lists the files (modes, blob ids,
+ * paths unquoted), the patch part gives, per file and in the same order, the new side's lines
+ * (the file itself) and which of them are added. Only files the text does not give (binary,
+ * mode-only changes) are read through one `git cat-file --batch`. Each file is scanned as soon
+ * as its section ends, while git writes the next. */
 bool git_scan_staged(struct run *r)
 {
-    const bool all = r->o->h.all_lines;
-    const char *const raw_av[] = {
-        "diff",         "--cached",          "--raw",         "-z", "--no-abbrev",
-        "--no-renames", "--diff-filter=AMT", "--no-ext-diff", NULL};
-    const char *const patch_av[] = {"diff",
-                                    "--cached",
-                                    "-U0",
-                                    "--no-color",
-                                    "--no-ext-diff",
-                                    "--no-textconv",
-                                    "--no-renames",
-                                    "--diff-filter=AMT",
-                                    "--src-prefix=a/",
-                                    "--dst-prefix=b/",
-                                    NULL};
-    char *raw = NULL, *patch = NULL;
-    size_t rawn, patchn;
-    struct staged_list l = {0};
-    bool ok = false;
-    FILE *out = NULL;
-    int req = -1, ofd = -1;
-    pid_t pid = -1;
-    if (git_capture(raw_av, &raw, &rawn) != 0 || !parse_raw(raw, rawn, &l)) {
-        fputs("piiscan: git --staged: cannot list the staged files\n", stderr);
+    struct staged_run g = {.r = r,
+                           .all = r->o->h.all_lines,
+                           .fd = -1,
+                           .blobs = {.pid = -1, .req = -1},
+                           .sha_ni = sha1_have_ni()};
+    bool ok = false, stopped = false;
+    char *ln = NULL;
+    size_t lcap = 0;
+    int ofd = r->o->h.diff_fd;
+    pid_t pid = r->o->h.diff_pid;
+    FILE *in = NULL;
+    if (pid <= 0) {
+        char **env = diff_env();
+        pid = env ? git_spawn(diff_av, env, NULL, &ofd) : -1;
+        free(env);
+    }
+    if (pid < 0 || !(in = fdopen(ofd, "r"))) {
+        fputs("piiscan: git --staged: cannot run git diff\n", stderr);
+        if (pid > 0) close(ofd);
         goto done;
     }
-    if (!all && (git_capture(patch_av, &patch, &patchn) != 0 || !parse_patch(patch, patchn, &l))) {
-        fputs("piiscan: git --staged: cannot read the staged diff\n", stderr);
-        goto done;
+    static char inbuf[1 << 16];
+    setvbuf(in, inbuf, _IOFBF, sizeof inbuf);
+
+    /* the raw part: one record and one path per file, then an empty record */
+    ssize_t k;
+    while ((k = getdelim(&ln, &lcap, 0, in)) > 1) {
+        if (g.n == g.cap) {
+            size_t nc = g.cap ? g.cap * 2 : 64;
+            struct staged *nv = realloc(g.v, nc * sizeof *nv);
+            if (!nv) goto bad;
+            g.v = nv;
+            g.cap = nc;
+        }
+        struct staged *s = &g.v[g.n];
+        if (!parse_raw(ln, s) || getdelim(&ln, &lcap, 0, in) <= 1 || !(s->path = strdup(ln)))
+            goto bad;
+        g.n++;
+    }
+
+    /* the patch part: "diff --git" opens each file's section, in the raw part's order; a type
+     * change shows its deleted half first, as a section of its own */
+    struct section *sec = &g.sec;
+    size_t next = 0;
+    ptrdiff_t cur = -1;
+    while ((k = getline(&ln, &lcap, in)) > 0) {
+        if (sec->old_left || sec->new_left) {
+            if (!sec_hunk_line(sec, ln, (size_t)k)) goto bad;
+        } else if (ln[0] == '\\') {
+            if (!sec_hunk_line(sec, ln, (size_t)k)) goto bad;
+        } else if (starts(ln, (size_t)k, "diff --git ")) {
+            if (sec->open && !finish_file(&g, &g.v[cur])) goto done;
+            if (r->out_broken) {
+                stopped = true;
+                break;
+            }
+            if (next == g.n) goto bad;
+            cur = (ptrdiff_t)next++;
+            const struct staged *s = &g.v[cur];
+            sec->open = true;
+            sec->want = strcmp(s->mode, "160000") && strcmp(s->mode, "120000") &&
+                        !repo_excluded(r->o, s->path);
+            sec->binary = sec->last_new = false;
+            sec->len = sec->n_runs = 0;
+        } else if (starts(ln, (size_t)k, "deleted file mode ")) {
+            if (!sec->open) goto bad;
+            sec->open = sec->want = false;
+            next--;
+        } else if (starts(ln, (size_t)k, "@@ -")) {
+            if (cur < 0 || !sec_hunk_start(sec, ln)) goto bad;
+        } else if (starts(ln, (size_t)k, "Binary files ") ||
+                   starts(ln, (size_t)k, "GIT binary patch")) {
+            sec->binary = true;
+        }
+    }
+    if (!stopped) {
+        if (sec->old_left || sec->new_left || next != g.n) goto bad;
+        if (sec->open && !finish_file(&g, &g.v[cur])) goto done;
     }
     ok = true;
-    if (!l.n) goto done;
-    const char *const cat_av[] = {"cat-file", "--batch", NULL};
-    if ((pid = git_spawn(cat_av, &req, &ofd)) < 0 || !(out = fdopen(ofd, "r"))) {
-        fputs("piiscan: git --staged: cannot run git cat-file\n", stderr);
-        ok = false;
-        goto done;
-    }
-    ofd = -1;
-    for (size_t i = 0; i < l.n && !r->out_broken; i++) {
-        const struct staged *s = &l.v[i];
-        /* gitlinks (submodules) and symbolic links hold no file content */
-        if (!strcmp(s->mode, "160000") || !strcmp(s->mode, "120000")) continue;
-        if (repo_excluded(r->o, s->path)) {
-            sink_skipped(r, s->path, NULL, "excluded");
-            continue;
-        }
-        int fd = fetch_blob(out, req, s, s->path);
-        if (fd < 0) {
-            sink_error(r, s->path, NULL, "cannot read the staged blob");
-            ok = false;
-            break; /* the cat-file stream is out of step */
-        }
-        struct line_filter lf = {l.runs ? l.runs + s->first : NULL, s->n};
-        if (!all && !s->binary && !container(fd)) r->lines = &lf;
-        par_input(r, s->path, fd);
-        r->lines = NULL;
-        close(fd);
-    }
+    goto done;
+bad:
+    fputs("piiscan: git --staged: cannot read the staged diff\n", stderr);
 done:
-    if (req >= 0) close(req);
-    if (out) fclose(out);
-    if (ofd >= 0) close(ofd);
-    if (pid > 0 && git_wait(pid) != 0 && ok) {
+    if (in) fclose(in); /* before the wait: a git still writing gets EPIPE */
+    if (pid > 0) {
+        int rc = git_wait(pid);
+        if (rc != 0 && ok && !stopped && !r->out_broken) {
+            fputs("piiscan: git --staged: git diff failed\n", stderr);
+            ok = false;
+        }
+    }
+    if (g.blobs.req >= 0) close(g.blobs.req);
+    if (g.blobs.out) fclose(g.blobs.out);
+    if (g.blobs.pid > 0 && git_wait(g.blobs.pid) != 0 && ok) {
         fputs("piiscan: git cat-file failed\n", stderr);
         ok = false;
     }
-    free(l.v);
-    free(l.runs);
-    free(raw);
-    free(patch);
+    if (g.fd >= 0) close(g.fd);
+    for (size_t i = 0; i < g.n; i++) free(g.v[i].path);
+    free(g.v);
+    free(g.sec.buf);
+    free(g.sec.runs);
+    free(ln);
     return ok;
 }

@@ -139,7 +139,8 @@ static const char usage_text[] =
     "                               SIZE takes K, M, G, T suffixes (powers of 1024). A limit\n"
     "                               hit is an error record; the rest is still scanned.\n"
     "                               PIISCAN_GZIP=zlib in the environment decodes gzip with\n"
-    "                               zlib instead of ISA-L.\n"
+    "                               zlib instead of ISA-L (zip members too);\n"
+    "                               PIISCAN_ZIP=libarchive reads zip with libarchive.\n"
     "Repository modes (README.md, 'Pre-commit hook'):\n"
     "  --pre-commit                 hook mode: a short report on stderr with a suggested test\n"
     "                               value for each finding; test values and findings below\n"
@@ -234,6 +235,8 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
     pii_source_opts_init(&o->src);
     const char *gz = getenv("PIISCAN_GZIP");
     if (gz && !strcmp(gz, "zlib")) o->src.flags |= PII_SOURCE_FORCE_ZLIB;
+    const char *zip = getenv("PIISCAN_ZIP");
+    if (zip && !strcmp(zip, "libarchive")) o->src.flags |= PII_SOURCE_ZIP_LIBARCHIVE;
     o->format = FMT_JSONL;
     o->min_conf = 50;
     o->exit_findings = 1;
@@ -439,6 +442,7 @@ struct input_stats *run_input_new(struct run *r, const char *path)
         free(in->by_det);
         return NULL;
     }
+    summary_input_init(r, in);
     r->n_inputs++;
     return in;
 }
@@ -600,6 +604,7 @@ int main(int argc, char **argv)
         free(o.patterns);
         return 2;
     }
+    if (o.h.git_staged) git_staged_start(&o); /* issue 6: git diffs while the engine loads */
     if (eo.fingerprint_key && !*eo.fingerprint_key) eo.fingerprint_key = NULL;
     /* XDG base directories: $XDG_CACHE_HOME when absolute, else ~/.cache */
     char cache_dir[4096];
@@ -696,10 +701,8 @@ out:
     sarif_free(&r);
     baseline_collect_free(&r);
     repo_free(&o);
-    for (size_t i = 0; i < r.n_inputs; i++) {
-        free(r.inputs[i].path);
-        free(r.inputs[i].by_det);
-    }
+    for (size_t i = 0; i < r.n_inputs; i++) summary_input_release(&r.inputs[i]);
+    summary_input_release(&r.pend);
     free(r.inputs);
     free(r.by_det);
     pii_engine_free(eng);

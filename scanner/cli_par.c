@@ -203,8 +203,7 @@ static void apply(struct par *p, enum ev_kind k, const pii_finding *f, const cha
         sink_skipped(r, path, member, msg);
         break;
     case EV_BYTES:
-        if (r->cur) r->cur->bytes += n[0];
-        r->bytes += n[0];
+        sink_bytes(r, member, n[0]);
         break;
     case EV_SOURCE:
         r->members += n[0];
@@ -800,7 +799,7 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
             st = err_nomem(rerr);
     }
     if (!first) { /* a segment of it is in flight */
-        reader_emit(rd, EV_BYTES, NULL, NULL, NULL, (uint64_t[3]){bytes, 0, 0});
+        reader_emit(rd, EV_BYTES, NULL, mb->name, NULL, (uint64_t[3]){bytes, 0, 0});
         reader_emit(rd, EV_MEMBER_END, NULL, mb->name, NULL, NULL);
     }
     return st;

@@ -3,7 +3,7 @@
  * collected and written at the end (SARIF is one JSON document). Never a raw value, unless
  * --show-match. */
 #include "cli.h"
-#include "pii_internal.h"
+#include "util.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * summary in text and JSON. Raw matches are printed only with --show-match. Knows nothing of
  * how findings are found; uses the library's JSON string writer (json.c). */
 #include "cli.h"
-#include "pii_internal.h"
+#include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -65,6 +65,123 @@ void match_text(const struct run *r, const pii_finding *f, char *buf, size_t cap
     }
 }
 
+/* ---- per-input and per-member accounting for the summary ---------------------------------- */
+
+static void strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+static void strv_add(char ***v, size_t *n, const char *s)
+{
+    char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv) return;
+    *v = nv;
+    if ((nv[*n] = strdup(s))) (*n)++;
+}
+
+static void member_release(struct member_stats *m)
+{
+    free(m->name);
+    free(m->by_det);
+    free(m->skip);
+    strv_free(m->errors, m->n_errors);
+}
+
+void summary_input_release(struct input_stats *in)
+{
+    free(in->path);
+    free(in->by_det);
+    strv_free(in->errors, in->n_errors);
+    for (size_t i = 0; i < in->n_members; i++) member_release(&in->members[i]);
+    free(in->members);
+    memset(in, 0, sizeof *in);
+}
+
+void summary_input_init(struct run *r, struct input_stats *in)
+{
+    memset(in->by_cat, 0, sizeof in->by_cat);
+    in->errors = NULL;
+    in->n_errors = 0;
+    in->members = NULL;
+    in->n_members = in->cap_members = 0;
+    struct input_stats *p = &r->pend;
+    if (p->path && !strcmp(p->path, in->path)) { /* adopt what came before the input */
+        in->errors = p->errors;
+        in->n_errors = p->n_errors;
+        in->members = p->members;
+        in->n_members = p->n_members;
+        in->cap_members = p->cap_members;
+        p->errors = NULL;
+        p->n_errors = 0;
+        p->members = NULL;
+        p->n_members = p->cap_members = 0;
+    }
+}
+
+/* The entry a record of (path, member) counts in: the current input's, or, before its first
+ * record, a pending one. NULL when out of memory. */
+static struct input_stats *input_for(struct run *r, const char *path)
+{
+    if (!path) return r->cur;
+    if (r->cur && !strcmp(r->cur->path, path)) return r->cur;
+    struct input_stats *p = &r->pend;
+    if (!p->path || strcmp(p->path, path)) {
+        summary_input_release(p);
+        if (!(p->path = strdup(path))) return NULL;
+    }
+    return p;
+}
+
+/* The member's entry: the last one when it has the same name (the records of one member come
+ * together), else a new one. */
+static struct member_stats *member_for(struct run *r, const char *path, const char *member)
+{
+    if (!member || !*member) return NULL;
+    struct input_stats *in = input_for(r, path);
+    if (!in) return NULL;
+    if (in->n_members && !strcmp(in->members[in->n_members - 1].name, member))
+        return &in->members[in->n_members - 1];
+    if (in->n_members == in->cap_members) {
+        size_t nc = in->cap_members ? in->cap_members * 2 : 16;
+        struct member_stats *nv = realloc(in->members, nc * sizeof *nv);
+        if (!nv) return NULL;
+        in->members = nv;
+        in->cap_members = nc;
+    }
+    struct member_stats *m = &in->members[in->n_members];
+    memset(m, 0, sizeof *m);
+    if (!(m->name = strdup(member))) return NULL;
+    m->seq = in->n_members++;
+    return m;
+}
+
+static void member_count(struct member_stats *m, const pii_finding *f)
+{
+    m->findings++;
+    for (int i = 0; i < 12; i++)
+        if (f->ccpa & (1u << i)) m->by_cat[i]++;
+    size_t i = 0;
+    while (i < m->n_det && m->by_det[i].det != f->detector_index) i++;
+    if (i == m->n_det) {
+        struct det_count *nv = realloc(m->by_det, (m->n_det + 1) * sizeof *nv);
+        if (!nv) return;
+        m->by_det = nv;
+        nv[m->n_det++] = (struct det_count){(uint32_t)f->detector_index, 0};
+    }
+    m->by_det[i].n++;
+}
+
+void sink_bytes(struct run *r, const char *member, uint64_t n)
+{
+    r->bytes += n;
+    if (!r->cur) return;
+    r->cur->bytes += n;
+    struct member_stats *m = member_for(r, r->cur->path, member);
+    if (m) m->bytes += n;
+}
+
 static void count(struct run *r, const pii_finding *f)
 {
     r->findings++;
@@ -74,6 +191,10 @@ static void count(struct run *r, const pii_finding *f)
     if (r->cur) {
         r->cur->findings++;
         r->cur->by_det[f->detector_index]++;
+        for (int i = 0; i < 12; i++)
+            if (f->ccpa & (1u << i)) r->cur->by_cat[i]++;
+        struct member_stats *m = member_for(r, r->cur->path, r->cur_member);
+        if (m) member_count(m, f);
     }
 }
 
@@ -148,6 +269,12 @@ void sink_finding(struct run *r, const pii_finding *f)
 void sink_error(struct run *r, const char *path, const char *member, const char *msg)
 {
     r->errors++;
+    struct member_stats *m = member_for(r, path, member);
+    if (m) {
+        strv_add(&m->errors, &m->n_errors, msg);
+    } else if (path && (!member || !*member) && r->cur && !strcmp(r->cur->path, path)) {
+        strv_add(&r->cur->errors, &r->cur->n_errors, msg);
+    }
     fflush(r->out);
     /* errors go to stderr in every format, and into the record stream for JSONL */
     fputs("piiscan: ", stderr);
@@ -180,6 +307,8 @@ void sink_skipped(struct run *r, const char *path, const char *member, const cha
 {
     r->skipped++;
     count_skip(r, reason);
+    struct member_stats *m = member_for(r, path, member);
+    if (m && !m->skip) m->skip = strdup(reason);
     if (r->o->format == FMT_JSONL && !r->out_broken) {
         fputs("{\"type\":\"skipped\"", r->out);
         str_field(r->out, "path", path, strlen(path));
@@ -205,6 +334,72 @@ static void by_det_json(FILE *f, const struct run *r, const uint64_t *v)
         fprintf(f, "%s\"%s\":%" PRIu64, first ? "" : ",", info.id, v[i]);
         first = false;
     }
+    fputc('}', f);
+}
+
+static void by_ccpa_json(FILE *f, const uint64_t *v)
+{
+    fputc('{', f);
+    bool first = true;
+    for (int i = 0; i < 12; i++) {
+        if (!v[i]) continue;
+        fprintf(f, "%s\"%c\":%" PRIu64, first ? "" : ",", 'A' + i, v[i]);
+        first = false;
+    }
+    fputc('}', f);
+}
+
+static void strv_json(FILE *f, const char *name, char *const *v, size_t n)
+{
+    fprintf(f, ",\"%s\":[", name);
+    for (size_t i = 0; i < n; i++) {
+        if (i) fputc(',', f);
+        json_write_str(f, v[i], strlen(v[i])); /* not UTF-8: U+FFFD for bad bytes */
+    }
+    fputc(']', f);
+}
+
+static int member_cmp(const void *a, const void *b)
+{
+    const struct member_stats *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c) return c;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Members by name (byte order), then arrival: the same at any thread count. */
+static void members_sort(struct input_stats *in)
+{
+    if (in->n_members > 1) qsort(in->members, in->n_members, sizeof *in->members, member_cmp);
+}
+
+static void member_json(FILE *f, const struct run *r, const char *path,
+                        const struct member_stats *m)
+{
+    fputc('{', f);
+    fputs("\"path\":", f);
+    json_write_str(f, path, strlen(path));
+    str_field(f, "member", m->name, strlen(m->name));
+    fprintf(f, ",\"bytes\":%" PRIu64 ",\"findings\":%" PRIu64 ",\"by_detector\":{", m->bytes,
+            m->findings);
+    /* detectors in catalogue order, as everywhere else */
+    bool first = true;
+    for (size_t d = 0; d < r->n_det; d++)
+        for (size_t i = 0; i < m->n_det; i++) {
+            if (m->by_det[i].det != d) continue;
+            pii_detector_info info;
+            pii_engine_detector(r->eng, d, &info);
+            fprintf(f, "%s\"%s\":%" PRIu64, first ? "" : ",", info.id, m->by_det[i].n);
+            first = false;
+        }
+    fputs("},\"by_ccpa\":", f);
+    by_ccpa_json(f, m->by_cat);
+    strv_json(f, "errors", m->errors, m->n_errors);
+    fputs(",\"skipped\":", f);
+    if (m->skip)
+        json_write_str(f, m->skip, strlen(m->skip));
+    else
+        fputs("null", f);
     fputc('}', f);
 }
 
@@ -243,7 +438,16 @@ static void summary_json(FILE *f, struct run *r, double elapsed, bool record)
         fprintf(f, ",\"bytes\":%" PRIu64 ",\"findings\":%" PRIu64 ",\"by_detector\":", in->bytes,
                 in->findings);
         by_det_json(f, r, in->by_det);
-        fputc('}', f);
+        fputs(",\"by_ccpa\":", f);
+        by_ccpa_json(f, in->by_cat);
+        strv_json(f, "errors", in->errors, in->n_errors);
+        fputs(",\"members\":[", f);
+        members_sort(&r->inputs[i]);
+        for (size_t j = 0; j < in->n_members; j++) {
+            if (j) fputc(',', f);
+            member_json(f, r, in->path, &in->members[j]);
+        }
+        fputs("]}", f);
     }
     fputs("]}\n", f);
 }
@@ -260,6 +464,40 @@ bool sink_summary_json(struct run *r, double elapsed, const char *file)
     if (fclose(f) != 0) ok = false;
     if (!ok) fprintf(stderr, "piiscan: %s: cannot write summary\n", file);
     return ok;
+}
+
+/* One line per archive member: findings, bytes, categories, name, and what went wrong. */
+static void members_text(FILE *f, struct run *r)
+{
+    bool any = false;
+    for (size_t i = 0; i < r->n_inputs && !any; i++) any = r->inputs[i].n_members > 0;
+    if (!any) return;
+    fprintf(f, "by archive member:\n  %8s %14s  %-12s %s\n", "findings", "bytes", "ccpa", "member");
+    for (size_t i = 0; i < r->n_inputs; i++) {
+        struct input_stats *in = &r->inputs[i];
+        members_sort(in);
+        for (size_t j = 0; j < in->n_members; j++) {
+            const struct member_stats *m = &in->members[j];
+            char cats[32];
+            pii_category cat = 0;
+            for (int c = 0; c < 12; c++)
+                if (m->by_cat[c]) cat |= 1u << c;
+            pii_category_letters(cat, cats, sizeof cats);
+            fprintf(f, "  %8" PRIu64 " %14" PRIu64 "  %-12s ", m->findings, m->bytes,
+                    cats[0] ? cats : "-");
+            text_name(f, in->path, m->name);
+            if (m->skip) {
+                fputs("  (skipped: ", f);
+                text_bytes(f, m->skip, strlen(m->skip));
+                fputc(')', f);
+            }
+            for (size_t e = 0; e < m->n_errors; e++) {
+                fputs(e ? "; " : "  (ERROR: ", f);
+                text_bytes(f, m->errors[e], strlen(m->errors[e]));
+            }
+            fputs(m->n_errors ? ")\n" : "\n", f);
+        }
+    }
 }
 
 static void summary_text(FILE *f, struct run *r, double elapsed)
@@ -296,6 +534,7 @@ static void summary_text(FILE *f, struct run *r, double elapsed)
             if (r->inputs[i].findings)
                 fprintf(f, "  %" PRIu64 "\t%s\n", r->inputs[i].findings, r->inputs[i].path);
     }
+    members_text(f, r);
 }
 
 void sink_finish(struct run *r, double elapsed)

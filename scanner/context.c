@@ -17,36 +17,102 @@ static inline bool alnum(uint8_t c)
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
+/* Marks word `bit` as starting with byte c. */
+static bool set_first(struct ctx_set *set, uint8_t c, unsigned bit)
+{
+    if (!set->slot[c]) {
+        /* at most 64 words, each starting with at most two bytes (its cases): 129 slots */
+        uint64_t *nm = realloc(set->mask, (set->n_mask + 1) * sizeof *nm);
+        if (!nm) return false;
+        set->mask = nm;
+        nm[set->n_mask] = 0;
+        set->slot[c] = (uint8_t)set->n_mask++;
+    }
+    set->mask[set->slot[c]] |= 1ull << bit;
+    return true;
+}
+
+/* A set built word by word grows each part separately; a copy is one block (below). */
+static bool unpack(struct ctx_set *set)
+{
+    struct ctx_set t = {0};
+    for (size_t i = 0; i < set->n; i++)
+        if (!ctx_set_add(&t, set->w[i].text, set->w[i].len)) {
+            ctx_set_release(&t);
+            return false;
+        }
+    ctx_set_release(set);
+    *set = t;
+    return true;
+}
+
 bool ctx_set_add(struct ctx_set *set, const char *w, size_t len)
 {
     if (set->n >= 64 || !len) return false;
-    struct ctx_word *nv = realloc(set->w, (set->n + 1) * sizeof *nv);
+    if (set->block && !unpack(set)) return false;
+    if (!set->slot) {
+        set->slot = calloc(256, 1);
+        set->mask = calloc(1, sizeof *set->mask);
+        if (!set->slot || !set->mask) return false;
+        set->n_mask = 1;
+    }
+    struct ctx_word *nv = set->w;
+    if (set->n >= 4 && !(set->n & (set->n - 1))) /* full at 4, 8, 16, 32 */
+        nv = realloc(set->w, 2 * set->n * sizeof *nv);
+    else if (!set->n)
+        nv = malloc(4 * sizeof *nv);
     if (!nv) return false;
     set->w = nv;
     char *t = malloc(len + 1);
     if (!t) return false;
     for (size_t i = 0; i < len; i++) t[i] = (char)lower((uint8_t)w[i]);
     t[len] = 0;
-    nv[set->n] = (struct ctx_word){.text = t, .len = len};
     uint8_t f = (uint8_t)t[0];
-    set->first[f] |= 1ull << set->n;
-    if (f >= 'a' && f <= 'z') set->first[f - 32] |= 1ull << set->n;
-    set->n++;
+    if (!set_first(set, f, (unsigned)set->n) ||
+        (f >= 'a' && f <= 'z' && !set_first(set, (uint8_t)(f - 32), (unsigned)set->n))) {
+        free(t);
+        return false;
+    }
+    nv[set->n++] = (struct ctx_word){.text = t, .len = len};
     return true;
 }
 
 void ctx_set_release(struct ctx_set *set)
 {
-    for (size_t i = 0; i < set->n; i++) free(set->w[i].text);
-    free(set->w);
+    if (set->block) {
+        free(set->block);
+    } else {
+        for (size_t i = 0; i < set->n; i++) free(set->w[i].text);
+        free(set->w);
+        free(set->slot);
+        free(set->mask);
+    }
     memset(set, 0, sizeof *set);
 }
 
+/* One allocation, exactly sized: mask, words, slot, texts (the engine copies every detector at
+ * start-up; fewer, denser allocations are fewer pages touched). */
 bool ctx_set_copy(struct ctx_set *dst, const struct ctx_set *src)
 {
     memset(dst, 0, sizeof *dst);
-    for (size_t i = 0; i < src->n; i++)
-        if (!ctx_set_add(dst, src->w[i].text, src->w[i].len)) return false;
+    if (!src->n) return true;
+    size_t text = 0;
+    for (size_t i = 0; i < src->n; i++) text += src->w[i].len + 1;
+    size_t mask_sz = src->n_mask * sizeof *src->mask, w_sz = src->n * sizeof *src->w;
+    char *b = malloc(mask_sz + w_sz + 256 + text);
+    if (!b) return false;
+    dst->block = b;
+    dst->mask = memcpy(b, src->mask, mask_sz);
+    dst->w = (struct ctx_word *)(b + mask_sz);
+    dst->slot = memcpy(b + mask_sz + w_sz, src->slot, 256);
+    char *t = b + mask_sz + w_sz + 256;
+    for (size_t i = 0; i < src->n; i++) {
+        dst->w[i] = (struct ctx_word){.text = memcpy(t, src->w[i].text, src->w[i].len + 1),
+                                      .len = src->w[i].len};
+        t += src->w[i].len + 1;
+    }
+    dst->n = src->n;
+    dst->n_mask = src->n_mask;
     return true;
 }
 
@@ -78,7 +144,7 @@ static bool word_at(const struct ctx_word *cw, const uint8_t *s, size_t n, size_
 static bool scan_words(const struct ctx_set *set, const uint8_t *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        uint64_t m = set->first[s[i]];
+        uint64_t m = set->mask[set->slot[s[i]]];
         if (PII_LIKELY(!m)) continue;
         if (i > 0 && alnum(s[i - 1]) && alnum(s[i])) continue;
         do {

@@ -2,6 +2,7 @@
  * embedded database does not fit): keyed by the expressions, the Hyperscan version and the
  * platform, written atomically, and ignored when corrupt, foreign or stale. */
 #define _GNU_SOURCE
+#include "hslib.h"
 #include "pii_internal.h"
 
 #include <errno.h>
@@ -26,15 +27,35 @@ struct hdr {
     uint8_t len[8];
 };
 
+/* The instruction sets Hyperscan compiles for (its platform's cpu_features) and those the
+ * runtime dispatches on, read without the compiler library, so that a warm start never loads
+ * it. A database compiled on one CPU is refused by hs_alloc_scratch on a lesser one anyway. */
+static uint32_t cpu_bits(void)
+{
+    uint32_t b = 0;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    b |= (uint32_t)__builtin_cpu_supports("ssse3") << 0;
+    b |= (uint32_t)__builtin_cpu_supports("sse4.2") << 1;
+    b |= (uint32_t)__builtin_cpu_supports("popcnt") << 2;
+    b |= (uint32_t)__builtin_cpu_supports("avx2") << 3;
+    b |= (uint32_t)__builtin_cpu_supports("bmi2") << 4;
+    b |= (uint32_t)__builtin_cpu_supports("avx512f") << 5;
+    b |= (uint32_t)__builtin_cpu_supports("avx512bw") << 6;
+    b |= (uint32_t)__builtin_cpu_supports("avx512vl") << 7;
+    b |= (uint32_t)__builtin_cpu_supports("avx512vbmi") << 8;
+#endif
+    return b;
+}
+
 void dbcache_key(const char *const *exprs, const unsigned *flags, size_t n, uint8_t key[32])
 {
     struct sha256 h;
     sha256_init(&h);
     const char *ver = hs_version();
     sha256_update(&h, ver, strlen(ver) + 1);
-    hs_platform_info_t plat;
-    memset(&plat, 0, sizeof plat);
-    if (hs_populate_platform(&plat) == HS_SUCCESS) sha256_update(&h, &plat, sizeof plat);
+    uint32_t cpu = cpu_bits();
+    sha256_update(&h, &cpu, sizeof cpu);
     uint64_t count = n;
     sha256_update(&h, &count, sizeof count);
     for (size_t i = 0; i < n; i++) {

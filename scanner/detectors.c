@@ -1,6 +1,7 @@
 /* detectors.c: the detector set: parsing pattern files (patterns/README.md), selection by id
  * or group, and read-only views. Knows nothing of scanning; Hyperscan is used only to check
  * expressions so that a bad pattern file fails at load time with file:line. */
+#include "hslib.h"
 #include "pii_internal.h"
 
 #include <ctype.h>
@@ -42,6 +43,10 @@ static char *xstrndup(const char *s, size_t n)
 void detector_release(struct detector *d)
 {
     if (!d) return;
+    if (d->fixed) { /* its data is the library's */
+        memset(d, 0, sizeof *d);
+        return;
+    }
     free(d->id);
     free(d->group);
     free(d->description);
@@ -66,6 +71,7 @@ pii_status detector_copy(struct detector *dst, const struct detector *src)
 {
     bool fail = false;
     *dst = *src;
+    if (src->fixed) return PII_OK; /* read-only data: shared */
     dst->id = dup_or_null(src->id, &fail);
     dst->group = dup_or_null(src->group, &fail);
     dst->description = dup_or_null(src->description, &fail);
@@ -186,11 +192,13 @@ static pii_status parse_expr(struct parse *p, const char *s, struct detector *d)
     }
 
     /* Check it now: a pattern file must fail at load, naming its line. */
+    const struct hslib *hsl = hslib_get(p->origin, p->err);
+    if (!hsl) return PII_ERR_ENGINE;
     hs_expr_info_t *info = NULL;
     hs_compile_error_t *cerr = NULL;
-    if (hs_expression_info(d->expr, flags, &info, &cerr) != HS_SUCCESS) {
+    if (hsl->expression_info(d->expr, flags, &info, &cerr) != HS_SUCCESS) {
         pii_status st = bad(p, "bad expression: %s", cerr ? cerr->message : "unknown error");
-        hs_free_compile_error(cerr);
+        hsl->free_compile_error(cerr);
         return st;
     }
     bool unbounded = info->max_width == UINT32_MAX || info->max_width > PII_MAX_MATCH;
@@ -510,10 +518,39 @@ pii_status pii_detectors_load_mem(pii_detectors *d, const char *text, size_t len
     return load_text(d, text, len, origin, false, err);
 }
 
+/* The catalogue mkdb parsed at build time: a copy of read-only detectors, nothing to parse or
+ * allocate per detector (start-up). Same checks as load_text: all or nothing, no duplicate. */
+static pii_status load_fixed(pii_detectors *set, pii_error *err)
+{
+    size_t n = pii_builtin_detectors_n;
+    for (size_t i = 0; i < n; i++)
+        if (find_id(set, pii_builtin_detectors[i].id))
+            return err_set(err, PII_ERR_PATTERN, pii_builtin_detectors[i].origin,
+                           "duplicate detector id '%s'", pii_builtin_detectors[i].id);
+    if (set->n + n > set->cap) {
+        size_t ncap = set->n + n + 8;
+        struct detector *nv = realloc(set->v, ncap * sizeof *nv);
+        if (!nv) return err_set(err, PII_ERR_NOMEM, "builtin", "out of memory");
+        set->v = nv;
+        set->cap = ncap;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct detector *x = &set->v[set->n + i];
+        *x = pii_builtin_detectors[i];
+        x->validate = x->validator_name ? validator_find(x->validator_name) : NULL;
+        if (x->validator_name && !x->validate) /* a registry out of step with the build */
+            return err_set(err, PII_ERR_PATTERN, x->origin, "unknown validator '%s'",
+                           x->validator_name);
+    }
+    set->n += n;
+    return PII_OK;
+}
+
 pii_status pii_detectors_load_builtin(pii_detectors *d, pii_error *err)
 {
     size_t before = d ? d->n : 0;
     if (!d) return err_set(err, PII_ERR_ARG, "builtin", "NULL argument");
+    if (pii_builtin_detectors_n) return load_fixed(d, err);
     pii_status st =
         load_text(d, pii_builtin_patterns, pii_builtin_patterns_len, "builtin", true, err);
     if (!st)

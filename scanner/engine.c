@@ -1,6 +1,7 @@
 /* engine.c: compiling a detector set into an immutable engine: one Hyperscan database for the
  * re:/anchor: detectors, the shape table for the tokenizer, the fingerprint key. Knows nothing
  * of inputs, chunks or output formats. */
+#include "hslib.h"
 #include "pii_internal.h"
 
 #include <hs/hs.h>
@@ -10,7 +11,13 @@
 
 pii_status pii_platform_check(pii_error *err)
 {
-    if (hs_valid_platform() != HS_SUCCESS)
+#ifdef PII_HS_RUNTIME_STATIC
+    /* Debian's libhs_runtime.a lacks hs_valid_platform(); this is its whole test */
+    bool ok = __builtin_cpu_supports("ssse3");
+#else
+    bool ok = hs_valid_platform() == HS_SUCCESS;
+#endif
+    if (!ok)
         return err_set(err, PII_ERR_PLATFORM, NULL,
                        "this CPU lacks the instructions Hyperscan needs (SSSE3 or later)");
     return PII_OK;
@@ -51,7 +58,7 @@ void pii_engine_free(pii_engine *e)
     if (!e) return;
     for (size_t i = 0; i < e->n_det; i++) detector_release(&e->det[i]);
     free(e->det);
-    hs_free_database(e->db);
+    if (!e->builtin_db) hs_free_database(e->db); /* the built-in one is read-only data */
     hs_free_scratch(e->scratch_proto);
     free(e->map);
     for (int s = 0; s < SHAPE__COUNT; s++) free(e->shape_det[s]);
@@ -142,14 +149,11 @@ static bool try_builtin_db(pii_engine *e, const pii_detectors *d)
     engine_builtin_key(d, key);
     if (strcmp(key, pii_builtin_db_key) != 0) return false;
     struct hs_map *map = calloc(n + 1, sizeof *map);
-    hs_database_t *db = NULL;
     if (!map) return false;
-    /* fails on another CPU or Hyperscan build: then the caller compiles */
-    if (hs_deserialize_database((const char *)pii_builtin_db, pii_builtin_db_len, &db) !=
-        HS_SUCCESS) {
-        free(map);
-        return false;
-    }
+    /* Scanned in place: a database is position-independent and only read by scans. Hyperscan
+     * checks it when allocating the scratch (magic, release, this CPU's platform, CRC) and
+     * refuses it on another CPU or build: then the caller compiles. */
+    const hs_database_t *db = (const hs_database_t *)pii_builtin_db;
     size_t k = 0, idx = 0;
     for (size_t i = 0; i < d->n; i++) {
         const struct detector *x = &d->v[i];
@@ -161,16 +165,30 @@ static bool try_builtin_db(pii_engine *e, const pii_detectors *d)
         k++;
     }
     map[n] = (struct hs_map){.det = HS_MAP_ALLOW, .kind = FIND_ANCHOR};
-    if (hs_alloc_scratch(db, &e->scratch_proto) != HS_SUCCESS) goto fail;
-    e->db = db;
+    if (hs_alloc_scratch(db, &e->scratch_proto) != HS_SUCCESS) {
+        free(map);
+        return false;
+    }
+    e->db = (struct hs_database *)db; /* never freed nor written: see pii_engine_free */
     e->map = map;
     e->n_map = n + 1;
     e->builtin_db = true;
     return true;
-fail:
-    hs_free_database(db);
-    free(map);
-    return false;
+}
+
+/* Every enabled Hyperscan detector is built in, and some built-in one is not enabled
+ * (--detectors, --exclude-detectors, a repository's list): the built-in database would scan
+ * for all of them and mask the rest in the callback. */
+static bool builtin_subset(const pii_detectors *d)
+{
+    bool off = false;
+    for (size_t i = 0; i < d->n; i++) {
+        const struct detector *x = &d->v[i];
+        if (!is_hs(x)) continue;
+        if (!x->builtin && x->enabled) return false;
+        off = off || (x->builtin && !x->enabled);
+    }
+    return off;
 }
 
 static pii_status compile_hs(pii_engine *e, const pii_detectors *d, const char *cache_dir,
@@ -179,7 +197,12 @@ static pii_status compile_hs(pii_engine *e, const pii_detectors *d, const char *
     size_t n = 0;
     for (size_t i = 0; i < e->n_det; i++) n += is_hs(&e->det[i]);
     if (!n) return PII_OK;
-    if (try_builtin_db(e, d)) {
+    /* A subset of the built-in catalogue gets a database of its own through the cache (the
+     * first run compiles it, later ones load it without the compiler): scanning only for
+     * what is enabled is cheaper than masking, e.g. 16 detectors of 39. Without a cache the
+     * built-in database serves, masked. */
+    bool subset = cache_dir && builtin_subset(d);
+    if (!subset && try_builtin_db(e, d)) {
         e->db_origin = DB_BUILTIN;
         return PII_OK;
     }
@@ -212,23 +235,45 @@ static pii_status compile_hs(pii_engine *e, const pii_detectors *d, const char *
     if (cache_dir) {
         dbcache_key(exprs, flags, n, key);
         e->db = dbcache_load(cache_dir, key);
-        if (e->db) e->db_origin = DB_CACHE_LOADED;
+        if (e->db && hs_alloc_scratch(e->db, &e->scratch_proto) != HS_SUCCESS) {
+            hs_free_database((hs_database_t *)e->db); /* another CPU's: rebuilt below */
+            e->db = NULL;
+        }
+        if (e->db) {
+            e->db_origin = DB_CACHE_LOADED;
+            goto out;
+        }
+    }
+    /* user patterns, a cold cache, or a CPU the built-in database does not fit: the compiler
+     * is needed */
+    const struct hslib *hsl = hslib_get(NULL, err);
+    if (!hsl) {
+        if (subset) { /* no compiler: the built-in database, masked, still serves */
+            free(e->map);
+            e->map = NULL;
+            e->n_map = 0;
+            if (try_builtin_db(e, d)) {
+                e->db_origin = DB_BUILTIN;
+                st = PII_OK;
+                goto out;
+            }
+        }
+        st = PII_ERR_ENGINE;
+        goto out;
     }
     hs_compile_error_t *cerr = NULL;
-    if (!e->db && hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
-                                   (hs_database_t **)&e->db, &cerr) != HS_SUCCESS) {
+    if (hsl->compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
+                           (hs_database_t **)&e->db, &cerr) != HS_SUCCESS) {
         const char *origin = NULL;
         if (cerr && cerr->expression >= 0 && (size_t)cerr->expression + 1 < n)
             origin = e->det[e->map[cerr->expression].det].origin;
         st =
             err_set(err, PII_ERR_PATTERN, origin, "cannot compile: %s", cerr ? cerr->message : "?");
-        hs_free_compile_error(cerr);
+        hsl->free_compile_error(cerr);
         goto out;
     }
-    if (!e->db_origin) {
-        e->db_origin = DB_COMPILED;
-        if (cache_dir && dbcache_store(cache_dir, key, e->db)) e->db_origin = DB_CACHE_WRITTEN;
-    }
+    e->db_origin = DB_COMPILED;
+    if (cache_dir && dbcache_store(cache_dir, key, e->db)) e->db_origin = DB_CACHE_WRITTEN;
     if (hs_alloc_scratch(e->db, &e->scratch_proto) != HS_SUCCESS) {
         st = err_set(err, PII_ERR_NOMEM, NULL, "cannot allocate Hyperscan scratch");
         goto out;

@@ -4,6 +4,7 @@
 #define PII_INTERNAL_H
 
 #include "piiscan.h"
+#include "util.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -12,12 +13,11 @@
 
 #define PII_LIKELY(x)   __builtin_expect(!!(x), 1)
 #define PII_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define ARRAY_LEN(a)    (sizeof(a) / sizeof((a)[0]))
 
 /* ---- limits that make chunked scanning exact ------------------------------------------- */
 
-/* Longest span any detector may report (validators clamp their extents to this). */
-#define PII_MAX_MATCH 4096
+/* PII_MAX_MATCH (piiscan.h): the longest span any detector may report (validators clamp
+ * their extents to it). */
 /* Longest distance a validator or context rule may look before a candidate's start or
  * after its end. Context windows are clamped to it. */
 #define PII_MAX_LOOK 256
@@ -86,6 +86,8 @@ enum shape_kind {
     SHAPE_MAC,   /* six hex pairs joined by ':' or '-', or three quads joined by '.' */
     SHAPE_IBAN,  /* two letters, two digits, 11-30 alphanumerics, optionally grouped by 4 */
     SHAPE_GEO,   /* decimal latitude, comma, decimal longitude */
+    SHAPE_CPF,   /* ddd.ddd.ddd-dd (Brazil CPF) */
+    SHAPE_CNPJ,  /* xx.xxx.xxx/xxxx-dd, x alphanumeric (Brazil CNPJ) */
     SHAPE__COUNT
 };
 
@@ -121,11 +123,16 @@ struct ctx_word {
 };
 
 /* A word list with, for each byte, the words that start with it (bit i = word i; at most 64
- * words), so a window is searched in one pass. */
+ * words), so a window is searched in one pass: mask[slot[byte]]. Two levels keep a set small
+ * (an empty one costs nothing, a typical one a few hundred bytes): every detector has three
+ * sets, and start-up time is the memory it touches. */
 struct ctx_set {
     struct ctx_word *w;
     size_t n;
-    uint64_t first[256];
+    uint8_t *slot;  /* [256]: index into mask, 0 for a byte no word starts with; NULL if empty */
+    uint64_t *mask; /* [n_mask], mask[0] == 0 */
+    size_t n_mask;
+    void *block; /* a copy (ctx_set_copy) holds all of the above in this one allocation */
 };
 
 struct detector {
@@ -152,6 +159,8 @@ struct detector {
     bool enabled;
     bool builtin;    /* from the catalogue compiled into the library */
     bool credential; /* group "credential": its record sensitivity looks for an account */
+    bool fixed;      /* strings and word sets are read-only data (pii_builtin_detectors): shared
+                      * by copies, never freed */
 };
 
 struct pii_detectors {
@@ -202,11 +211,17 @@ struct pii_engine {
     uint8_t hmac_key[64];
 };
 
-/* The built-in catalogue's Hyperscan database, serialized at build time (builtin_db.c,
- * written by scanner/gen/mkdb.c, which itself links scanner/gen/nodb.c: length 0). */
+/* The built-in catalogue's Hyperscan database, compiled at build time and laid out as
+ * hs_deserialize_database_at() leaves it (64-byte aligned), so it is scanned in place
+ * (builtin_db.c, written by scanner/gen/mkdb.c, which itself links scanner/gen/nodb.c:
+ * length 0). */
 extern const unsigned char pii_builtin_db[];
 extern const size_t pii_builtin_db_len;
 extern const char pii_builtin_db_key[];
+/* The built-in catalogue as parsed by mkdb at build time (`fixed` detectors, validate NULL
+ * until loaded); none in nodb.c: the loader then parses pii_builtin_patterns. */
+extern const struct detector pii_builtin_detectors[];
+extern const size_t pii_builtin_detectors_n;
 /* The match width (0: variable) of each built-in Hyperscan expression, in catalogue order,
  * measured by mkdb (none in nodb.c: the loader then asks Hyperscan). */
 extern const unsigned pii_builtin_widths[];
@@ -219,8 +234,8 @@ bool engine_used_builtin_db(const pii_engine *e);
 
 /* ---- the on-disk cache of compiled databases (dbcache.c) --------------------------------- */
 
-/* Identifies a database: Hyperscan version, this CPU's platform, the expressions and flags in
- * id order. */
+/* Identifies a database: Hyperscan version, this CPU's instruction sets, the expressions and
+ * flags in id order. Needs no compiler: a warm start does not load it. */
 void dbcache_key(const char *const *exprs, const unsigned *flags, size_t n, uint8_t key[32]);
 /* The cached database of that key in dir, or NULL (missing, corrupt, foreign, stale). */
 struct hs_database *dbcache_load(const char *dir, const uint8_t key[32]);
@@ -252,8 +267,9 @@ bool cand_push(struct cand_vec *cv, uint32_t det, size_t start, size_t end, size
  * that start in [from, to), appending candidates with buf-relative offsets. Decisions are
  * local: a candidate depends only on bytes within 64 of it, so window edges do not change the
  * result. A candidate starts at most SHAPE_LEAD bytes before the word that proposed it ('+',
- * '(', '-' before a number; "-122." before a longitude's fraction). */
-#define SHAPE_LEAD 8
+ * '(', '-' before a number; "-122." before a longitude's fraction; a CNPJ's 16 bytes before
+ * its check digits). */
+#define SHAPE_LEAD 16
 bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from, size_t to,
                 struct cand_vec *out);
 
@@ -337,32 +353,5 @@ bool field_record_sensitive(const uint8_t *buf, size_t lo, size_t hi, size_t sta
 
 /* Validators that take whole CSV cells as candidates (validate_text.c). */
 bool validator_cells(validate_fn fn);
-
-/* ---- hashing (sha256.c) ---------------------------------------------------------------- */
-
-struct sha256 {
-    uint32_t h[8];
-    uint64_t len;
-    uint8_t blk[64];
-    size_t n;
-};
-void sha256_init(struct sha256 *s);
-void sha256_update(struct sha256 *s, const void *data, size_t len);
-void sha256_final(struct sha256 *s, uint8_t out[32]);
-/* HMAC-SHA-256 (RFC 2104) of msg under key. */
-void hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
-                 uint8_t out[32]);
-
-/* ---- JSON (json.c) --------------------------------------------------------------------- */
-
-/* Writes s[0..len) as a JSON string (with quotes) to f. Control characters are escaped;
- * bytes that are not valid UTF-8 are written as U+FFFD. Returns false if the data was not
- * valid UTF-8 (the caller may add a base64 "bytes" field). */
-bool json_write_str(FILE *f, const char *s, size_t len);
-/* Standard base64 of data into out (NUL-terminated); returns the length or 0 if cap is too
- * small. */
-size_t base64_encode(const uint8_t *data, size_t len, char *out, size_t cap);
-/* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
-bool utf8_valid(const uint8_t *s, size_t len);
 
 #endif

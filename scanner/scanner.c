@@ -254,8 +254,9 @@ static bool confirm(pii_scanner *s, const struct cand *c, uint64_t limit, struct
         (d->neg.n &&
          context_has(&d->neg, s->win, 0, s->len, v->start, v->end, d->win_before, d->win_after))) {
         /* decisive against a bare digit run, a doubt against a well-formed value ("size 64
-         * msisdn=650-825-5835") */
-        conf -= (v->flags & V_BARE) ? 30 : 15;
+         * msisdn=650-825-5835"); only a doubt too when the value's own field is named for the
+         * detector and the word is another key's (`"service":"x","user":"jdoe"`) */
+        conf -= (v->flags & V_BARE) && !field ? 30 : 15;
         reasons |= PII_REASON_NEG_CONTEXT;
     }
     if (v->flags & V_TEST) reasons |= PII_REASON_TEST;

@@ -53,9 +53,9 @@ static const uint8_t *cls_table(void)
 }
 
 static const char *const shape_names[SHAPE__COUNT] = {
-    [SHAPE_NONE] = "",       [SHAPE_CARD] = "card", [SHAPE_SSN] = "ssn",
-    [SHAPE_PHONE] = "phone", [SHAPE_IPV4] = "ipv4", [SHAPE_IPV6] = "ipv6",
-    [SHAPE_MAC] = "mac",     [SHAPE_IBAN] = "iban", [SHAPE_GEO] = "geo",
+    [SHAPE_NONE] = "",     [SHAPE_CARD] = "card", [SHAPE_SSN] = "ssn",   [SHAPE_PHONE] = "phone",
+    [SHAPE_IPV4] = "ipv4", [SHAPE_IPV6] = "ipv6", [SHAPE_MAC] = "mac",   [SHAPE_IBAN] = "iban",
+    [SHAPE_GEO] = "geo",   [SHAPE_CPF] = "cpf",   [SHAPE_CNPJ] = "cnpj",
 };
 
 int shape_by_name(const char *name)
@@ -150,6 +150,8 @@ static void shape_card(struct tok *t, size_t ws, size_t we, size_t wl)
         emit(t, SHAPE_CARD, ws, we);
     } else if (wl == 4) {
         grouped_digits(t, SHAPE_CARD, ws, ws, we, " -", 13, 19, 6);
+    } else if (wl == 2) {
+        grouped_digits(t, SHAPE_CARD, ws, ws, we, " -", 15, 15, 6); /* IMEI AA-BBBBBB-CCCCCC-D */
     }
 }
 
@@ -307,6 +309,33 @@ static void shape_iban(struct tok *t, size_t ws, size_t we, size_t wl)
 }
 
 /* Hex runs joined by ':' (IPv6, MAC), '-' (MAC) or '.' (Cisco MAC). */
+/* Whether the bytes at i follow `layout`: 'd' a digit, 'x' a digit or an upper-case letter,
+ * anything else itself. */
+static bool layout_at(const struct tok *t, size_t i, const char *layout)
+{
+    for (; *layout; layout++, i++) {
+        uint8_t b = at(t, i), k = t->cls[b];
+        if (*layout == 'd'   ? !(k & C_DIGIT)
+            : *layout == 'x' ? !(k & (C_DIGIT | C_UPPER))
+                             : b != (uint8_t)*layout)
+            return false;
+    }
+    return true;
+}
+
+/* "ddd.ddd.ddd-dd" from its first group; the validator checks the edges. */
+static void shape_cpf(struct tok *t, size_t ws)
+{
+    if (layout_at(t, ws, "ddd.ddd.ddd-dd")) emit(t, SHAPE_CPF, ws, ws + 14);
+}
+
+/* "xx.xxx.xxx/xxxx-dd" from its check digits (the only part that must be digits). */
+static void shape_cnpj(struct tok *t, size_t ws)
+{
+    if (ws >= 16 && layout_at(t, ws - 16, "xx.xxx.xxx/xxxx-dd"))
+        emit(t, SHAPE_CNPJ, ws - 16, ws + 2);
+}
+
 static void hexrun_sep(struct tok *t, size_t ws, size_t we, uint8_t sep)
 {
     const uint8_t *b = t->b, *c = t->cls;
@@ -375,7 +404,7 @@ static void shape_hexrun(struct tok *t, size_t ws, size_t we, size_t wl)
 
 /* Class bitmasks of one 64-byte block: bit i describes byte i. */
 struct masks {
-    uint64_t alnum, digit, hex, upper, colon, dash, dot, sep, open, space, comma, under;
+    uint64_t alnum, digit, hex, upper, colon, dash, dot, sep, open, space, comma, under, slash;
 };
 
 #if PII_X86
@@ -393,7 +422,8 @@ static inline uint64_t eq(__m128i v, char c)
 /* SSE2: the x86-64 baseline, four 16-byte steps. */
 static inline void masks_sse2(const uint8_t *p, struct masks *m)
 {
-    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0, cm = 0, us = 0;
+    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0, cm = 0, us = 0,
+             sl = 0;
     const __m128i x20 = _mm_set1_epi8(0x20);
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
@@ -410,8 +440,9 @@ static inline void masks_sse2(const uint8_t *p, struct masks *m)
         op |= (eq(v, '+') | eq(v, '(')) << sh;
         cm |= eq(v, ',') << sh;
         us |= eq(v, '_') << sh;
+        sl |= eq(v, '/') << sh;
     }
-    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us};
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us, sl};
 }
 
 __attribute__((target("avx2"))) static inline uint64_t in_range32(__m256i v, char lo, char n)
@@ -429,7 +460,8 @@ __attribute__((target("avx2"))) static inline uint64_t eq32(__m256i v, char c)
 /* AVX2: two 32-byte steps. */
 __attribute__((target("avx2"))) static inline void masks_avx2(const uint8_t *p, struct masks *m)
 {
-    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0, cm = 0, us = 0;
+    uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0, cm = 0, us = 0,
+             sl = 0;
     const __m256i x20 = _mm256_set1_epi8(0x20);
     for (int k = 0; k < 2; k++) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
@@ -446,8 +478,9 @@ __attribute__((target("avx2"))) static inline void masks_avx2(const uint8_t *p, 
         op |= (eq32(v, '+') | eq32(v, '(')) << sh;
         cm |= eq32(v, ',') << sh;
         us |= eq32(v, '_') << sh;
+        sl |= eq32(v, '/') << sh;
     }
-    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us};
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us, sl};
 }
 
 /* AVX-512BW: one 64-byte step; compares write the bitmasks directly. */
@@ -472,7 +505,8 @@ __attribute__((target("avx512bw"))) static inline void masks_avx512(const uint8_
                   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('('));
     uint64_t cm = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(','));
     uint64_t us = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('_'));
-    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us};
+    uint64_t sl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/'));
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us, sl};
 }
 #endif
 
@@ -496,6 +530,7 @@ static inline void masks_scalar(const uint8_t *p, struct masks *m)
         if (b == ' ') r.space |= bit;
         if (b == ',') r.comma |= bit;
         if (b == '_') r.under |= bit;
+        if (b == '/') r.slash |= bit;
     }
     *m = r;
 }
@@ -542,6 +577,8 @@ static inline void dispatch(struct tok *t, size_t ws, size_t we, unsigned all, c
     size_t wl = we - ws;
     uint8_t prv = ws ? buf[ws - 1] : 0, nxt = we < t->len ? buf[we] : 0;
     if ((all & C_DIGIT) && prv == '.' && use[SHAPE_GEO]) geo_fraction(t, ws);
+    if ((all & C_DIGIT) && wl == 3 && nxt == '.' && use[SHAPE_CPF]) shape_cpf(t, ws);
+    if ((all & C_DIGIT) && wl == 2 && prv == '-' && use[SHAPE_CNPJ]) shape_cnpj(t, ws);
     if ((all & C_DIGIT) && ws >= t->quad_end) {
         /* One branch decides for most words: long enough to be a shape alone, or joined to
          * a further digit group, or after '+' / '('. */
@@ -553,9 +590,12 @@ static inline void dispatch(struct tok *t, size_t ws, size_t we, unsigned all, c
                 if (wl >= 9) {
                     if (use[SHAPE_CARD]) shape_card(t, ws, we, wl);
                     if (use[SHAPE_SSN] && wl == 9) emit(t, SHAPE_SSN, ws, we);
+                    /* bare CPF / CNPJ: the validator wants their label or field */
+                    if (use[SHAPE_CPF] && wl == 11) emit(t, SHAPE_CPF, ws, we);
+                    if (use[SHAPE_CNPJ] && wl == 14) emit(t, SHAPE_CNPJ, ws, we);
                     if (use[SHAPE_PHONE] && wl <= 15) shape_phone(t, ws, we, wl);
                 } else {
-                    if (use[SHAPE_CARD] && wl == 4) shape_card(t, ws, we, wl);
+                    if (use[SHAPE_CARD] && (wl == 4 || wl == 2)) shape_card(t, ws, we, wl);
                     if (use[SHAPE_SSN] && wl == 3) shape_ssn(t, ws, we, wl);
                     if (use[SHAPE_PHONE]) shape_phone(t, ws, we, wl);
                     if (nxt == '.' && wl <= 3 && use[SHAPE_IPV4]) shape_ipv4(t, ws, we, wl);
@@ -580,164 +620,437 @@ static unsigned word_class(const struct tok *t, size_t ws, size_t we)
     return all;
 }
 
+/* What the tokenizer knows of a block of 64 bytes when it visits its words. */
+struct blk {
+    uint64_t alnum, digit, hex, upper; /* this block's masks */
+    uint64_t alnum_prev, alnum_next;   /* the neighbours' alnum masks */
+};
+
+/* Visits the words of the block at b0 holding a trigger bit of I. Returns 1 to go on, 0 when
+ * the words reach `to` (done), -1 when out of memory. */
+static inline __attribute__((always_inline)) int visit(struct tok *t, size_t b0, uint64_t I,
+                                                       const struct blk *k, bool rich, size_t to,
+                                                       const bool *use, size_t *resume)
+{
+    const uint8_t *buf = t->b, *c = t->cls;
+    size_t len = t->len;
+    if (*resume > b0) {
+        if (*resume - b0 >= 64) return 1;
+        I &= ~0ull << (*resume - b0);
+    }
+    if (!I) return 1;
+    uint64_t A = k->alnum;
+    uint64_t S = A & ~behind(A, k->alnum_prev, 1);
+    uint64_t E = A & ~ahead(A, k->alnum_next, 1);
+    while (I) {
+        unsigned d = (unsigned)__builtin_ctzll(I);
+        uint64_t below = d == 63 ? ~0ull : (2ull << d) - 1;
+        uint64_t sb = S & below, eb = E & ~((1ull << d) - 1);
+        size_t ws, we;
+        if (sb) {
+            ws = b0 + 63 - (size_t)__builtin_clzll(sb);
+        } else { /* the word began in an earlier block */
+            ws = b0;
+            while (ws > 0 && (c[buf[ws - 1]] & C_ALNUM)) ws--;
+        }
+        if (ws >= to) return 0;
+        unsigned all;
+        if (eb) {
+            we = b0 + (size_t)__builtin_ctzll(eb) + 1;
+            if (sb) {
+                size_t k0 = ws - b0, k1 = we - b0;
+                uint64_t w = (k1 == 64 ? ~0ull : (1ull << k1) - 1) & (~0ull << k0);
+                all = C_ALNUM | ((w & ~k->digit) ? 0 : C_DIGIT) | ((w & ~k->hex) ? 0 : C_HEX) |
+                      ((w & ~k->upper) ? 0 : C_UPPER);
+            } else {
+                all = word_class(t, ws, we);
+            }
+        } else { /* the word runs into the next block */
+            we = b0 + 64;
+            while (we < len && (c[buf[we]] & C_ALNUM)) we++;
+            all = word_class(t, ws, we);
+        }
+        dispatch(t, ws, we, all, use, rich);
+        if (t->oom) return -1;
+        size_t skip = we > t->quad_end ? we : t->quad_end;
+        if (skip >= b0 + 64) {
+            *resume = skip;
+            return 1;
+        }
+        I &= ~0ull << (skip - b0);
+    }
+    return 1;
+}
+
+/* Which shapes a scan looks for, and the groups of trigger rules they need. */
+struct uses {
+    bool use[SHAPE__COUNT];
+    bool digits9, joined, hexes;
+};
+
+static void uses_init(const struct tok *t, struct uses *u)
+{
+    for (int k = 0; k < SHAPE__COUNT; k++) u->use[k] = uses(t, k);
+    u->digits9 = u->use[SHAPE_CARD] || u->use[SHAPE_SSN] || u->use[SHAPE_PHONE];
+    u->joined = u->digits9 || u->use[SHAPE_IPV4] || u->use[SHAPE_GEO];
+    u->hexes = u->use[SHAPE_IPV6] || u->use[SHAPE_MAC];
+}
+
+/* The trigger bits of one block (m) given its neighbours (mp, mn): see scan_core. The AVX-512
+ * VBMI2 build computes the same bits for eight blocks at once (scan_avx512vbmi2). */
+static inline __attribute__((always_inline)) uint64_t
+trigger(const struct uses *u, const struct masks *mp, const struct masks *m, const struct masks *mn,
+        unsigned *frac_carry, bool *rich)
+{
+    uint64_t D = m->digit, A = m->alnum;
+    uint64_t I = 0;
+    *rich = false;
+    if (u->joined) {
+        /* Digit groups that can start a shape, by exact length k (run ends at i, is k long)
+         * and the length of the group after one separator: dotted 1-3 (IPv4, geo, phone
+         * dots), 4 then 4 or 6 (cards), 3 then 2 or 3 (SSN, NANP), 1 then 3 ("1-800"). */
+        uint64_t Dn = mn->digit, Dp = mp->digit;
+        uint64_t b1 = behind(D, Dp, 1), b2 = behind(D, Dp, 2), b3 = behind(D, Dp, 3),
+                 b4 = behind(D, Dp, 4);
+        uint64_t end = D & ~ahead(D, Dn, 1);
+        uint64_t e1 = end & ~b1, e3 = end & b1 & b2 & ~b3, e4 = end & b1 & b2 & b3 & ~b4;
+        uint64_t e123 = end & ~(b1 & b2 & b3);
+        uint64_t a2 = ahead(D, Dn, 2), a3 = ahead(D, Dn, 3), a4 = ahead(D, Dn, 4),
+                 a5 = ahead(D, Dn, 5), a6 = ahead(D, Dn, 6), a7 = ahead(D, Dn, 7),
+                 a8 = ahead(D, Dn, 8);
+        uint64_t n2 = a2 & a3 & ~a4, n3 = a2 & a3 & a4 & ~a5, n4 = a2 & a3 & a4 & a5 & ~a6,
+                 n6 = a2 & a3 & a4 & a5 & a6 & a7 & ~a8;
+        uint64_t dot1 = ahead(m->dot, mn->dot, 1),
+                 sd1 = ahead(m->sep & ~m->dot, mn->sep & ~mn->dot, 1);
+        /* dotted chains d{1,3}.d{1,3}.d (IPv4, dotted phones), not every decimal: a time's
+         * "47.978" or a version's "2.0" start nothing */
+        uint64_t d3 = ahead(m->dot, mn->dot, 3), d4 = ahead(m->dot, mn->dot, 4),
+                 d5 = ahead(m->dot, mn->dot, 5);
+        I |= e123 & dot1 & a2 & ((d3 & a4) | (a3 & d4 & a5) | (a3 & a4 & d5 & a6));
+        I |= sd1 & ((e4 & (n4 | n6)) | (e3 & (n2 | n3)) | (e1 & n3));
+        I |= sd1 & end & b1 & ~b2 & n6; /* 2 then 6: an IMEI's AA-BBBBBB-CCCCCC-D */
+        if (u->digits9) {
+            /* the first digit of a word of 9+ digits, unless it is an identifier's numeric
+             * tail ("blk_-5014786445735476734", "id_123456789") */
+            uint64_t r9 = D & ahead(D, Dn, 1) & a2 & a3 & a4 & a5 & a6 & a7 & a8;
+            uint64_t U = m->under, Up = mp->under;
+            uint64_t tail = behind(U, Up, 1) |
+                            (behind(m->dash, mp->dash, 1) & behind(A | U, mp->alnum | Up, 2));
+            I |= r9 & ~behind(A, mp->alnum, 1) & ~tail;
+        }
+    }
+    if (u->use[SHAPE_GEO]) {
+        /* The last digit of a fraction (a digit run right after '.') followed by ',' or one or
+         * two spaces and ','. Adding a run's first bit to the digit mask clears the run (and
+         * carries past it), so D & ~(D + starts) is the fraction digits; the carry out of
+         * bit 63 continues a fraction into the next block. */
+        uint64_t st = D & behind(m->dot, mp->dot, 1), sum;
+        unsigned char cout = __builtin_add_overflow(D, st, &sum);
+        cout |= __builtin_add_overflow(sum, (uint64_t)*frac_carry, &sum);
+        *frac_carry = cout;
+        uint64_t CMa = ahead(m->comma, mn->comma, 1), SPa = ahead(m->space, mn->space, 1);
+        uint64_t comma =
+            CMa | (SPa & (ahead(m->comma, mn->comma, 2) |
+                          (ahead(m->space, mn->space, 2) & ahead(m->comma, mn->comma, 3))));
+        I |= D & ~sum & comma;
+    }
+    if (u->use[SHAPE_PHONE]) I |= D & behind(m->open, mp->open, 1);
+    if (u->use[SHAPE_CNPJ]) {
+        /* the check digits of "xx.xxx.xxx/xxxx-dd": exactly two digits after '-', four
+         * alphanumerics and a '/' (the twelve before may be letters since 2026) */
+        uint64_t Dn = mn->digit, Dp = mp->digit, Ap = mp->alnum;
+        uint64_t two = D & ~ahead(D, Dn, 1) & behind(D, Dp, 1) & ~behind(D, Dp, 2);
+        I |= two & behind(m->dash, mp->dash, 2) & behind(A, Ap, 3) & behind(A, Ap, 4) &
+             behind(A, Ap, 5) & behind(A, Ap, 6) & behind(m->slash, mp->slash, 7);
+    }
+    if (u->hexes) {
+        /* Only structures a MAC or an IPv6 address has: a chain of 4+ colons each 2-5 bytes
+         * after the last (a timestamp has two), a "::", five dashes 3 apart, or
+         * hhhh.hhhh.hhhh. The words next to them are visited. */
+        uint64_t C = m->colon, Cn = mn->colon, H = m->hex, Hn = mn->hex;
+        /* on the 128 bits of this block and the next: chains crossing the edge count (no
+         * early exit on a colon count: the branch mispredicts more than it saves) */
+        unsigned __int128 X = C | (unsigned __int128)Cn << 64;
+        unsigned __int128 c2 = X & ((X >> 2) | (X >> 3) | (X >> 4) | (X >> 5));
+        unsigned __int128 c3 = c2 & ((c2 >> 2) | (c2 >> 3) | (c2 >> 4) | (c2 >> 5));
+        uint64_t c4 = (uint64_t)(c3 & ((c3 >> 2) | (c3 >> 3) | (c3 >> 4) | (c3 >> 5)));
+        /* a "::" in this block, straddling either edge, or early in the next block */
+        bool dbl =
+            (C & ahead(C, Cn, 1)) || ((Cn & (Cn >> 1)) << 16) || ((C & 1) && (mp->colon >> 63));
+        uint64_t Da = m->dash, Dan = mn->dash;
+        uint64_t d5 =
+            Da & ahead(Da, Dan, 3) & ahead(Da, Dan, 6) & ahead(Da, Dan, 9) & ahead(Da, Dan, 12);
+        if (c4 || dbl || d5) {
+            *rich = true;
+            I |= H & (ahead(C, Cn, 1) | behind(C, mp->colon, 1) | ahead(Da, Dan, 1) |
+                      behind(Da, mp->dash, 1));
+        }
+        uint64_t Dt = m->dot, Hp = mp->hex;
+        uint64_t cisco = Dt & ahead(Dt, mn->dot, 5);
+        if (cisco) {
+            cisco &= behind(H, Hp, 1) & behind(H, Hp, 2) & behind(H, Hp, 3) & behind(H, Hp, 4) &
+                     ahead(H, Hn, 1) & ahead(H, Hn, 2) & ahead(H, Hn, 3) & ahead(H, Hn, 4);
+            I |= (cisco >> 1) | (cisco << 1); /* the word on either side of the dot */
+        }
+    }
+    if (u->use[SHAPE_IBAN]) {
+        uint64_t S = A & ~behind(A, mp->alnum, 1);
+        I |= S & m->upper & ahead(m->upper, mn->upper, 1) & ahead(D, mn->digit, 2) &
+             ahead(D, mn->digit, 3);
+    }
+    return I;
+}
+
+/* Words are maximal alphanumeric runs. Only words holding a trigger bit are visited: the end
+ * of a digit group joined by '.', '-' or ' ' to another digit, a run of 9+ digits, a digit
+ * after '+' or '(', a hex digit next to ':' or '-' (in blocks with enough of them), the start
+ * of an IBAN. Logs have ~100k digit words per MB; most trigger nothing. */
 static inline __attribute__((always_inline)) bool scan_core(const struct pii_engine *e,
                                                             const uint8_t *buf, size_t len,
                                                             size_t from, size_t to,
                                                             struct cand_vec *out, masks_fn fn)
 {
     struct tok t = {.b = buf, .cls = cls_table(), .len = len, .e = e, .out = out};
-    const uint8_t *c = t.cls;
-    bool use[SHAPE__COUNT];
-    for (int k = 0; k < SHAPE__COUNT; k++) use[k] = uses(&t, k);
-    const bool digits9 = use[SHAPE_CARD] || use[SHAPE_SSN] || use[SHAPE_PHONE],
-               joined = digits9 || use[SHAPE_IPV4] || use[SHAPE_GEO],
-               hexes = use[SHAPE_IPV6] || use[SHAPE_MAC];
-
-    /* Words are maximal alphanumeric runs. Only words holding a trigger bit are visited: the
-     * end of a digit group joined by '.', '-' or ' ' to another digit, a run of 9+ digits, a
-     * digit after '+' or '(', a hex digit next to ':' or '-' (in blocks with enough of them),
-     * the start of an IBAN. Logs have ~100k digit words per MB; most trigger nothing. */
+    struct uses u;
+    uses_init(&t, &u);
     size_t resume = from;    /* bytes before this belong to words already dispatched */
     unsigned frac_carry = 0; /* a fraction's digit run continues from the block before */
-    struct masks mp, m, mn;
-    masks_at(buf, len, (int64_t)from - 64, fn, &mp);
-    masks_at(buf, len, (int64_t)from, fn, &m);
-    for (size_t b0 = from; b0 < to; b0 += 64, mp = m, m = mn) {
-        masks_at(buf, len, (int64_t)b0 + 64, fn, &mn);
-        uint64_t D = m.digit, A = m.alnum;
-        uint64_t I = 0;
-        bool rich = false;
-        if (joined) {
-            /* Digit groups that can start a shape, by exact length k (run ends at i, is k long)
-             * and the length of the group after one separator: dotted 1-3 (IPv4, geo, phone
-             * dots), 4 then 4 or 6 (cards), 3 then 2 or 3 (SSN, NANP), 1 then 3 ("1-800"). */
-            uint64_t Dn = mn.digit, Dp = mp.digit;
-            uint64_t b1 = behind(D, Dp, 1), b2 = behind(D, Dp, 2), b3 = behind(D, Dp, 3),
-                     b4 = behind(D, Dp, 4);
-            uint64_t end = D & ~ahead(D, Dn, 1);
-            uint64_t e1 = end & ~b1, e3 = end & b1 & b2 & ~b3, e4 = end & b1 & b2 & b3 & ~b4;
-            uint64_t e123 = end & ~(b1 & b2 & b3);
-            uint64_t a2 = ahead(D, Dn, 2), a3 = ahead(D, Dn, 3), a4 = ahead(D, Dn, 4),
-                     a5 = ahead(D, Dn, 5), a6 = ahead(D, Dn, 6), a7 = ahead(D, Dn, 7),
-                     a8 = ahead(D, Dn, 8);
-            uint64_t n2 = a2 & a3 & ~a4, n3 = a2 & a3 & a4 & ~a5, n4 = a2 & a3 & a4 & a5 & ~a6,
-                     n6 = a2 & a3 & a4 & a5 & a6 & a7 & ~a8;
-            uint64_t dot1 = ahead(m.dot, mn.dot, 1),
-                     sd1 = ahead(m.sep & ~m.dot, mn.sep & ~mn.dot, 1);
-            /* dotted chains d{1,3}.d{1,3}.d (IPv4, dotted phones), not every decimal: a
-             * time's "47.978" or a version's "2.0" start nothing */
-            uint64_t d3 = ahead(m.dot, mn.dot, 3), d4 = ahead(m.dot, mn.dot, 4),
-                     d5 = ahead(m.dot, mn.dot, 5);
-            I |= e123 & dot1 & a2 & ((d3 & a4) | (a3 & d4 & a5) | (a3 & a4 & d5 & a6));
-            I |= sd1 & ((e4 & (n4 | n6)) | (e3 & (n2 | n3)) | (e1 & n3));
-            if (digits9) {
-                /* the first digit of a word of 9+ digits, unless it is an identifier's
-                 * numeric tail ("blk_-5014786445735476734", "id_123456789") */
-                uint64_t r9 = D & ahead(D, Dn, 1) & a2 & a3 & a4 & a5 & a6 & a7 & a8;
-                uint64_t U = m.under, Up = mp.under;
-                uint64_t tail = behind(U, Up, 1) |
-                                (behind(m.dash, mp.dash, 1) & behind(A | U, mp.alnum | Up, 2));
-                I |= r9 & ~behind(A, mp.alnum, 1) & ~tail;
-            }
+    struct masks ring[3];    /* previous, current and next block, rotating */
+    masks_at(buf, len, (int64_t)from - 64, fn, &ring[0]);
+    masks_at(buf, len, (int64_t)from, fn, &ring[1]);
+    unsigned ip = 0, ic = 1, in = 2;
+    for (size_t b0 = from; b0 < to; b0 += 64) {
+        const struct masks *mp = &ring[ip], *m = &ring[ic], *mn = &ring[in];
+        masks_at(buf, len, (int64_t)b0 + 64, fn, &ring[in]);
+        bool rich;
+        uint64_t I = trigger(&u, mp, m, mn, &frac_carry, &rich);
+        if (I) {
+            struct blk k = {m->alnum, m->digit, m->hex, m->upper, mp->alnum, mn->alnum};
+            int r = visit(&t, b0, I, &k, rich, to, u.use, &resume);
+            if (r <= 0) return r == 0;
         }
-        if (use[SHAPE_GEO]) {
-            /* The last digit of a fraction (a digit run right after '.') followed by ',' or
-             * one or two spaces and ','. Adding a run's first bit to the digit mask clears
-             * the run (and carries past it), so D & ~(D + starts) is the fraction digits;
-             * the carry out of bit 63 continues a fraction into the next block. */
-            uint64_t st = D & behind(m.dot, mp.dot, 1), sum;
-            unsigned char cout = __builtin_add_overflow(D, st, &sum);
-            cout |= __builtin_add_overflow(sum, (uint64_t)frac_carry, &sum);
-            frac_carry = cout;
-            uint64_t CMa = ahead(m.comma, mn.comma, 1), SPa = ahead(m.space, mn.space, 1);
-            uint64_t comma =
-                CMa | (SPa & (ahead(m.comma, mn.comma, 2) |
-                              (ahead(m.space, mn.space, 2) & ahead(m.comma, mn.comma, 3))));
-            I |= D & ~sum & comma;
-        }
-        if (use[SHAPE_PHONE]) I |= D & behind(m.open, mp.open, 1);
-        if (hexes) {
-            /* Only structures a MAC or an IPv6 address has: a chain of 4+ colons each 2-5
-             * bytes after the last (a timestamp has two), a "::", five dashes 3 apart, or
-             * hhhh.hhhh.hhhh. The words next to them are visited. */
-            uint64_t C = m.colon, Cn = mn.colon, H = m.hex, Hn = mn.hex;
-            /* on the 128 bits of this block and the next: chains crossing the edge count
-             * (no early exit on a colon count: the branch mispredicts more than it saves) */
-            unsigned __int128 X = C | (unsigned __int128)Cn << 64;
-            unsigned __int128 c2 = X & ((X >> 2) | (X >> 3) | (X >> 4) | (X >> 5));
-            unsigned __int128 c3 = c2 & ((c2 >> 2) | (c2 >> 3) | (c2 >> 4) | (c2 >> 5));
-            uint64_t c4 = (uint64_t)(c3 & ((c3 >> 2) | (c3 >> 3) | (c3 >> 4) | (c3 >> 5)));
-            /* a "::" in this block, straddling either edge, or early in the next block */
-            bool dbl =
-                (C & ahead(C, Cn, 1)) || ((Cn & (Cn >> 1)) << 16) || ((C & 1) && (mp.colon >> 63));
-            uint64_t Da = m.dash, Dan = mn.dash;
-            uint64_t d5 =
-                Da & ahead(Da, Dan, 3) & ahead(Da, Dan, 6) & ahead(Da, Dan, 9) & ahead(Da, Dan, 12);
-            if (c4 || dbl || d5) {
-                rich = true;
-                I |= H & (ahead(C, Cn, 1) | behind(C, mp.colon, 1) | ahead(Da, Dan, 1) |
-                          behind(Da, mp.dash, 1));
-            }
-            uint64_t Dt = m.dot, Hp = mp.hex;
-            uint64_t cisco = Dt & ahead(Dt, mn.dot, 5);
-            if (cisco) {
-                cisco &= behind(H, Hp, 1) & behind(H, Hp, 2) & behind(H, Hp, 3) & behind(H, Hp, 4) &
-                         ahead(H, Hn, 1) & ahead(H, Hn, 2) & ahead(H, Hn, 3) & ahead(H, Hn, 4);
-                I |= (cisco >> 1) | (cisco << 1); /* the word on either side of the dot */
-            }
-        }
-        if (use[SHAPE_IBAN]) {
-            uint64_t S = A & ~behind(A, mp.alnum, 1);
-            I |= S & m.upper & ahead(m.upper, mn.upper, 1) & ahead(D, mn.digit, 2) &
-                 ahead(D, mn.digit, 3);
-        }
-        if (resume > b0) {
-            if (resume - b0 >= 64) continue;
-            I &= ~0ull << (resume - b0);
-        }
-        if (!I) continue;
-        uint64_t S = A & ~behind(A, mp.alnum, 1);
-        uint64_t E = A & ~ahead(A, mn.alnum, 1);
-        while (I) {
-            unsigned d = (unsigned)__builtin_ctzll(I);
-            uint64_t below = d == 63 ? ~0ull : (2ull << d) - 1;
-            uint64_t sb = S & below, eb = E & ~((1ull << d) - 1);
-            size_t ws, we;
-            if (sb) {
-                ws = b0 + 63 - (size_t)__builtin_clzll(sb);
-            } else { /* the word began in an earlier block */
-                ws = b0;
-                while (ws > 0 && (c[buf[ws - 1]] & C_ALNUM)) ws--;
-            }
-            if (ws >= to) return true;
-            unsigned all;
-            if (eb) {
-                we = b0 + (size_t)__builtin_ctzll(eb) + 1;
-                if (sb) {
-                    size_t k0 = ws - b0, k1 = we - b0;
-                    uint64_t w = (k1 == 64 ? ~0ull : (1ull << k1) - 1) & (~0ull << k0);
-                    all = C_ALNUM | ((w & ~m.digit) ? 0 : C_DIGIT) | ((w & ~m.hex) ? 0 : C_HEX) |
-                          ((w & ~m.upper) ? 0 : C_UPPER);
-                } else {
-                    all = word_class(&t, ws, we);
-                }
-            } else { /* the word runs into the next block */
-                we = b0 + 64;
-                while (we < len && (c[buf[we]] & C_ALNUM)) we++;
-                all = word_class(&t, ws, we);
-            }
-            dispatch(&t, ws, we, all, use, rich);
-            if (t.oom) return false;
-            size_t skip = we > t.quad_end ? we : t.quad_end;
-            if (skip >= b0 + 64) {
-                resume = skip;
-                break;
-            }
-            I &= ~0ull << (skip - b0);
-        }
+        unsigned o = ip;
+        ip = ic, ic = in, in = o;
     }
     return true;
 }
+
+#if PII_X86
+/* AVX-512 with VBMI2: the trigger rules of eight consecutive blocks at once. Each mask is kept
+ * as an array over blocks ([0] the block before the group, [1..8] the group, [9] the block
+ * after), so a rule's "the neighbouring block" is the same array loaded one lane over, and
+ * ahead()/behind() are one funnel shift (VPSHRDQ/VPSHLDQ) for all eight. The words are then
+ * visited block by block as in scan_core, which this must match bit for bit (the tests compare
+ * every variant's candidates). */
+#define V512 __attribute__((target("avx512f,avx512bw,avx512vbmi2")))
+enum {
+    M_ALNUM,
+    M_DIGIT,
+    M_HEX,
+    M_UPPER,
+    M_COLON,
+    M_DASH,
+    M_DOT,
+    M_SEP,
+    M_OPEN,
+    M_SPACE,
+    M_COMMA,
+    M_UNDER,
+    M_SLASH,
+    M__N
+};
+#define AH(cur, next, s) _mm512_shrdi_epi64((cur), (next), (s))
+#define BH(cur, prev, s) _mm512_shldi_epi64((cur), (prev), (s))
+
+V512 static inline void put_masks(uint64_t (*M)[10], unsigned j, const struct masks *m)
+{
+    M[M_ALNUM][j] = m->alnum, M[M_DIGIT][j] = m->digit, M[M_HEX][j] = m->hex;
+    M[M_UPPER][j] = m->upper, M[M_COLON][j] = m->colon, M[M_DASH][j] = m->dash;
+    M[M_DOT][j] = m->dot, M[M_SEP][j] = m->sep, M[M_OPEN][j] = m->open;
+    M[M_SPACE][j] = m->space, M[M_COMMA][j] = m->comma, M[M_UNDER][j] = m->under;
+    M[M_SLASH][j] = m->slash;
+}
+
+V512 static inline __m512i and3(__m512i a, __m512i b, __m512i c)
+{
+    return _mm512_and_si512(_mm512_and_si512(a, b), c);
+}
+
+V512 static inline __m512i or4(__m512i a, __m512i b, __m512i c, __m512i d)
+{
+    return _mm512_or_si512(_mm512_or_si512(a, b), _mm512_or_si512(c, d));
+}
+
+/* trigger() for the blocks [1..8] of M; *carry is frac_carry in and out; *rich gets a bit per
+ * block. */
+V512 static inline void trigger8(const struct uses *u, uint64_t (*M)[10], uint64_t I8[8],
+                                 unsigned *carry, unsigned *rich)
+{
+#define CUR(f)  _mm512_loadu_si512((const void *)&M[f][1])
+#define PREV(f) _mm512_loadu_si512((const void *)&M[f][0])
+#define NEXT(f) _mm512_loadu_si512((const void *)&M[f][2])
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i D = CUR(M_DIGIT), Dp = PREV(M_DIGIT), Dn = NEXT(M_DIGIT);
+    __m512i A = CUR(M_ALNUM), Ap = PREV(M_ALNUM);
+    __m512i I = zero;
+    *rich = 0;
+    if (u->joined) {
+        __m512i b1 = BH(D, Dp, 1), b2 = BH(D, Dp, 2), b3 = BH(D, Dp, 3), b4 = BH(D, Dp, 4);
+        __m512i end = _mm512_andnot_si512(AH(D, Dn, 1), D);
+        __m512i b12 = _mm512_and_si512(b1, b2), b123 = _mm512_and_si512(b12, b3);
+        __m512i e1 = _mm512_andnot_si512(b1, end);
+        __m512i e3 = _mm512_andnot_si512(b3, _mm512_and_si512(end, b12));
+        __m512i e4 = _mm512_andnot_si512(b4, _mm512_and_si512(end, b123));
+        __m512i e123 = _mm512_andnot_si512(b123, end);
+        __m512i a2 = AH(D, Dn, 2), a3 = AH(D, Dn, 3), a4 = AH(D, Dn, 4), a5 = AH(D, Dn, 5),
+                a6 = AH(D, Dn, 6), a7 = AH(D, Dn, 7), a8 = AH(D, Dn, 8);
+        __m512i a23 = _mm512_and_si512(a2, a3), a234 = _mm512_and_si512(a23, a4),
+                a2345 = _mm512_and_si512(a234, a5);
+        __m512i n2 = _mm512_andnot_si512(a4, a23), n3 = _mm512_andnot_si512(a5, a234),
+                n4 = _mm512_andnot_si512(a6, a2345),
+                n6 = _mm512_andnot_si512(a8, and3(a2345, a6, a7));
+        __m512i Dt = CUR(M_DOT), Dtn = NEXT(M_DOT);
+        __m512i Sd = _mm512_andnot_si512(Dt, CUR(M_SEP)),
+                Sdn = _mm512_andnot_si512(Dtn, NEXT(M_SEP));
+        __m512i dot1 = AH(Dt, Dtn, 1), sd1 = AH(Sd, Sdn, 1);
+        __m512i d3 = AH(Dt, Dtn, 3), d4 = AH(Dt, Dtn, 4), d5 = AH(Dt, Dtn, 5);
+        __m512i chain = _mm512_or_si512(_mm512_or_si512(_mm512_and_si512(d3, a4), and3(a3, d4, a5)),
+                                        _mm512_and_si512(and3(a3, a4, d5), a6));
+        I = _mm512_or_si512(I, _mm512_and_si512(and3(e123, dot1, a2), chain));
+        __m512i grp =
+            _mm512_or_si512(_mm512_or_si512(_mm512_and_si512(e4, _mm512_or_si512(n4, n6)),
+                                            _mm512_and_si512(e3, _mm512_or_si512(n2, n3))),
+                            _mm512_and_si512(e1, n3));
+        I = _mm512_or_si512(I, _mm512_and_si512(sd1, grp));
+        /* 2 then 6: an IMEI's AA-BBBBBB-CCCCCC-D */
+        __m512i e2 = _mm512_andnot_si512(b2, _mm512_and_si512(end, b1));
+        I = _mm512_or_si512(I, and3(sd1, e2, n6));
+        if (u->digits9) {
+            __m512i r9 = _mm512_and_si512(and3(D, AH(D, Dn, 1), a2345), and3(a6, a7, a8));
+            __m512i U = CUR(M_UNDER), Up = PREV(M_UNDER);
+            __m512i tail = _mm512_or_si512(
+                BH(U, Up, 1),
+                _mm512_and_si512(BH(CUR(M_DASH), PREV(M_DASH), 1),
+                                 BH(_mm512_or_si512(A, U), _mm512_or_si512(Ap, Up), 2)));
+            I = _mm512_or_si512(I, _mm512_andnot_si512(_mm512_or_si512(BH(A, Ap, 1), tail), r9));
+        }
+    }
+    if (u->use[SHAPE_GEO]) {
+        __m512i st = _mm512_and_si512(D, BH(CUR(M_DOT), PREV(M_DOT), 1));
+        __m512i sum = _mm512_add_epi64(D, st);
+        /* the carries between the eight 64-bit lanes: lane i generates one when D + st
+         * overflowed, propagates the incoming one when it summed to all ones */
+        unsigned g = _mm512_cmplt_epu64_mask(sum, D);
+        unsigned pr = _mm512_cmpeq_epi64_mask(sum, _mm512_set1_epi64(-1));
+        unsigned a = g | pr, t = a + g + (*carry & 1);
+        unsigned cin = (t ^ a ^ g) & 0xff;
+        *carry = (t >> 8) & 1;
+        sum = _mm512_mask_add_epi64(sum, (__mmask8)cin, sum, _mm512_set1_epi64(1));
+        __m512i Cm = CUR(M_COMMA), Cmn = NEXT(M_COMMA), Sp = CUR(M_SPACE), Spn = NEXT(M_SPACE);
+        __m512i comma = _mm512_or_si512(
+            AH(Cm, Cmn, 1),
+            _mm512_and_si512(
+                AH(Sp, Spn, 1),
+                _mm512_or_si512(AH(Cm, Cmn, 2), _mm512_and_si512(AH(Sp, Spn, 2), AH(Cm, Cmn, 3)))));
+        I = _mm512_or_si512(I, _mm512_and_si512(_mm512_andnot_si512(sum, D), comma));
+    }
+    if (u->use[SHAPE_PHONE])
+        I = _mm512_or_si512(I, _mm512_and_si512(D, BH(CUR(M_OPEN), PREV(M_OPEN), 1)));
+    if (u->use[SHAPE_CNPJ]) {
+        __m512i two = _mm512_andnot_si512(_mm512_or_si512(AH(D, Dn, 1), BH(D, Dp, 2)),
+                                          _mm512_and_si512(D, BH(D, Dp, 1)));
+        __m512i al = and3(BH(A, Ap, 3), BH(A, Ap, 4), _mm512_and_si512(BH(A, Ap, 5), BH(A, Ap, 6)));
+        I = _mm512_or_si512(I, and3(two, _mm512_and_si512(BH(CUR(M_DASH), PREV(M_DASH), 2), al),
+                                    BH(CUR(M_SLASH), PREV(M_SLASH), 7)));
+    }
+    if (u->hexes) {
+        __m512i C = CUR(M_COLON), Cn = NEXT(M_COLON), Cp = PREV(M_COLON);
+        __m512i H = CUR(M_HEX), Hn = NEXT(M_HEX), Hp = PREV(M_HEX);
+        /* the 128-bit chains of scan_core: low half from this block and the next, high half
+         * from the next alone (zeros above it) */
+        __m512i c2l =
+            _mm512_and_si512(C, or4(AH(C, Cn, 2), AH(C, Cn, 3), AH(C, Cn, 4), AH(C, Cn, 5)));
+        __m512i c2h = _mm512_and_si512(Cn, or4(_mm512_srli_epi64(Cn, 2), _mm512_srli_epi64(Cn, 3),
+                                               _mm512_srli_epi64(Cn, 4), _mm512_srli_epi64(Cn, 5)));
+        __m512i c3l = _mm512_and_si512(
+            c2l, or4(AH(c2l, c2h, 2), AH(c2l, c2h, 3), AH(c2l, c2h, 4), AH(c2l, c2h, 5)));
+        __m512i c3h =
+            _mm512_and_si512(c2h, or4(_mm512_srli_epi64(c2h, 2), _mm512_srli_epi64(c2h, 3),
+                                      _mm512_srli_epi64(c2h, 4), _mm512_srli_epi64(c2h, 5)));
+        __m512i c4 = _mm512_and_si512(
+            c3l, or4(AH(c3l, c3h, 2), AH(c3l, c3h, 3), AH(c3l, c3h, 4), AH(c3l, c3h, 5)));
+        unsigned dbl = _mm512_test_epi64_mask(C, AH(C, Cn, 1)) |
+                       _mm512_test_epi64_mask(_mm512_and_si512(Cn, _mm512_srli_epi64(Cn, 1)),
+                                              _mm512_set1_epi64(0x0000ffffffffffffll)) |
+                       (_mm512_test_epi64_mask(C, _mm512_set1_epi64(1)) &
+                        _mm512_test_epi64_mask(Cp, _mm512_set1_epi64((long long)(1ull << 63))));
+        __m512i Da = CUR(M_DASH), Dan = NEXT(M_DASH), Dap = PREV(M_DASH);
+        __m512i d5 = _mm512_and_si512(and3(Da, AH(Da, Dan, 3), AH(Da, Dan, 6)),
+                                      _mm512_and_si512(AH(Da, Dan, 9), AH(Da, Dan, 12)));
+        unsigned r = _mm512_test_epi64_mask(c4, c4) | dbl | _mm512_test_epi64_mask(d5, d5);
+        *rich = r;
+        __m512i near = or4(AH(C, Cn, 1), BH(C, Cp, 1), AH(Da, Dan, 1), BH(Da, Dap, 1));
+        I = _mm512_mask_or_epi64(I, (__mmask8)r, I, _mm512_and_si512(H, near));
+        __m512i Dt = CUR(M_DOT), Dtn = NEXT(M_DOT);
+        __m512i cisco = _mm512_and_si512(Dt, AH(Dt, Dtn, 5));
+        if (_mm512_test_epi64_mask(cisco, cisco)) {
+            cisco =
+                _mm512_and_si512(and3(cisco, BH(H, Hp, 1), BH(H, Hp, 2)),
+                                 _mm512_and_si512(and3(BH(H, Hp, 3), BH(H, Hp, 4), AH(H, Hn, 1)),
+                                                  and3(AH(H, Hn, 2), AH(H, Hn, 3), AH(H, Hn, 4))));
+            I = _mm512_or_si512(
+                I, _mm512_or_si512(_mm512_srli_epi64(cisco, 1), _mm512_slli_epi64(cisco, 1)));
+        }
+    }
+    if (u->use[SHAPE_IBAN]) {
+        __m512i Su = CUR(M_UPPER), Sun = NEXT(M_UPPER);
+        __m512i S = _mm512_andnot_si512(BH(A, Ap, 1), A);
+        I = _mm512_or_si512(I, _mm512_and_si512(and3(S, Su, AH(Su, Sun, 1)),
+                                                _mm512_and_si512(AH(D, Dn, 2), AH(D, Dn, 3))));
+    }
+    _mm512_storeu_si512((void *)I8, I);
+#undef CUR
+#undef PREV
+#undef NEXT
+}
+
+V512 static bool scan_avx512vbmi2(const struct pii_engine *e, const uint8_t *buf, size_t len,
+                                  size_t from, size_t to, struct cand_vec *out)
+{
+    struct tok t = {.b = buf, .cls = cls_table(), .len = len, .e = e, .out = out};
+    struct uses u;
+    uses_init(&t, &u);
+    size_t resume = from;
+    unsigned carry = 0, rich;
+    uint64_t M[M__N][10] __attribute__((aligned(64)));
+    uint64_t I8[8] __attribute__((aligned(64)));
+    struct masks m;
+    masks_at(buf, len, (int64_t)from - 64, masks_avx512, &m);
+    put_masks(M, 0, &m);
+    masks_at(buf, len, (int64_t)from, masks_avx512, &m);
+    put_masks(M, 1, &m);
+    for (size_t g = from; g < to; g += 512) {
+        for (unsigned j = 2; j < 10; j++) {
+            masks_at(buf, len, (int64_t)(g + 64 * (j - 1)), masks_avx512, &m);
+            put_masks(M, j, &m);
+        }
+        trigger8(&u, M, I8, &carry, &rich);
+        for (unsigned j = 0; j < 8; j++) {
+            size_t b0 = g + 64 * j;
+            if (b0 >= to) return true;
+            if (!I8[j]) continue;
+            struct blk k = {M[M_ALNUM][j + 1], M[M_DIGIT][j + 1], M[M_HEX][j + 1],
+                            M[M_UPPER][j + 1], M[M_ALNUM][j],     M[M_ALNUM][j + 2]};
+            int r = visit(&t, b0, I8[j], &k, (rich >> j) & 1, to, u.use, &resume);
+            if (r <= 0) return r == 0;
+        }
+        for (unsigned f = 0; f < M__N; f++) M[f][0] = M[f][8], M[f][1] = M[f][9];
+    }
+    return true;
+}
+#undef AH
+#undef BH
+#endif
 
 /* One copy of the loop per instruction set, so each inlines its own mask step. */
 static bool scan_scalar(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from,
@@ -774,6 +1087,7 @@ static const struct {
     shape_scan_fn fn;
 } variants[] = {
 #if PII_X86
+    {"avx512vbmi2", scan_avx512vbmi2},
     {"avx512bw", scan_avx512},
     {"avx2", scan_avx2},
     {"sse2", scan_sse2},
@@ -788,6 +1102,9 @@ shape_scan_fn shape_select(const char *want)
         if (want && *want && strcmp(want, n)) continue;
 #if PII_X86
         __builtin_cpu_init();
+        if (!strcmp(n, "avx512vbmi2") &&
+            !(__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2")))
+            continue;
         if (!strcmp(n, "avx512bw") && !__builtin_cpu_supports("avx512bw")) continue;
         if (!strcmp(n, "avx2") && !__builtin_cpu_supports("avx2")) continue;
 #endif

@@ -3,9 +3,8 @@
  * Knows nothing of detectors, scanners or sinks; libarchive only through source_archive.c. */
 #define _GNU_SOURCE
 #include "source.h"
+#include "archive_lib.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -115,6 +114,8 @@ struct prefix_layer {
     struct layer l;
     const uint8_t *p;
     size_t len, pos;
+    pii_status pending; /* the stream failed after these bytes: the error, after them */
+    pii_error perr;
 };
 
 static pii_status prefix_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got,
@@ -127,6 +128,10 @@ static pii_status prefix_read(struct layer *l, uint8_t *buf, size_t cap, size_t 
         pl->pos += n;
         *got = n;
         return PII_OK;
+    }
+    if (pl->pending) {
+        *err = pl->perr;
+        return pl->pending;
     }
     return layer_read(l->parent, buf, cap, got, err);
 }
@@ -260,13 +265,17 @@ static pii_status classify(pii_source *s, unsigned fi, pii_error *err)
             st = layer_read(top_layer(f), f->pre[lvl] + n, SNIFF_MAX - n, &got, err);
             n += got;
         } while (!st && got && n < SNIFF_MAX);
-        if (st) return fail(s, fi, st, err);
+        /* a stream that fails after some bytes (a small member with a bad CRC) still gives
+         * them, then its error: what it held before the damage is scanned */
+        if (st && (!n || st == PII_ERR_NOMEM || s->input_fatal)) return fail(s, fi, st, err);
         struct prefix_layer *pl = calloc(1, sizeof *pl);
         if (pl) {
             layer_init(&pl->l, &prefix_ops, s, top_layer(f));
             pl->l.in_bytes = UINT64_MAX;
             pl->p = f->pre[lvl];
             pl->len = n;
+            pl->pending = st;
+            if (st) pl->perr = *err;
         }
         if (!frame_add(f, pl ? &pl->l : NULL))
             return fail(s, fi, err_set(err, PII_ERR_NOMEM, NULL, "out of memory"), err);
@@ -296,7 +305,7 @@ static pii_status classify(pii_source *s, unsigned fi, pii_error *err)
         }
         unsigned depth = 1;
         for (unsigned j = 0; j < fi; j++)
-            if (s->fr[j].ar) depth++;
+            if (s->fr[j].ar || s->fr[j].zip) depth++;
         fmt_add(f, source_sniff_name(k));
         if (depth > s->o.max_depth)
             return fail(s, fi,
@@ -413,6 +422,60 @@ static pii_status drain_tail(pii_source *s, struct frame *f, pii_error *err)
     (void)s;
 }
 
+/* An archive entry, from libarchive or the zip reader. */
+struct entry_info {
+    const char *name;
+    int64_t size;
+    const char *skip;
+    bool dir;
+};
+
+static pii_status zip_entry(struct frame *f, struct entry_info *ei, pii_error *err)
+{
+    const struct zip_entry *e;
+    pii_status st = source_zip_next(f, &e, err);
+    if (st) return st;
+    *ei = (struct entry_info){e->name, (int64_t)e->usize, e->skip, e->dir};
+    return PII_OK;
+}
+
+static pii_status archive_entry_next(pii_source *s, unsigned fi, struct entry_info *ei,
+                                     pii_error *err)
+{
+    struct frame *f = &s->fr[fi];
+    if (f->ar_fatal) {
+        pii_status st = source_archive_reopen(s, fi, err);
+        if (st) return st;
+    }
+    struct archive_entry *e;
+    int r = archive_read_next_header(f->ar, &e);
+    if (r == ARCHIVE_EOF) return PII_END;
+    if (r == ARCHIVE_RETRY) r = archive_read_next_header(f->ar, &e);
+    if (r < ARCHIVE_WARN || r == ARCHIVE_RETRY) {
+        if (f->fail) {
+            *err = f->ferr;
+            return f->fail;
+        }
+        const char *msg = archive_error_string(f->ar);
+        return err_set(err, PII_ERR_FORMAT, NULL, "%s: %s", source_sniff_name(f->kind),
+                       msg ? msg : "cannot read the next member");
+    }
+    unsigned type = archive_entry_filetype(e);
+    ei->dir = type == AE_IFDIR;
+    ei->name = archive_entry_pathname(e);
+    ei->size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+    ei->skip = NULL;
+    if (type == AE_IFLNK)
+        ei->skip = "symlink";
+    else if (archive_entry_hardlink(e) && ei->size <= 0)
+        ei->skip = "hardlink";
+    else if (type != AE_IFREG && type != 0)
+        ei->skip = "special file";
+    else if (archive_entry_is_encrypted(e))
+        ei->skip = "encrypted";
+    return PII_OK;
+}
+
 pii_status pii_source_next_member(pii_source *s, const pii_member **m, pii_error *err)
 {
     if (m) *m = NULL;
@@ -438,7 +501,7 @@ pii_status pii_source_next_member(pii_source *s, const pii_member **m, pii_error
         if (!s->n_fr) return PII_END;
         unsigned fi = s->n_fr - 1;
         struct frame *f = &s->fr[fi];
-        if (f->dead || !f->ar) {
+        if (f->dead || !(f->ar || f->zip)) {
             pop(s);
             continue;
         }
@@ -446,31 +509,15 @@ pii_status pii_source_next_member(pii_source *s, const pii_member **m, pii_error
             f->dead = true;
             continue;
         }
-        if (f->ar_fatal) {
-            pii_status st = source_archive_reopen(s, fi, err);
-            if (st) return fail(s, fi, st, err);
-        }
-        struct archive_entry *e;
-        int r = archive_read_next_header(f->ar, &e);
-        if (r == ARCHIVE_EOF) {
+        struct entry_info ei = {0};
+        pii_status st = f->zip ? zip_entry(f, &ei, err) : archive_entry_next(s, fi, &ei, err);
+        if (st == PII_END) {
             f->dead = true;
-            pii_status st = drain_tail(s, f, err);
+            st = drain_tail(s, f, err);
             if (st) return fail(s, fi, st, err);
             continue;
         }
-        if (r == ARCHIVE_RETRY) r = archive_read_next_header(f->ar, &e);
-        if (r < ARCHIVE_WARN || r == ARCHIVE_RETRY) {
-            pii_status st;
-            if (f->fail) {
-                *err = f->ferr;
-                st = f->fail;
-            } else {
-                const char *msg = archive_error_string(f->ar);
-                st = err_set(err, PII_ERR_FORMAT, NULL, "%s: %s", source_sniff_name(f->kind),
-                             msg ? msg : "cannot read the next member");
-            }
-            return fail(s, fi, st, err);
-        }
+        if (st) return fail(s, fi, st, err);
         f->n_entries++;
         if (++s->entries > s->o.max_members) {
             s->input_fatal = true;
@@ -480,28 +527,17 @@ pii_status pii_source_next_member(pii_source *s, const pii_member **m, pii_error
                                 (unsigned long long)s->o.max_members),
                         err);
         }
-        unsigned type = archive_entry_filetype(e);
-        if (type == AE_IFDIR) continue;
-        const char *name = archive_entry_pathname(e);
-        pii_status st = push(s, name ? name : "?", err);
+        if (ei.dir) continue;
+        st = push(s, ei.name ? ei.name : "?", err);
         if (st) return st;
         struct frame *c = &s->fr[fi + 1];
-        int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
-        const char *skip = NULL;
-        if (type == AE_IFLNK)
-            skip = "symlink";
-        else if (archive_entry_hardlink(e) && size <= 0)
-            skip = "hardlink";
-        else if (type != AE_IFREG && type != 0)
-            skip = "special file";
-        else if (archive_entry_is_encrypted(e))
-            skip = "encrypted";
-        if (skip) {
+        if (ei.skip) {
             c->dead = true;
-            return deliver(s, fi + 1, m, skip, size);
+            return deliver(s, fi + 1, m, ei.skip, ei.size);
         }
-        if (!frame_add(c, source_entry_layer(s, fi)))
+        if (!frame_add(c, f->zip ? source_zip_layer(s, fi) : source_entry_layer(s, fi)))
             return fail(s, fi + 1, err_set(err, PII_ERR_NOMEM, NULL, "out of memory"), err);
+        int64_t size = ei.size;
         st = classify(s, fi + 1, err);
         if (st == PII_OK) return deliver(s, fi + 1, m, NULL, size);
         if (st < 0) return st;
@@ -516,7 +552,7 @@ pii_status pii_source_read(pii_source *s, const void **buf, size_t *len, pii_err
     if (!s->n_fr) return PII_END;
     unsigned fi = s->n_fr - 1;
     struct frame *f = &s->fr[fi];
-    if (f->dead || f->ar || !f->delivered || s->m.skip) return PII_END;
+    if (f->dead || f->ar || f->zip || !f->delivered || s->m.skip) return PII_END;
     uint64_t left = s->o.max_member_size - s->member_bytes;
     size_t cap = left < READ_SIZE ? (left ? (size_t)left : 1) : READ_SIZE;
     size_t got;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct archive;
+struct zip_reader;
 
 /* ---- sniffing (source_sniff.c) ------------------------------------------------------------ */
 
@@ -91,6 +92,7 @@ struct frame {
     int n_layers, n_codecs;
     uint8_t *pre[MAX_CODECS + 1]; /* sniff buffers, one per codec level (kept across members) */
     struct archive *ar;           /* this stream is an archive being iterated */
+    struct zip_reader *zip;       /* or a zip read through its directory (source_zip.c) */
     uint8_t *abuf;                /* the archive read callback's buffer (kept) */
     int afd;                      /* >= 0: the archive reads this fd with seeks (file or spool) */
     bool afd_owned;               /* a spool file, closed with the frame */
@@ -140,5 +142,30 @@ pii_status source_archive_open(struct pii_source *s, unsigned fi, enum sniff_kin
 void source_archive_close(struct frame *f);
 /* Reopens a seekable archive after a fatal member error, positioned after that member. */
 pii_status source_archive_reopen(struct pii_source *s, unsigned fi, pii_error *err);
+
+/* ---- zip through its central directory (source_zip.c) ------------------------------------ */
+
+/* One directory entry, borrowed from the reader until the next source_zip_next. */
+struct zip_entry {
+    const char *name; /* raw bytes (or the Info-ZIP Unicode Path), NUL-terminated */
+    size_t name_len;
+    uint16_t made_by, flags, method, disk;
+    uint32_t crc, mode;
+    uint64_t csize, usize, lho;
+    bool zip64_missing; /* a field overflowed and its zip64 value is missing */
+    bool dir;
+    const char *skip; /* "encrypted", "symlink", "special file", or NULL */
+};
+
+/* Reads frame fi's zip (its afd: the file or a spool file) through its central directory,
+ * setting f->zip. PII_END when it is not for this reader (no afd, several disks, a damaged
+ * directory, a method other than stored and deflate, PII_SOURCE_ZIP_LIBARCHIVE): libarchive
+ * reads it then. Other errors are I/O or memory. */
+pii_status source_zip_open(struct pii_source *s, unsigned fi, pii_error *err);
+/* The next directory entry (PII_OK), PII_END, or an error (the archive cannot go on). */
+pii_status source_zip_next(struct frame *f, const struct zip_entry **e, pii_error *err);
+/* The current entry's data: inflated or copied, its size and CRC-32 checked at its end. */
+struct layer *source_zip_layer(struct pii_source *s, unsigned fi);
+void source_zip_close(struct frame *f);
 
 #endif

@@ -2,10 +2,9 @@
  * callbacks over the parent stream (or a seekable file / bounded spool file), member data as a
  * layer, and bzip2/xz/lz4 through libarchive's filters. Knows nothing of detectors or sinks. */
 #define _GNU_SOURCE
+#include "archive_lib.h"
 #include "source.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -108,6 +107,8 @@ static pii_status spool(struct pii_source *s, struct frame *f, pii_error *err)
 /* A libarchive reader over the frame's stream or afd. */
 static pii_status archive_start(struct frame *f, enum sniff_kind k, pii_error *err)
 {
+    pii_status loaded = archive_lib_load(err);
+    if (loaded) return loaded;
     struct archive *a = archive_read_new();
     if (!a) return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
     switch (k) {
@@ -194,11 +195,16 @@ pii_status source_archive_open(struct pii_source *s, unsigned fi, enum sniff_kin
         pii_status st = spool(s, f, err);
         if (st) return st;
     }
+    if (k == SNIFF_ZIP) {
+        pii_status st = source_zip_open(s, fi, err);
+        if (st != PII_END) return st;
+    }
     return archive_start(f, k, err);
 }
 
 void source_archive_close(struct frame *f)
 {
+    source_zip_close(f);
     if (f->ar) archive_read_free(f->ar);
     f->ar = NULL;
     if (f->afd >= 0 && f->afd_owned) close(f->afd);
@@ -336,6 +342,8 @@ struct layer *source_rawfilter_new(struct pii_source *s, struct layer *parent)
     if (!rl) return NULL;
     layer_init(&rl->l, &raw_ops, s, parent);
     rl->buf = malloc(ABUF_SIZE);
+    /* without libarchive the layer is made all the same: its first read reports why */
+    if ((rl->fail = archive_lib_load(&rl->ferr))) return &rl->l;
     rl->a = archive_read_new();
     if (!rl->buf || !rl->a) {
         raw_free(&rl->l);

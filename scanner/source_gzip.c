@@ -70,9 +70,9 @@ static void reset_member(struct gz_layer *g)
     inflateReset(&g->z);
 }
 
+#ifdef PII_HAVE_ISAL
 static const char *isal_msg(int r)
 {
-#ifdef PII_HAVE_ISAL
     switch (r) {
     case ISAL_INVALID_BLOCK:
         return "invalid deflate block";
@@ -87,10 +87,9 @@ static const char *isal_msg(int r)
     case ISAL_INCORRECT_CHECKSUM:
         return "checksum mismatch";
     }
-#endif
-    (void)r;
     return "invalid data";
 }
+#endif
 
 /* One inflate step over the available input. *end is set when a member ended. */
 static pii_status step(struct gz_layer *g, uint8_t *out, size_t cap, size_t *made, bool *end,

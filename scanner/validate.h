@@ -107,8 +107,10 @@ static inline int v_at(const struct vctx *v, size_t i)
  * which no anchor expression ends with (they end after a label's ':' or '='). */
 static inline bool v_cell_anchor(const struct vctx *v)
 {
-    int c = v_at(v, v->anchor - 1);
-    return v->anchor == 0 || c == ',' || c == '\t' || c == ';' || c == '|' || c == '\n';
+    size_t a = v->anchor;
+    if (v_at(v, a - 1) == '"') a--; /* a quoted cell: field.c strips the quote */
+    int c = v_at(v, a - 1);
+    return a == 0 || c == ',' || c == '\t' || c == ';' || c == '|' || c == '\n';
 }
 /* Copies s[0..n) into v->norm (n < sizeof v->norm) and NUL-terminates; false if too long. */
 bool v_set_norm(struct vctx *v, const char *s, size_t n);

@@ -66,10 +66,23 @@ static bool grouped(const uint8_t *s, size_t len, const uint8_t *groups, size_t 
 /* ---- labelled values (anchor finders) -------------------------------------------------- */
 
 /* Words that may stand between a label and its value: "passport no.: X", "USt-IdNr. X". */
-static const char *const fillers[] = {
-    "no",   "nr",  "num",          "number",         "id",   "idnr",       "is",
-    "of",   "reg", "registration", "identification", "card", "identifier", "beneficiary",
-    "ident"};
+static const char *const fillers[] = {"no",
+                                      "nr",
+                                      "num",
+                                      "number",
+                                      "id",
+                                      "idnr",
+                                      "is",
+                                      "of",
+                                      "reg",
+                                      "registration",
+                                      "identification",
+                                      "card",
+                                      "identifier",
+                                      "beneficiary",
+                                      "ident",
+                                      "intracom",
+                                      "intracommunautaire"};
 
 size_t label_value(const struct vctx *v, size_t p)
 {
@@ -396,12 +409,39 @@ static bool strip_layout(const uint8_t *s, size_t n, const char *layout, char *o
     return true;
 }
 
+/* The Brazilian number's span: the punctuated layout `punct` ending at the anchor (or the
+ * finder's span), or after a "cpf"/"cnpj" label the same layout or its `bare` form (digits
+ * only: V_BARE, so the label or a field must name it). Fills out with the characters. */
+static bool br_span(struct vctx *v, const char *punct, const char *bare, char *out)
+{
+    size_t np = strlen(punct), nb = strlen(bare);
+    if (v->end <= v->start) {
+        size_t a = v->anchor;
+        if (a >= np && a <= v->hi && strip_layout(v->buf + a - np, np, punct, out)) {
+            v->start = a - np; /* the punctuated alternative of the finder */
+            v->end = a;
+        } else {
+            size_t p = label_value(v, a);
+            if (p == SIZE_MAX || p + nb > v->hi) return false;
+            if (p + np <= v->hi && strip_layout(v->buf + p, np, punct, out)) return false;
+            if (!strip_layout(v->buf + p, nb, bare, out)) return false;
+            v->start = p;
+            v->end = p + nb;
+            v->flags |= V_BARE;
+        }
+    } else if (!strip_layout(v->buf + v->start, v->end - v->start, punct, out)) {
+        /* the tokenizer's bare digit word */
+        if (v->end - v->start != nb || !strip_layout(v->buf + v->start, nb, bare, out))
+            return false;
+        v->flags |= V_BARE;
+    }
+    return clean_edges(v, v->start, v->end, (v->flags & V_BARE) ? -1 : '.');
+}
+
 bool v_cpf(struct vctx *v)
 {
     char d[12];
-    if (v->end <= v->start) return false;
-    if (!strip_layout(v->buf + v->start, v->end - v->start, "ddd.ddd.ddd-dd", d)) return false;
-    if (!clean_edges(v, v->start, v->end, '.')) return false;
+    if (!br_span(v, "ddd.ddd.ddd-dd", "ddddddddddd", d)) return false;
     if (all_same(d, 11)) return false;
     static const uint8_t w1[9] = {10, 9, 8, 7, 6, 5, 4, 3, 2};
     static const uint8_t w2[10] = {11, 10, 9, 8, 7, 6, 5, 4, 3, 2};
@@ -414,10 +454,8 @@ bool v_cpf(struct vctx *v)
 bool v_cnpj(struct vctx *v)
 {
     char d[15];
-    if (v->end <= v->start) return false;
     /* Since July 2026 the first 12 characters may be letters, valued as ASCII minus '0'. */
-    if (!strip_layout(v->buf + v->start, v->end - v->start, "xx.xxx.xxx/xxxx-dd", d)) return false;
-    if (!clean_edges(v, v->start, v->end, '.')) return false;
+    if (!br_span(v, "xx.xxx.xxx/xxxx-dd", "xxxxxxxxxxxxdd", d)) return false;
     if (all_same(d, 14)) return false;
     static const uint8_t w1[12] = {5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2};
     static const uint8_t w2[13] = {6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2};
@@ -582,24 +620,33 @@ bool v_vin(struct vctx *v)
     if (!value_span(v, 0, "", 17, 17, &st, &e) || e - st != 17) return false;
     v->start = st;
     v->end = e;
-    const uint8_t *s = v->buf + st;
     if (is_alnum(v_at(v, st - 1)) || is_alnum(v_at(v, e))) return false;
-    static const uint8_t w[17] = {8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2};
-    unsigned sum = 0, letters = 0;
+    /* VINs are printed in capitals, but databases and URLs lower-case them: one case only */
+    char s[18];
+    unsigned upper = 0, lower = 0;
     for (size_t i = 0; i < 17; i++) {
-        int x = vin_value(s[i]);
+        uint8_t c = v->buf[st + i];
+        upper += is_upper(c);
+        lower += c >= 'a' && c <= 'z';
+        s[i] = (char)ascii_upper(c);
+    }
+    s[17] = '\0';
+    if (upper && lower) return false;
+    static const uint8_t w[17] = {8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2};
+    unsigned sum = 0, letters = upper + lower;
+    for (size_t i = 0; i < 17; i++) {
+        int x = vin_value((unsigned char)s[i]);
         if (x < 0) return false;
-        letters += is_upper(s[i]);
         sum += (unsigned)x * w[i];
     }
     unsigned r = sum % 11;
-    if (s[8] != (r == 10 ? 'X' : '0' + r)) return false;
+    if (s[8] != (r == 10 ? 'X' : (char)('0' + r))) return false;
     /* model year (position 10) is never U, Z or 0; the last three are a serial number */
     if (s[9] == 'U' || s[9] == 'Z' || s[9] == '0') return false;
     if (!is_digit(s[14]) || !is_digit(s[15]) || !is_digit(s[16])) return false;
-    if (letters == 0 || all_same((const char *)s, 17)) return false;
-    if (in_list((const char *)s, 17, test_vins, ARRAY_LEN(test_vins))) v->flags |= V_TEST;
-    v_set_norm(v, (const char *)s, 17);
+    if (letters == 0 || all_same(s, 17)) return false;
+    if (in_list(s, 17, test_vins, ARRAY_LEN(test_vins))) v->flags |= V_TEST;
+    v_set_norm(v, s, 17);
     return true;
 }
 
@@ -615,13 +662,26 @@ static const char *const test_imeis[] = {"490154203237518"};
 bool v_imei(struct vctx *v)
 {
     const uint8_t *s = v->buf + v->start;
-    if (v->end <= v->start || v->end - v->start != 15) return false;
     char d[16];
-    for (size_t i = 0; i < 15; i++) {
-        if (!is_digit(s[i])) return false;
-        d[i] = (char)s[i];
+    if (v->end > v->start && v->end - v->start == 18) {
+        /* the AA-BBBBBB-CCCCCC-D presentation of 3GPP TS 23.003 (reporting body, TAC rest,
+         * serial, check digit), '-' or ' ' throughout */
+        if ((s[2] != '-' && s[2] != ' ') || s[9] != s[2] || s[16] != s[2]) return false;
+        size_t k = 0;
+        for (size_t i = 0; i < 18; i++) {
+            if (i == 2 || i == 9 || i == 16) continue;
+            if (!is_digit(s[i])) return false;
+            d[k++] = (char)s[i];
+        }
+        if (!clean_edges(v, v->start, v->end, s[2])) return false;
+    } else {
+        if (v->end <= v->start || v->end - v->start != 15) return false;
+        for (size_t i = 0; i < 15; i++) {
+            if (!is_digit(s[i])) return false;
+            d[i] = (char)s[i];
+        }
+        if (!clean_edges(v, v->start, v->end, -1)) return false;
     }
-    if (!clean_edges(v, v->start, v->end, -1)) return false;
     if (!in_list(d, 2, imei_rbi, ARRAY_LEN(imei_rbi))) return false;
     if (!luhn_ok(d, 15) || all_same(d + 2, 13)) return false;
     /* RBI 00 is the test-IMEI range */

@@ -360,8 +360,8 @@ static const char *const password_keys[] = {"passphrase", "password", "passwd",
 static bool password_key(const struct vctx *v, size_t sep)
 {
     size_t e = sep;
-    while (sep - e < 8 &&
-           (is_space(v_at(v, e - 1)) || v_at(v, e - 1) == '"' || v_at(v, e - 1) == '\''))
+    while (sep - e < 8 && (is_space(v_at(v, e - 1)) || v_at(v, e - 1) == '"' ||
+                           v_at(v, e - 1) == '\'' || v_at(v, e - 1) == '\\'))
         e--;
     size_t b = e;
     while (e - b < 64 && is_alpha(v_at(v, b - 1))) b--;
@@ -403,7 +403,15 @@ bool v_password(struct vctx *v)
         !is_space(v_at(v, k - 2)))
         return false;
     size_t vs, ve;
-    if (q == '"' || q == '\'') {
+    if (q == '\\' && v_at(v, p + 1) == '"') {
+        /* escaped JSON inside a string: {\"password\":\"value\"} ends at the next \" */
+        vs = p += 2;
+        while (p < v->hi && v->buf[p] != '\n' && p - vs <= 256 &&
+               !(v->buf[p] == '\\' && v_at(v, p + 1) == '"'))
+            p++;
+        if (p >= v->hi || v->buf[p] != '\\' || p - vs > 256) return false;
+        ve = p;
+    } else if (q == '"' || q == '\'') {
         vs = ++p;
         while (p < v->hi && v->buf[p] != q && v->buf[p] != '\n' && p - vs <= 256) {
             if (v->buf[p] == '\\' && p + 1 < v->hi && v->buf[p + 1] != '\n') p++;

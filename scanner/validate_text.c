@@ -540,9 +540,19 @@ bool v_username(struct vctx *v)
         return true;
     }
     if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=') return false;
+    if (v->buf[a - 1] == ':') {
+        /* "postgres://app_user:secret@db": a URL's user and password, not a "user:" key (the
+         * "://" anchor takes the user) */
+        size_t k = a - 1;
+        while (k > v->lo && a - k < 128 && user_char(v->buf[k - 1])) k--;
+        if (k >= v->lo + 3 && lit_at(v, k - 3, "://")) return false;
+    }
     int q;
     size_t vs = value_start(v, a, &q), ve = vs;
-    while (ve < v->hi && ve - vs <= 64 && user_char(v->buf[ve])) ve++;
+    /* a value opened by an escaped quote closes with one: {\"user\":\"jdoe\"} */
+    while (ve < v->hi && ve - vs <= 64 && user_char(v->buf[ve]) &&
+           !(q && v->buf[ve] == '\\' && v_at(v, ve + 1) == q))
+        ve++;
     if (q ? (v_at(v, ve) != q && !(v_at(v, ve) == '\\' && v_at(v, ve + 1) == q))
           : (is_alnum(v_at(v, ve)) || v_at(v, ve) == '@'))
         return false; /* "John Smith", an e-mail address (the email detector's) */
@@ -780,7 +790,11 @@ bool v_street_address(struct vctx *v)
     if (is_alnum(before) || before == '.' || before == '-' || before == '#' || before == '/' ||
         before == '$')
         return false;
-    if (before != ' ' && is_digit(v_at(v, num_s - 2))) return false; /* 10:42, 3,500 */
+    /* 10:42, 3,500; but a CSV cell after a numeric cell ("…,+442035589160,9119 Franklin Ct")
+     * is an address: after ',' only a 3-digit group reads as an amount's thousands */
+    if (before != ' ' && before != '\t' && is_digit(v_at(v, num_s - 2)) &&
+        (before != ',' || num_e - num_s == 3))
+        return false;
     size_t end = a;
     /* "St." and "Blvd." are abbreviations; "Lane." ends a sentence */
     if (v_at(v, end) == '.' && a - ss <= 4 && !LISTED(full_suffixes, v->buf + ss, a - ss)) end++;
@@ -836,7 +850,11 @@ bool v_device_id(struct vctx *v)
 {
     size_t a = v->anchor;
     if (a > v->hi || a <= v->lo) return false;
-    if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=' && !v_cell_anchor(v)) return false;
+    /* after a key's separator, a cell of a device-id column, or the phrase "advertising id " */
+    bool phrase = v->buf[a - 1] == ' ' && a >= v->lo + 15 &&
+                  (ascii_ieq(v->buf + a - 15, 14, "advertising id") ||
+                   ascii_ieq(v->buf + a - 15, 14, "advertising_id"));
+    if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=' && !phrase && !v_cell_anchor(v)) return false;
     int q;
     size_t vs = value_start(v, a, &q), p = vs;
     while (p < v->hi && p - vs <= 40 && (is_hex(v->buf[p]) || v->buf[p] == '-')) p++;
@@ -919,16 +937,19 @@ static bool cookie_char(int c)
     return c > 0x20 && c < 0x7f && c != '"' && c != ';' && c != ',' && c != '\\' && c != '&';
 }
 
-/* A session-like value: 8-256 token bytes with a digit and a letter, not a placeholder. */
+/* A session-like value: 8-256 token bytes with a digit and a letter, not a placeholder, and
+ * not a C hex literal: "sessionid: 0x34ed9ac1c1e007a" is a server's session handle
+ * (ZooKeeper), not a browser's cookie. */
 static bool session_value(const uint8_t *s, size_t n)
 {
     if (n < 8 || n > 256) return false;
-    bool digit = false, letter = false;
+    bool digit = false, letter = false, hex = n > 2 && s[0] == '0' && (s[1] | 0x20) == 'x';
     for (size_t i = 0; i < n; i++) {
         digit = digit || is_digit(s[i]);
         letter = letter || is_alpha(s[i]);
+        hex = hex && (i < 2 || is_hex(s[i]));
     }
-    return digit && letter && !v_placeholder(s, n) && !ascii_ieq(s, n, "deleted");
+    return digit && letter && !hex && !v_placeholder(s, n) && !ascii_ieq(s, n, "deleted");
 }
 
 bool v_cookie_id(struct vctx *v)
@@ -969,7 +990,8 @@ bool v_cookie_id(struct vctx *v)
         v->end = last;
         return true;
     }
-    if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=') return false;
+    /* after a session key's separator, or a cell of a column named for sessions */
+    if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=' && !v_cell_anchor(v)) return false;
     size_t p = vs;
     while (p < v->hi && p - vs <= 256 && cookie_char(v->buf[p]) && v->buf[p] != '\'' &&
            v->buf[p] != '}' && v->buf[p] != ')')

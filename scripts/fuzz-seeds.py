@@ -55,6 +55,47 @@ def zipf(members, method=zipfile.ZIP_DEFLATED):
     return b.getvalue()
 
 
+def zip64f(members):
+    """Zip64 records for every member and a zip64 end of central directory."""
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as z:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with z.open(info, "w", force_zip64=True) as f:
+                f.write(data)
+    return b.getvalue()
+
+
+class _Unseekable(io.RawIOBase):
+    def __init__(self):
+        self.b = io.BytesIO()
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        return self.b.write(data)
+
+
+def zip_descriptors(members):
+    """Written to a stream that cannot seek: sizes and CRCs in data descriptors (flag bit 3)."""
+    u = _Unseekable()
+    with zipfile.ZipFile(u, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with z.open(info, "w") as f:
+                f.write(data)
+    return u.b.getvalue()
+
+
+def cd_crc_flipped(z):
+    """The first central directory entry's CRC-32 off by one (the local header's intact)."""
+    i = z.find(b"PK\x01\x02")
+    return z[:i + 16] + bytes([z[i + 16] ^ 1]) + z[i + 17:]
+
+
 def write(target, files):
     d = os.path.join(ROOT, target)
     shutil.rmtree(d, ignore_errors=True)
@@ -65,7 +106,8 @@ def write(target, files):
 
 
 def source_seeds():
-    # byte 0: bit 0 forces zlib, bit 1 reads through a pipe, bit 2 sets max_depth 1
+    # byte 0: bit 0 forces zlib, bit 1 reads through a pipe, bit 2 sets max_depth 1, bit 3 reads
+    # zip with libarchive
     inner_zip = zipf([("deep/c.csv", b"name,email\nJane,jane@acme.io\n")])
     seeds = {
         "plain": b"\x00" + TEXT,
@@ -83,6 +125,16 @@ def source_seeds():
         "nested": b"\x00" + gz(tar([("top.txt", b"top\n"), ("inner.zip", inner_zip)])),
         "nested-depth1": b"\x04" + gz(tar([("inner.zip", inner_zip)])),
         "tar-of-zstd": b"\x00" + gz(tar([("x.zst", zst(TEXT))])),
+        # zip through its central directory (source_zip.c)
+        "zip64": b"\x00" + zip64f([("a.txt", TEXT), ("b.txt", b"two\n")]),
+        "zip64-zlib": b"\x01" + zip64f([("a.txt", TEXT)]),
+        "zip-descriptors": b"\x00" + zip_descriptors([("a.txt", TEXT), ("b.txt", TEXT[:50])]),
+        "zip-descriptors-pipe": b"\x03" + zip_descriptors([("a.txt", TEXT)]),
+        "zip-libarchive": b"\x08" + zip64f([("a.txt", TEXT)]),
+        "zip-bad-crc": b"\x00" + cd_crc_flipped(zipf([("a.txt", TEXT), ("b.txt", b"x\n")])),
+        "zip-ctl-names": b"\x01" + zipf([("a\x01\x1b[1m\n.txt", TEXT), ("d/", b"")]),
+        "zip-in-zip": b"\x00" + zipf([("inner.zip", inner_zip), ("s.zip", zipf([("t", TEXT)],
+                                                                             zipfile.ZIP_STORED))]),
     }
     write("fuzz_source", seeds)
 

@@ -175,3 +175,84 @@ Test(dbcache, cli_uses_xdg_cache_home_and_no_cache_writes_nothing)
     }
     free(ref);
 }
+
+static const char SUBSET_TEXT[] = "mail jane.doe@acme-corp.com from 173.234.31.186 call (415) "
+                                  "872-2671 token ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\n";
+
+/* The built-in catalogue narrowed to `spec`, compiled with the cache in cdir (NULL: none);
+ * returns where its database came from and the number of findings in SUBSET_TEXT. */
+static enum db_origin subset(const char *spec, const char *cdir, size_t *found)
+{
+    pii_error err = PII_ERROR_INIT;
+    pii_detectors *d = NULL;
+    cr_assert_eq(pii_detectors_new(&d, &err), PII_OK);
+    cr_assert_eq(pii_detectors_load_builtin(d, &err), PII_OK);
+    cr_assert_eq(pii_detectors_select(d, spec, 0, &err), PII_OK, "%s", err.msg);
+    pii_engine_opts o;
+    pii_engine_opts_init(&o);
+    o.cache_dir = cdir;
+    pii_engine *e = NULL;
+    cr_assert_eq(pii_engine_compile(d, &o, &e, &err), PII_OK, "%s", err.msg);
+    pii_detectors_free(d);
+    struct tfinds f = t_scan(e, SUBSET_TEXT, strlen(SUBSET_TEXT), 0, 0);
+    *found = f.n;
+    cr_expect_eq(t_count(&f, "api_token", NULL), strstr(spec, "api_token") ? 1 : 0);
+    cr_expect_eq(t_count(&f, "aws_access_key", NULL), 0);
+    t_free(&f);
+    enum db_origin got = engine_db_origin(e);
+    pii_engine_free(e);
+    return got;
+}
+
+/* A subset of the built-in detectors scans a database of its own (not the whole catalogue,
+ * masked): compiled once into the cache, then loaded; the same findings either way. */
+Test(dbcache, builtin_subset_gets_its_own_database)
+{
+    const char *spec = "email,phone,ipv4,api_token";
+    size_t masked, cold, warm;
+    cr_assert_eq(subset(spec, NULL, &masked), DB_BUILTIN);
+    cr_assert_eq(masked, 4);
+    cr_assert_eq(subset(spec, cache, &cold), DB_CACHE_WRITTEN);
+    cr_assert_eq(subset(spec, cache, &warm), DB_CACHE_LOADED);
+    cr_expect_eq(cold, masked);
+    cr_expect_eq(warm, masked);
+    cr_expect_eq(cache_files(NULL, 0), 1);
+}
+
+/* A warm start needs no compiler (the first call compiled: a new process is needed to show
+ * the compiler is not loaded, see the CLI test below); a cold one without it falls back to
+ * the built-in database, masked. */
+Test(dbcache, builtin_subset_cold_without_the_compiler_is_masked)
+{
+    setenv("PIISCAN_LIBHS", "/nonexistent/libhs.so.5", 1);
+    size_t n;
+    cr_assert_eq(subset("email,phone", cache, &n), DB_BUILTIN);
+    cr_expect_eq(n, 2);
+    cr_expect_eq(cache_files(NULL, 0), 0);
+    unsetenv("PIISCAN_LIBHS");
+}
+
+/* Through the binary: the second run of a subset loads the cache and never maps libhs. */
+Test(dbcache, cli_builtin_subset_warm_start_loads_no_compiler)
+{
+    char in[700], xdg[700];
+    snprintf(in, sizeof in, "%s/in.log", dir);
+    snprintf(xdg, sizeof xdg, "%s/c", dir);
+    t_write(in, SUBSET_TEXT, strlen(SUBSET_TEXT));
+    setenv("XDG_CACHE_HOME", xdg, 1);
+    setenv("LD_DEBUG", "files", 1);
+    const char *argv[] = {"--detectors", "email,ipv4", "--format", "summary", in, NULL};
+    for (int run = 0; run < 2; run++) {
+        struct t_run r = t_exec(argv, NULL, 0);
+        cr_expect_eq(r.status, 1, "%.300s", r.err);
+        cr_expect(strstr(r.err, "file=libc.so"), "LD_DEBUG shows what is loaded");
+        if (run == 0)
+            cr_expect(strstr(r.err, "libhs.so"), "cold: the compiler is loaded");
+        else
+            cr_expect(!strstr(r.err, "libhs.so"), "warm: no compiler");
+        t_run_free(&r);
+    }
+    unsetenv("LD_DEBUG");
+    unsetenv("XDG_CACHE_HOME");
+    cr_expect_eq(cache_files(NULL, 0), 1);
+}

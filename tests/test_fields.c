@@ -52,6 +52,11 @@ ParameterizedTestParameters(fields, positives)
         {"username", "clone https://kwalker@git.acme.io/repo.git", "kwalker"},
         {"username", "ftp://dlee:pw1234x@files.acme.io/in", "dlee"},
         {"username", "db_user=analytics_rw host=db1", "analytics_rw"},
+        {"username", "msg=\"request body {\\\"user\\\":\\\"kevbro\\\",\\\"source\\\":1}\"",
+         "kevbro"},
+        /* another key's name ("service") is no negative word for a value in a "user" field */
+        {"username", "{\"level\":\"info\",\"service\":\"support\",\"user\":\"olivia_lars\"}",
+         "olivia_lars"},
         /* date_of_birth */
         {"date_of_birth", "kyc ssn=x dob=1984-07-12 status=pending", "1984-07-12"},
         {"date_of_birth", "{\"dateOfBirth\": \"07/12/1984\"}", "07/12/1984"},
@@ -66,12 +71,16 @@ ParameterizedTestParameters(fields, positives)
         {"street_address", "address=55 W 42nd St floor 3", "55 W 42nd St"},
         {"street_address", "{\"street\": \"9 Elm Avenue\"}", "9 Elm Avenue"},
         {"street_address", "lives at 221B Ashford Lane.", "221B Ashford Lane"},
+        {"street_address", "100021,+442035589160,9119 Franklin Ct,active", "9119 Franklin Ct"},
+        {"street_address", "1\t4155550123\t88 Hill Dr\tx", "88 Hill Dr"},
         /* device_id */
         {"device_id", "ad_event idfa=6D92078A-8246-4BA4-AE5B-76104861E7DC ok",
          "6D92078A-8246-4BA4-AE5B-76104861E7DC"},
         {"device_id", "{\"gaid\":\"3f2c1a0b-9e8d-4c7b-a6f5-e4d3c2b1a090\"}",
          "3f2c1a0b-9e8d-4c7b-a6f5-e4d3c2b1a090"},
         {"device_id", "android_id=8af3c0e91b2d4f57 app=x", "8af3c0e91b2d4f57"},
+        {"device_id", "worker left; advertising id 7CF843E6-C7B1-4E06-902D-B1326D807888",
+         "7CF843E6-C7B1-4E06-902D-B1326D807888"},
         {"device_id", "{\"deviceId\": \"0a1b2c3d4e5f60718293a4b5c6d7e8f9\"}",
          "0a1b2c3d4e5f60718293a4b5c6d7e8f9"},
         /* user_agent */
@@ -82,12 +91,20 @@ ParameterizedTestParameters(fields, positives)
          "Chrome/120.0.0.0 Safari/537.36"},
         {"user_agent", "ua=Dalvik/2.1.0 (Linux; U; Android 13; Pixel 7 Build/TQ3A) status=200",
          "Dalvik/2.1.0 (Linux; U; Android 13; Pixel 7 Build/TQ3A)"},
+        /* password in escaped JSON inside a log string */
+        {"password",
+         "{\"msg\":\"request body {\\\"user_password\\\":\\\"Tr0ub4dor463?\\\",\\\"x\\\":1}\"}",
+         "Tr0ub4dor463?"},
         /* cookie_id */
         {"cookie_id", "Cookie: SESSIONID=a8f3k29dk3l0x9q2; theme=dark\n",
          "SESSIONID=a8f3k29dk3l0x9q2; theme=dark"},
         {"cookie_id", "Set-Cookie: sid=Zk29xL0q8Pw3nB7c; Path=/; HttpOnly", "Zk29xL0q8Pw3nB7c"},
         {"cookie_id", "auth ok session_id=4f9a2c71b0e34d5f8a6b user=x", "4f9a2c71b0e34d5f8a6b"},
         {"cookie_id", "{\"PHPSESSID\": \"q8r7s6t5u4v3w2x1y0z9\"}", "q8r7s6t5u4v3w2x1y0z9"},
+        {"cookie_id", "{\"cookie_id\": \"GA1.2.1321938307.1614984723\"}",
+         "GA1.2.1321938307.1614984723"},
+        {"cookie_id", "level=info cookie_id=F69EA8AB6E1F2AEB67133BACF9846505 msg=x",
+         "F69EA8AB6E1F2AEB67133BACF9846505"},
     };
     return cr_make_param_array(struct pos, cases, sizeof cases / sizeof *cases);
 }
@@ -147,10 +164,12 @@ ParameterizedTestParameters(fields, hard_negatives)
         {"street_address", "the Way we were, Dr Who"},
         {"street_address", "v1.2.3 Main St"},
         {"street_address", "the main st was closed"},
+        {"street_address", "paid 3,500 Main St rent"},
         /* device ids need their key and a real value */
         {"device_id", "idfa=00000000-0000-0000-0000-000000000000"},
         {"device_id", "request_id=38101a0b-2096-447d-96ea-a692162415ae"},
         {"device_id", "device_id=42 model=x"},
+        {"device_id", "advertising idea 7CF843E6-C7B1-4E06-902D-B1326D807888"},
         {"device_id", "device_id=38101a0b-2096-447d-96ea-a692162415aeff"},
         /* crawlers are not a consumer's device */
         {"user_agent",
@@ -161,6 +180,8 @@ ParameterizedTestParameters(fields, hard_negatives)
         {"cookie_id", "session_id=null session_id=******** sid=abc"},
         {"cookie_id", "Set-Cookie: sid=deleted; Expires=Thu, 01 Jan 1970 00:00:00 GMT"},
         {"cookie_id", "visid=Zk29xL0q8Pw3nB7c"},
+        /* a server's session handle (ZooKeeper) is not a browser's cookie */
+        {"cookie_id", "- Processed session termination for sessionid: 0x34ed9ac1c1e007a"},
     };
     return cr_make_param_array(struct neg, cases, sizeof cases / sizeof *cases);
 }
@@ -448,5 +469,28 @@ Test(fields, password_and_device_id_columns)
     struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
     cr_expect_eq(t_count(&f, "password", "S3cr3t-Pa55"), 1);
     cr_expect_eq(t_count(&f, "device_id", "38400000-8cf0-11bd-b23e-10b96e40000d"), 1);
+    t_free(&f);
+}
+
+Test(fields, cookie_column)
+{
+    const char *s = "id,cookie_id,status\n"
+                    "1,3j5nuyzdub7tvxfu6kkkyt64ysy0a2k5,active\n"
+                    "2,\"GA1.2.990616584.1705176193\",closed\n";
+    struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
+    cr_expect_eq(t_count(&f, "cookie_id", "3j5nuyzdub7tvxfu6kkkyt64ysy0a2k5"), 1);
+    cr_expect_eq(t_count(&f, "cookie_id", "GA1.2.990616584.1705176193"), 1);
+    cr_expect_eq(t_count(&f, "cookie_id", NULL), 2);
+    t_free(&f);
+}
+
+Test(fields, url_password_is_no_user_key)
+{
+    /* "app_user:" in a URL's userinfo is the user and its password, not a "user:" key */
+    const char *s = "dsn postgres://app_user:Pa55887$@db.acme-corp.com:5432/app\n";
+    struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
+    cr_expect_eq(t_count(&f, "username", "Pa55887$"), 0);
+    cr_expect_eq(t_count(&f, "username", "Pa55887"), 0);
+    cr_expect_eq(t_count(&f, "password", "Pa55887$"), 1);
     t_free(&f);
 }

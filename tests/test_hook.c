@@ -394,6 +394,187 @@ Test(hook, staged_scan_only_added_lines_unless_all_lines)
     free(out);
 }
 
+/* How many times `needle` occurs in s. */
+static size_t count(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    return n;
+}
+
+/* A base commit, then staged edits that exercise the staged diff's text: hunks with several
+ * ranges, lines added at the start and the end, a last line without a newline, CRLF lines, a
+ * whitespace-only change, a path with a space and a newline, and a gzipped fixture. */
+static void stage_edge_cases(void)
+{
+    char base[2048], next[2048];
+    size_t b = 0, n = 0;
+    n += (size_t)snprintf(next + n, sizeof next - n, "first mail %s\n", REAL_EMAIL);
+    for (int i = 1; i <= 30; i++) {
+        const char *old = i == 20 ? "old ssn " REAL_SSN : "line";
+        b += (size_t)snprintf(base + b, sizeof base - b, "%s %d\n", old, i);
+        if (i == 1)
+            n += (size_t)snprintf(next + n, sizeof next - n, "ssn %s\n", REAL_SSN);
+        else if (i == 15)
+            n += (size_t)snprintf(next + n, sizeof next - n, "mail %s\n", REAL_EMAIL);
+        else if (i == 30)
+            n += (size_t)snprintf(next + n, sizeof next - n, "card %s\n", REAL_CARD);
+        else
+            n += (size_t)snprintf(next + n, sizeof next - n, "%s %d\n", old, i);
+    }
+    put("multi.txt", base);
+    put("nonl.txt", "a\nb\nc");
+    put("crlf.txt", "x\r\ny\r\n");
+    put("ws.txt", "ws line  \nssn " REAL_SSN "\n");
+    cr_assert_eq(sh(NULL, repo, "git add -A && git commit -q --no-verify -m base"), 0);
+    put("multi.txt", next);
+    put("nonl.txt", "a\nb\nc " REAL_SSN);
+    put("crlf.txt", "x\r\nssn " REAL_SSN "\r\ny\r\n");
+    put("ws.txt", "ws line\nssn " REAL_SSN "\n");
+    put("sp ace\nnl.txt", "ssn " REAL_SSN "\n");
+    char p[1024];
+    snprintf(p, sizeof p, "%s/data.gz", repo);
+    t_gzip(p, REAL_LINE, strlen(REAL_LINE));
+    cr_assert_eq(sh(NULL, repo, "git add -A"), 0);
+}
+
+/* What `git --staged` reports on stage_edge_cases(), line by line. */
+static const char *const edge_findings[] = {
+    "multi.txt:1:12: error: email",         "multi.txt:2:5: error: us_ssn",
+    "multi.txt:16:6: error: email",         "multi.txt:31:6: error: credit_card",
+    "nonl.txt:3:3: error: us_ssn",          "crlf.txt:2:5: error: us_ssn",
+    "sp ace\\x0anl.txt:1:5: error: us_ssn", "data.gz:1:15: error: us_ssn",
+    "data.gz:1:6: error: person_name",      "data.gz:1:32: error: credit_card",
+    "data.gz:1:57: error: email",
+};
+
+static void expect_edge_findings(const char *out)
+{
+    for (size_t i = 0; i < sizeof edge_findings / sizeof edge_findings[0]; i++)
+        cr_expect_eq(count(out, edge_findings[i]), 1, "%s in: %s", edge_findings[i], out);
+    /* unchanged lines are not reported: the old SSN on line 21, ws.txt's second line */
+    cr_expect_eq(count(out, "multi.txt:21:"), 0, "%s", out);
+    cr_expect_eq(count(out, "ws.txt"), 0, "%s", out);
+    cr_expect(strstr(out, "11 findings block this commit"), "%s", out);
+}
+
+Test(hook, staged_diff_edge_cases_line_numbers)
+{
+    stage_edge_cases();
+    char *out;
+    cr_expect_eq(sh(&out, repo, "GIT_TRACE='%s/trace' piiscan git --staged", dir), 1, "%s", out);
+    expect_edge_findings(out);
+    free(out);
+    /* one git diff; the gzipped fixture, binary to git, is the only blob read through cat-file */
+    cr_expect_eq(sh(&out, NULL, "cat trace"), 0);
+    cr_expect_eq(count(out, "built-in: git diff "), 1, "%s", out);
+    cr_expect_eq(count(out, "built-in: git cat-file --batch"), 1, "%s", out);
+    free(out);
+    /* text files only: one git process in all */
+    cr_assert_eq(sh(NULL, repo, "git rm -q --cached data.gz && rm -f '%s/trace'", dir), 0);
+    cr_expect_eq(sh(&out, repo, "GIT_TRACE='%s/trace' piiscan git --staged", dir), 1, "%s", out);
+    cr_expect_eq(count(out, "data.gz"), 0, "%s", out);
+    free(out);
+    cr_expect_eq(sh(&out, NULL, "cat trace"), 0);
+    cr_expect_eq(count(out, "built-in: git"), 1, "%s", out);
+    free(out);
+    /* --all-lines: the unchanged lines too, still from the one diff */
+    cr_expect_eq(sh(NULL, NULL, "rm -f trace"), 0);
+    cr_expect_eq(sh(&out, repo, "GIT_TRACE='%s/trace' piiscan git --staged --all-lines", dir), 1,
+                 "%s", out);
+    cr_expect_eq(count(out, "multi.txt:21:9: error: us_ssn"), 1, "%s", out);
+    cr_expect_eq(count(out, "ws.txt:2:5: error: us_ssn"), 1, "%s", out);
+    free(out);
+    cr_expect_eq(sh(&out, NULL, "cat trace"), 0);
+    cr_expect_eq(count(out, "built-in: git"), 1, "%s", out);
+    free(out);
+}
+
+/* The user's git configuration and environment change what `git diff` prints; none of it may
+ * change what is scanned. Each setting is compared with the plain run. */
+Test(hook, staged_diff_ignores_user_diff_settings)
+{
+    stage_edge_cases();
+    /* a gitlink (a submodule's commit) and a textconv driver that fails if it is ever run */
+    cr_assert_eq(sh(NULL, repo,
+                    "git update-index --add --cacheinfo "
+                    "160000,1111111111111111111111111111111111111111,sub && "
+                    "echo '*.txt diff=fail' > .git/info/attributes && "
+                    "git config diff.fail.textconv false"),
+                 0);
+    char *ref;
+    cr_expect_eq(sh(&ref, repo, "piiscan git --staged"), 1, "%s", ref);
+    expect_edge_findings(ref);
+    static const char *const env[] = {
+        "GIT_DIFF_OPTS=-u1",
+        "GIT_EXTERNAL_DIFF=false",
+        "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=diff.noprefix GIT_CONFIG_VALUE_0=true",
+        "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=diff.mnemonicPrefix GIT_CONFIG_VALUE_0=true",
+        "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=color.ui GIT_CONFIG_VALUE_0=always",
+        "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=diff.external GIT_CONFIG_VALUE_0=false",
+        "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=diff.suppressBlankEmpty GIT_CONFIG_VALUE_0=true",
+        "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=diff.submodule GIT_CONFIG_VALUE_0=log",
+        "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=diff.context GIT_CONFIG_VALUE_0=0",
+        "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=diff.relative GIT_CONFIG_VALUE_0=true",
+        "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.quotePath GIT_CONFIG_VALUE_0=false",
+        "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=diff.algorithm GIT_CONFIG_VALUE_0=patience",
+    };
+    for (size_t i = 0; i < sizeof env / sizeof env[0]; i++) {
+        char *out;
+        cr_expect_eq(sh(&out, repo, "env %s piiscan git --staged", env[i]), 1, "%s: %s", env[i],
+                     out);
+        cr_expect_str_eq(out, ref, "%s", env[i]);
+        free(out);
+    }
+    free(ref);
+}
+
+/* A type change shows as two sections in the diff (the old symbolic link deleted, the file
+ * added); a mode-only change has no text at all. Both once made the staged diff unreadable
+ * or were read from the wrong section. */
+Test(hook, staged_diff_type_and_mode_changes)
+{
+    put("target.txt", "target\n");
+    put("mode.txt", "mail " REAL_EMAIL "\n");
+    cr_assert_eq(sh(NULL, repo,
+                    "ln -s target.txt link && git add -A && "
+                    "git commit -q --no-verify -m base && rm link && chmod +x mode.txt"),
+                 0);
+    put("link", "now a file: ssn " REAL_SSN "\n");
+    put("z.txt", "after: ssn " REAL_SSN "\n");
+    cr_assert_eq(sh(NULL, repo, "git add -A"), 0);
+    char *out;
+    cr_expect_eq(sh(&out, repo, "piiscan git --staged"), 1, "%s", out);
+    cr_expect_eq(count(out, "link:1:17: error: us_ssn"), 1, "%s", out);
+    cr_expect_eq(count(out, "z.txt:1:12: error: us_ssn"), 1, "%s", out);
+    cr_expect_eq(count(out, "mode.txt"), 0, "no line is added: %s", out);
+    free(out);
+    cr_expect_eq(sh(&out, repo, "piiscan git --staged --all-lines"), 1, "%s", out);
+    cr_expect_eq(count(out, "mode.txt:1:6: error: email"), 1, "%s", out);
+    free(out);
+    /* and the other way: a file that becomes a symbolic link holds nothing to scan */
+    cr_assert_eq(sh(NULL, repo,
+                    "git commit -q --no-verify -m more && rm z.txt && ln -s target.txt z.txt && "
+                    "git add -A"),
+                 0);
+    cr_expect_eq(sh(&out, repo, "piiscan git --staged --all-lines"), 0, "%s", out);
+    free(out);
+}
+
+/* An allow marker on an unchanged line covers the added line after it: the file is scanned
+ * whole, only the findings are limited to the added lines. */
+Test(hook, staged_diff_keeps_the_context_of_unchanged_lines)
+{
+    put("a.txt", "// piiscan:allow-next-line\nold\n");
+    cr_assert_eq(sh(NULL, repo, "git add -A && git commit -q --no-verify -m base"), 0);
+    put("a.txt", "// piiscan:allow-next-line\nmail " REAL_EMAIL "\n");
+    cr_assert_eq(sh(NULL, repo, "git add -A"), 0);
+    char *out;
+    cr_expect_eq(sh(&out, repo, "piiscan git --staged"), 0, "%s", out);
+    cr_expect_eq(count(out, "a.txt:2:6: allowed: email"), 1, "%s", out);
+    free(out);
+}
+
 /* ---- the pre-commit framework ----------------------------------------------------------- */
 
 Test(hook, pre_commit_framework_try_repo)
@@ -405,6 +586,11 @@ Test(hook, pre_commit_framework_try_repo)
                 "&& git add . && git commit -qm hooks",
                 PII_SOURCE_DIR);
     cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    /* the manifest is valid for the installed pre-commit, without a deprecation warning */
+    rc = sh(&out, NULL, "pre-commit validate-manifest hooks/.pre-commit-hooks.yaml");
+    cr_expect_eq(rc, 0, "%s", out);
+    cr_expect_null(strstr(out, "WARNING"), "%s", out);
     free(out);
     put("tests/data/users.txt", REAL_LINE);
     sh(NULL, repo, "git add tests/data/users.txt");

@@ -1,5 +1,6 @@
 /* test_patterns.c: the pattern-file loader: every column's errors name file:line, a bad file
  * adds nothing, user detectors scan, selection by id and group. */
+#include "hslib.h"
 #include "pii_internal.h"
 #include "testutil.h"
 
@@ -217,7 +218,9 @@ Test(patterns, builtin_width_table_matches_hyperscan)
         if (x->kind != FIND_RE && x->kind != FIND_ANCHOR) continue;
         hs_expr_info_t *info = NULL;
         hs_compile_error_t *cerr = NULL;
-        cr_assert_eq(hs_expression_info(x->expr, x->hs_flags, &info, &cerr), HS_SUCCESS, "%s",
+        const struct hslib *hsl = hslib_get(NULL, &err);
+        cr_assert(hsl, "%s", err.msg);
+        cr_assert_eq(hsl->expression_info(x->expr, x->hs_flags, &info, &cerr), HS_SUCCESS, "%s",
                      x->id);
         unsigned w = info->min_width == info->max_width ? info->min_width : 0;
         free(info);
@@ -226,4 +229,78 @@ Test(patterns, builtin_width_table_matches_hyperscan)
     }
     cr_expect_eq(k, pii_builtin_widths_n);
     pii_detectors_free(d);
+}
+
+extern const char pii_builtin_patterns[];
+extern const size_t pii_builtin_patterns_len;
+
+static void expect_same_set(const struct ctx_set *a, const struct ctx_set *b, const char *id,
+                            const char *what)
+{
+    cr_assert_eq(a->n, b->n, "%s %s: %zu words, parsed %zu", id, what, a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        cr_expect_eq(a->w[i].len, b->w[i].len, "%s %s word %zu", id, what, i);
+        cr_expect_str_eq(a->w[i].text, b->w[i].text, "%s %s word %zu", id, what, i);
+    }
+    if (!a->n) return;
+    cr_expect_eq(a->n_mask, b->n_mask, "%s %s", id, what);
+    cr_expect(!memcmp(a->slot, b->slot, 256), "%s %s slots", id, what);
+    cr_expect(!memcmp(a->mask, b->mask, a->n_mask * sizeof *a->mask), "%s %s masks", id, what);
+}
+
+static void expect_same_str(const char *a, const char *b, const char *id, const char *what)
+{
+    if (!a || !b)
+        cr_expect(a == b, "%s %s: %s vs %s", id, what, a ? a : "NULL", b ? b : "NULL");
+    else
+        cr_expect_str_eq(a, b, "%s %s", id, what);
+}
+
+/* The catalogue mkdb wrote as C data is, field by field, what the text parser makes of the
+ * embedded pattern files (the build-time table must not drift from the format). */
+Test(patterns, builtin_table_is_the_parsed_catalogue)
+{
+    cr_assert_gt(pii_builtin_detectors_n, 0, "the build embeds the detector table");
+    pii_detectors *t = NULL, *p = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_detectors_new(&t, &err), PII_OK);
+    cr_assert_eq(pii_detectors_new(&p, &err), PII_OK);
+    cr_assert_eq(pii_detectors_load_builtin(t, &err), PII_OK, "%s", err.msg);
+    cr_assert_eq(
+        pii_detectors_load_mem(p, pii_builtin_patterns, pii_builtin_patterns_len, "text", &err),
+        PII_OK, "%s: %s", err.origin, err.msg);
+    cr_assert_eq(t->n, p->n);
+    for (size_t i = 0; i < t->n; i++) {
+        const struct detector *a = &t->v[i], *b = &p->v[i];
+        const char *id = b->id;
+        cr_expect(a->fixed && a->builtin && !b->fixed);
+        expect_same_str(a->id, b->id, id, "id");
+        expect_same_str(a->group, b->group, id, "group");
+        expect_same_str(a->description, b->description, id, "description");
+        expect_same_str(a->origin, b->origin, id, "origin");
+        expect_same_str(a->expr, b->expr, id, "expr");
+        expect_same_str(a->validator_name, b->validator_name, id, "validator");
+        cr_expect(a->validate == b->validate, "%s validate", id);
+        cr_expect_eq(a->kind, b->kind, "%s", id);
+        cr_expect_eq(a->hs_flags, b->hs_flags, "%s", id);
+        cr_expect_eq(a->width, b->width, "%s", id);
+        cr_expect_eq(a->shape, b->shape, "%s", id);
+        cr_expect_eq(a->ctx_mode, b->ctx_mode, "%s", id);
+        cr_expect_eq(a->win_before, b->win_before, "%s", id);
+        cr_expect_eq(a->win_after, b->win_after, "%s", id);
+        cr_expect_eq(a->ccpa, b->ccpa, "%s", id);
+        cr_expect_eq(a->spi, b->spi, "%s", id);
+        cr_expect_eq(a->risk, b->risk, "%s", id);
+        cr_expect_eq(a->base_conf, b->base_conf, "%s", id);
+        cr_expect_eq(a->enabled, b->enabled, "%s", id);
+        cr_expect_eq(a->credential, b->credential, "%s", id);
+        expect_same_set(&a->ctx, &b->ctx, id, "context");
+        expect_same_set(&a->neg, &b->neg, id, "negative context");
+        expect_same_set(&a->fields, &b->fields, id, "fields");
+    }
+    /* a table copy is shared, and loading it twice is a duplicate like the text */
+    cr_expect_eq(pii_detectors_load_builtin(t, &err), PII_ERR_PATTERN);
+    cr_expect(strstr(err.msg, "duplicate detector id"), "%s", err.msg);
+    pii_detectors_free(t);
+    pii_detectors_free(p);
 }

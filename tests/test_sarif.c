@@ -12,20 +12,7 @@
 
 #define REAL_LINE "ssn=536-22-8841 card=4539 1488 0343 6467 mail=jane.doe@acme-corp.com\n"
 
-static char *dir;
-
-static void setup(void)
-{
-    dir = t_tmpdir();
-}
-
-static void teardown(void)
-{
-    t_rmrf(dir);
-    free(dir);
-}
-
-TestSuite(sarif, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(sarif, .init = t_dir_setup, .fini = t_dir_teardown, .timeout = 120);
 
 /* Validates the file against the schema in ../shared/data/sarif; true when valid. */
 static bool schema_valid(const char *file)
@@ -43,8 +30,8 @@ static bool schema_valid(const char *file)
 Test(sarif, schema_valid_rules_results_fingerprints)
 {
     char a[600], z[600], out[600];
-    snprintf(a, sizeof a, "%s/users file.txt", dir);
-    snprintf(z, sizeof z, "%s/fixtures.tar.gz", dir);
+    snprintf(a, sizeof a, "%s/users file.txt", t_dir);
+    snprintf(z, sizeof z, "%s/fixtures.tar.gz", t_dir);
     t_write(a, REAL_LINE "ok=987-65-4321 # piiscan:allow us_ssn generated\n",
             strlen(REAL_LINE) + 47);
     struct t_entry e[] = {{"inner/u.csv", REAL_LINE, strlen(REAL_LINE), 0, NULL}};
@@ -52,7 +39,7 @@ Test(sarif, schema_valid_rules_results_fingerprints)
     const char *argv[] = {"--format", "sarif", a, z, NULL};
     struct t_run r = t_exec(argv, NULL, 0);
     cr_assert_eq(r.status, 1, "%s", r.err);
-    snprintf(out, sizeof out, "%s/out.sarif", dir);
+    snprintf(out, sizeof out, "%s/out.sarif", t_dir);
     t_write(out, r.out, r.out_len);
     cr_expect(schema_valid(out), "the output is valid SARIF 2.1.0");
     cr_expect_null(strstr(r.out, "536-22-8841"), "no raw value");
@@ -107,12 +94,12 @@ Test(sarif, schema_valid_rules_results_fingerprints)
 Test(sarif, empty_run_is_valid)
 {
     char a[600], out[600];
-    snprintf(a, sizeof a, "%s/clean.txt", dir);
+    snprintf(a, sizeof a, "%s/clean.txt", t_dir);
     t_write(a, "nothing\n", 8);
     const char *argv[] = {"--format", "sarif", a, NULL};
     struct t_run r = t_exec(argv, NULL, 0);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    snprintf(out, sizeof out, "%s/out.sarif", dir);
+    snprintf(out, sizeof out, "%s/out.sarif", t_dir);
     t_write(out, r.out, r.out_len);
     cr_expect(schema_valid(out));
     t_run_free(&r);

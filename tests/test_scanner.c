@@ -1,5 +1,6 @@
 /* test_scanner.c: the scanning core: the same findings whatever the chunk and feed sizes, exact
  * line/column/offset across chunk edges, a 1 MB single line, stop, and API misuse. */
+#include "pii_internal.h"
 #include "testutil.h"
 
 #include <criterion/criterion.h>
@@ -205,6 +206,9 @@ Test(scanner, every_shape_at_every_block_alignment)
         {"iban", "DE62370400440532013001"},
         {"iban", "GB02 NWBK 6016 1331 9268 20"},
         {"geo_coordinates", "37.77493, -122.41942"},
+        {"br_cpf", "529.982.247-25"},
+        {"br_cnpj", "11.222.333/0001-81"},
+        {"br_cnpj", "12.ABC.345/01DE-35"},
     };
     char text[512];
     for (size_t v = 0; v < sizeof vals / sizeof *vals; v++)
@@ -223,9 +227,10 @@ Test(scanner, simd_variants_agree_with_scalar)
 {
     size_t len;
     char *s = mixed_text(&len, 6);
-    static const char *const names[] = {"scalar", "sse2", "avx2", "avx512bw"};
-    pii_engine *eng[4] = {0};
-    for (size_t v = 0; v < 4; v++) {
+    static const char *const names[] = {"scalar", "sse2", "avx2", "avx512bw", "avx512vbmi2"};
+    enum { NV = sizeof names / sizeof *names };
+    pii_engine *eng[NV] = {0};
+    for (size_t v = 0; v < NV; v++) {
         setenv("PIISCAN_SIMD", names[v], 1);
         pii_detectors *d = NULL;
         pii_error err = PII_ERROR_INIT;
@@ -239,7 +244,7 @@ Test(scanner, simd_variants_agree_with_scalar)
     for (size_t off = 0; off < 64; off += 7) {
         struct tfinds ref = t_scan(eng[0], s + off, len - off, 0, 0);
         cr_assert_gt(ref.n, 50);
-        for (size_t v = 1; v < 4; v++) {
+        for (size_t v = 1; v < NV; v++) {
             if (!eng[v]) continue; /* this CPU lacks it */
             struct tfinds f = t_scan(eng[v], s + off, len - off, 0, 0);
             char what[64];
@@ -249,7 +254,7 @@ Test(scanner, simd_variants_agree_with_scalar)
         }
         t_free(&ref);
     }
-    for (size_t v = 0; v < 4; v++) pii_engine_free(eng[v]);
+    for (size_t v = 0; v < NV; v++) pii_engine_free(eng[v]);
     free(s);
 }
 
@@ -289,7 +294,11 @@ static char *token_soup(size_t want, size_t *len)
                                        "a-12.34,5.67",
                                        "_12.34,5.67",
                                        "2606:4700:db7a::",
-                                       "3c:5a:b4:11:22:33"};
+                                       "3c:5a:b4:11:22:33",
+                                       "529.982.247-25",
+                                       "11.222.333/0001-81",
+                                       "12.ABC.345/01DE-35",
+                                       "a/0001-81"};
     static const char seps[] = " \n,;=:\t-('\"x._";
     uint64_t x = 0x9e3779b97f4a7c15ull;
     char *s = malloc(want + 256), *p = s;
@@ -309,6 +318,96 @@ static char *token_soup(size_t want, size_t *len)
     }
     *len = (size_t)(p - s);
     return s;
+}
+
+/* Random bytes from the alphabet shapes are made of: every trigger rule fires somewhere, at
+ * every bit position and across every block and eight-block group edge. */
+static char *shape_noise(size_t len, uint64_t seed, const char *al)
+{
+    size_t n = strlen(al);
+    char *s = malloc(len);
+    uint64_t x = seed;
+    for (size_t i = 0; i < len; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        s[i] = al[(x >> 11) % n];
+    }
+    return s;
+}
+
+static void same_candidates(const pii_engine *e, shape_scan_fn ref, shape_scan_fn fn,
+                            const char *name, const char *s, size_t len, size_t from, size_t to)
+{
+    struct cand_vec a = {0}, b = {0};
+    cr_assert(ref(e, (const uint8_t *)s, len, from, to, &a));
+    cr_assert(fn(e, (const uint8_t *)s, len, from, to, &b));
+    cr_assert_eq(a.n, b.n, "%s [%zu,%zu): %zu candidates vs %zu", name, from, to, b.n, a.n);
+    for (size_t i = 0; i < a.n; i++)
+        cr_assert(a.v[i].start == b.v[i].start && a.v[i].end == b.v[i].end &&
+                      a.v[i].det == b.v[i].det && a.v[i].anchor == b.v[i].anchor,
+                  "%s [%zu,%zu): candidate %zu differs (%zu-%zu vs %zu-%zu)", name, from, to, i,
+                  b.v[i].start, b.v[i].end, a.v[i].start, a.v[i].end);
+    free(a.v);
+    free(b.v);
+}
+
+/* Each instruction set's tokenizer proposes exactly the portable one's candidates, whatever
+ * the window: the eight-block AVX-512 path computes its trigger rules on other data layouts. */
+Test(scanner, tokenizer_candidates_identical_in_every_variant)
+{
+    static const char *const names[] = {"sse2", "avx2", "avx512bw", "avx512vbmi2"};
+    const pii_engine *e = t_engine(NULL);
+    shape_scan_fn ref = shape_select("scalar");
+    cr_assert(ref);
+    size_t soup_len, mixed_len;
+    char *texts[5];
+    size_t lens[5] = {0, 0, 70001, 90001, 0};
+    texts[0] = token_soup(60000, &soup_len);
+    lens[0] = soup_len;
+    texts[1] = mixed_text(&mixed_len, 40);
+    lens[1] = mixed_len;
+    /* dense: every rule fires; sparse: colon and dash chains sit near their thresholds */
+    texts[2] = shape_noise(lens[2], 0x2545f4914f6cdd1dull,
+                           "0123456789012345678901234567890123456789abcdefABCDEFXYZ.....::::----,"
+                           ",  __()+\n");
+    texts[3] = shape_noise(lens[3], 0x9e3779b97f4a7c15ull,
+                           "0123456789abcdefghijklmnopqrstuvwxyzabcdefabcdef0123456789:-.  ");
+    /* lone addresses in prose, each the only colon chain of its blocks, at drifting offsets */
+    texts[4] = malloc(200000);
+    for (size_t k = 0; lens[4] < 199000; k++) {
+        static const char *const lone[] = {"2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+                                           "fe80::1",
+                                           "00:1a:2b:3c:4d:5e",
+                                           "84-41-67-32-db-e1",
+                                           "0011.43e3.bac3",
+                                           "1:2:3:4:5:6:7:8",
+                                           "37.7749  ,-122.4194",
+                                           "0011.43e.bac3",
+                                           "a011.43e3.bac3",
+                                           "529.982.247-25",
+                                           "11.222.333/0001-81",
+                                           "12.ABC.345/01DE-35"};
+        const char *v = lone[k % (sizeof lone / sizeof *lone)];
+        lens[4] += (size_t)snprintf(texts[4] + lens[4], 1000, "%.*s %s ", (int)(k * 37 % 150),
+                                    "the quick brown fox jumps over the lazy dog and the quick"
+                                    " brown fox jumps over the lazy dog and the quick brown fox"
+                                    " jumps over the lazy dog and the end",
+                                    v);
+    }
+    for (size_t n = 0; n < sizeof names / sizeof *names; n++) {
+        shape_scan_fn fn = shape_select(names[n]);
+        if (!fn) continue; /* this CPU lacks it */
+        for (size_t t = 0; t < 5; t++) {
+            size_t len = lens[t];
+            same_candidates(e, ref, fn, names[n], texts[t], len, 0, len);
+            static const size_t cuts[] = {1, 63, 64, 65, 511, 512, 513, 4097};
+            for (size_t c = 0; c < sizeof cuts / sizeof *cuts; c++) {
+                size_t from = cuts[c], to = len - cuts[c] * 3;
+                same_candidates(e, ref, fn, names[n], texts[t], len, from, to);
+                same_candidates(e, ref, fn, names[n], texts[t], len, 0, from + 700);
+            }
+        }
+    }
+    for (size_t t = 0; t < 5; t++) free(texts[t]);
 }
 
 /* Where windows and 64-byte blocks fall must not change any finding (a '-' run examined before

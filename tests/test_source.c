@@ -13,20 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *dir;
-
-static void setup(void)
-{
-    dir = t_tmpdir();
-}
-
-static void teardown(void)
-{
-    t_rmrf(dir);
-    free(dir);
-}
-
-TestSuite(source, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(source, .init = t_dir_setup, .fini = t_dir_teardown, .timeout = 120);
 
 static const char TEXT[] = "line one jane.doe@acme-corp.com\nline two 4539 1488 0343 6467\n";
 
@@ -128,19 +115,10 @@ static const struct rm *find(const struct res *r, const char *name)
     return NULL;
 }
 
-static char *fx(const char *name)
-{
-    static char p[8][600];
-    static int i;
-    i = (i + 1) % 8;
-    snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
-    return p[i];
-}
-
 Test(source, plain_and_name_is_ignored)
 {
-    t_write(fx("a.gz"), TEXT, strlen(TEXT)); /* a .gz that is plain text */
-    struct res *r = drain(fx("a.gz"), NULL);
+    t_write(t_path("a.gz"), TEXT, strlen(TEXT)); /* a .gz that is plain text */
+    struct res *r = drain(t_path("a.gz"), NULL);
     cr_assert_eq(r->n, 1);
     cr_expect_str_eq(r->m[0].name, "");
     cr_expect_str_eq(r->m[0].fmt, "plain");
@@ -151,8 +129,8 @@ Test(source, plain_and_name_is_ignored)
     cr_expect_eq(r->st.compressed_bytes, strlen(TEXT));
     res_free(r);
 
-    t_write(fx("empty.log"), "", 0);
-    r = drain(fx("empty.log"), NULL);
+    t_write(t_path("empty.log"), "", 0);
+    r = drain(t_path("empty.log"), NULL);
     cr_assert_eq(r->n, 1);
     cr_expect_eq(r->m[0].len, 0);
     cr_expect_eq(r->nerr, 0);
@@ -162,24 +140,24 @@ Test(source, plain_and_name_is_ignored)
 Test(source, gzip_both_inflaters_and_multi_member)
 {
     /* a .log that is really gzip, and two members concatenated */
-    t_gzip(fx("a.log"), TEXT, strlen(TEXT));
+    t_gzip(t_path("a.log"), TEXT, strlen(TEXT));
     size_t n;
-    char *one = t_slurp(fx("a.log"), &n);
+    char *one = t_slurp(t_path("a.log"), &n);
     char *two = malloc(2 * n);
     memcpy(two, one, n);
     memcpy(two + n, one, n);
-    t_write(fx("two.gz"), two, 2 * n);
+    t_write(t_path("two.gz"), two, 2 * n);
     /* a big one, to cross buffer edges */
     size_t big_len = 3u << 20;
     char *big = malloc(big_len);
     for (size_t i = 0; i < big_len; i++) big[i] = (char)('a' + (i * 7 + i / 13) % 26);
-    t_gzip(fx("big.gz"), big, big_len);
+    t_gzip(t_path("big.gz"), big, big_len);
     for (int force = 0; force < 2; force++) {
         pii_source_opts o;
         pii_source_opts_init(&o);
         if (force) o.flags = PII_SOURCE_FORCE_ZLIB;
         if (force) cr_expect_str_eq(pii_source_gzip_impl(&o), "zlib");
-        struct res *r = drain(fx("a.log"), &o);
+        struct res *r = drain(t_path("a.log"), &o);
         cr_assert_eq(r->n, 1);
         cr_expect_str_eq(r->m[0].fmt, "gzip");
         cr_expect_str_eq(r->m[0].data, TEXT);
@@ -187,12 +165,12 @@ Test(source, gzip_both_inflaters_and_multi_member)
         cr_expect_eq(r->st.compressed_bytes, n);
         cr_expect_eq(r->st.expanded_bytes, strlen(TEXT));
         res_free(r);
-        r = drain(fx("two.gz"), &o);
+        r = drain(t_path("two.gz"), &o);
         cr_assert_eq(r->n, 1);
         cr_expect_eq(r->m[0].len, 2 * strlen(TEXT), "both members (%s)", pii_source_gzip_impl(&o));
         cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
         res_free(r);
-        r = drain(fx("big.gz"), &o);
+        r = drain(t_path("big.gz"), &o);
         cr_assert_eq(r->n, 1);
         cr_expect_eq(r->m[0].len, big_len);
         cr_expect_eq(memcmp(r->m[0].data, big, 1u << 20), 0);
@@ -206,14 +184,14 @@ Test(source, gzip_both_inflaters_and_multi_member)
 
 Test(source, zstd_frames)
 {
-    t_zstd(fx("a.zst"), TEXT, strlen(TEXT));
+    t_zstd(t_path("a.zst"), TEXT, strlen(TEXT));
     size_t n;
-    char *one = t_slurp(fx("a.zst"), &n);
+    char *one = t_slurp(t_path("a.zst"), &n);
     char *two = malloc(2 * n);
     memcpy(two, one, n);
     memcpy(two + n, one, n);
-    t_write(fx("two.zst"), two, 2 * n);
-    struct res *r = drain(fx("two.zst"), NULL);
+    t_write(t_path("two.zst"), two, 2 * n);
+    struct res *r = drain(t_path("two.zst"), NULL);
     cr_assert_eq(r->n, 1);
     cr_expect_str_eq(r->m[0].fmt, "zstd");
     cr_expect_eq(r->m[0].len, 2 * strlen(TEXT));
@@ -246,8 +224,8 @@ ParameterizedTest(struct fmt_case *c, source, every_format)
     const char *n1 = strcmp(c->format, "ar") ? "logs/app.log" : "app.log";
     const char *n2 = strcmp(c->format, "ar") ? "logs/b.txt" : "b.txt";
     struct t_entry e[] = {{n1, TEXT, strlen(TEXT), 0, NULL}, {n2, "hello\n", 6, 0, NULL}};
-    t_archive(fx("x.bin"), c->format, c->filter, e, 2, NULL, NULL);
-    struct res *r = drain(fx("x.bin"), NULL);
+    t_archive(t_path("x.bin"), c->format, c->filter, e, 2, NULL, NULL);
+    struct res *r = drain(t_path("x.bin"), NULL);
     cr_expect_eq(r->nerr, 0, "%s/%s: %s", c->format, c->filter, r->errmsg[0]);
     const struct rm *a = find(r, n1), *b = find(r, n2);
     cr_assert(a && b, "%s/%s: %zu members, first '%s'", c->format, c->filter, r->n,
@@ -263,17 +241,17 @@ ParameterizedTest(struct fmt_case *c, source, every_format)
 static void make_nested(void)
 {
     struct t_entry in[] = {{"deep/c.csv", TEXT, strlen(TEXT), 0, NULL}};
-    t_archive(fx("inner.zip"), "zip", "none", in, 1, NULL, NULL);
+    t_archive(t_path("inner.zip"), "zip", "none", in, 1, NULL, NULL);
     size_t zl, gl;
-    char *z = t_slurp(fx("inner.zip"), &zl);
-    t_gzip(fx("m.gz"), TEXT, strlen(TEXT));
-    char *g = t_slurp(fx("m.gz"), &gl);
+    char *z = t_slurp(t_path("inner.zip"), &zl);
+    t_gzip(t_path("m.gz"), TEXT, strlen(TEXT));
+    char *g = t_slurp(t_path("m.gz"), &gl);
     struct t_entry mid[] = {{"inner.zip", z, zl, 0, NULL}, {"m.log.gz", g, gl, 0, NULL}};
-    t_archive(fx("mid.tgz"), "tar", "gzip", mid, 2, NULL, NULL);
+    t_archive(t_path("mid.tgz"), "tar", "gzip", mid, 2, NULL, NULL);
     size_t ml;
-    char *m = t_slurp(fx("mid.tgz"), &ml);
+    char *m = t_slurp(t_path("mid.tgz"), &ml);
     struct t_entry out[] = {{"mid.tar.gz", m, ml, 0, NULL}, {"top.txt", "x\n", 2, 0, NULL}};
-    t_archive(fx("outer.zip"), "zip", "none", out, 2, NULL, NULL);
+    t_archive(t_path("outer.zip"), "zip", "none", out, 2, NULL, NULL);
     free(z);
     free(g);
     free(m);
@@ -282,7 +260,7 @@ static void make_nested(void)
 Test(source, nested_archives_and_names)
 {
     make_nested();
-    struct res *r = drain(fx("outer.zip"), NULL);
+    struct res *r = drain(t_path("outer.zip"), NULL);
     cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
     const struct rm *c = find(r, "mid.tar.gz!inner.zip!deep/c.csv");
     cr_assert(c, "nested member missing (%zu members, first %s)", r->n, r->n ? r->m[0].name : "");
@@ -300,7 +278,7 @@ Test(source, nested_archives_and_names)
     pii_source_opts o;
     pii_source_opts_init(&o);
     o.max_depth = 2;
-    r = drain(fx("outer.zip"), &o);
+    r = drain(t_path("outer.zip"), &o);
     cr_assert_eq(r->nerr, 1);
     cr_expect_eq(r->err[0], PII_ERR_LIMIT);
     cr_expect_str_eq(r->errmem[0], "mid.tar.gz!inner.zip");
@@ -314,7 +292,7 @@ Test(source, stdin_zip_is_spooled)
 {
     make_nested();
     size_t n;
-    char *data = t_slurp(fx("outer.zip"), &n);
+    char *data = t_slurp(t_path("outer.zip"), &n);
     int p[2];
     cr_assert_eq(pipe(p), 0);
     pid_t pid = fork();
@@ -332,7 +310,7 @@ Test(source, stdin_zip_is_spooled)
     pii_error err = PII_ERROR_INIT;
     pii_source_opts o;
     pii_source_opts_init(&o);
-    o.tmp_dir = dir;
+    o.tmp_dir = t_dir;
     cr_assert_eq(pii_source_open_fd(p[0], "-", &o, &s, &err), PII_OK);
     struct res *r = drain_src(s);
     pii_source_free(s);
@@ -347,18 +325,18 @@ Test(source, stdin_zip_is_spooled)
 
 Test(source, empty_archives)
 {
-    t_archive(fx("e.tar"), "tar", "none", NULL, 0, NULL, NULL);
-    t_archive(fx("e.zip"), "zip", "none", NULL, 0, NULL, NULL);
-    t_archive(fx("e.tgz"), "tar", "gzip", NULL, 0, NULL, NULL);
-    t_gzip(fx("e.gz"), "", 0);
+    t_archive(t_path("e.tar"), "tar", "none", NULL, 0, NULL, NULL);
+    t_archive(t_path("e.zip"), "zip", "none", NULL, 0, NULL, NULL);
+    t_archive(t_path("e.tgz"), "tar", "gzip", NULL, 0, NULL, NULL);
+    t_gzip(t_path("e.gz"), "", 0);
     const char *names[] = {"e.tar", "e.zip", "e.tgz"};
     for (int i = 0; i < 3; i++) {
-        struct res *r = drain(fx(names[i]), NULL);
+        struct res *r = drain(t_path(names[i]), NULL);
         cr_expect_eq(r->n, 0, "%s", names[i]);
         cr_expect_eq(r->nerr, 0, "%s: %s", names[i], r->errmsg[0]);
         res_free(r);
     }
-    struct res *r = drain(fx("e.gz"), NULL);
+    struct res *r = drain(t_path("e.gz"), NULL);
     cr_assert_eq(r->n, 1);
     cr_expect_eq(r->m[0].len, 0);
     cr_expect_eq(r->nerr, 0);
@@ -376,8 +354,8 @@ Test(source, odd_names_special_members_and_encryption)
         {"hard", NULL, 0, 'h', "../../etc/evil"},
         {"dev", NULL, 0, 'c', NULL},
     };
-    t_archive(fx("odd.tar"), "tar", "none", e, 7, NULL, NULL);
-    struct res *r = drain(fx("odd.tar"), NULL);
+    t_archive(t_path("odd.tar"), "tar", "none", e, 7, NULL, NULL);
+    struct res *r = drain(t_path("odd.tar"), NULL);
     cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
     cr_expect(find(r, "a\nb\x01.log"), "names are raw bytes");
     cr_expect(find(r, "../../etc/evil"));
@@ -392,8 +370,8 @@ Test(source, odd_names_special_members_and_encryption)
     res_free(r);
 
     struct t_entry z[] = {{"secret.log", TEXT, strlen(TEXT), 0, NULL}};
-    t_archive(fx("enc.zip"), "zip", "none", z, 1, "zip:encryption=zipcrypt", "pw");
-    r = drain(fx("enc.zip"), NULL);
+    t_archive(t_path("enc.zip"), "zip", "none", z, 1, "zip:encryption=zipcrypt", "pw");
+    r = drain(t_path("enc.zip"), NULL);
     cr_assert_eq(r->n, 1);
     cr_expect_str_eq(r->m[0].skip, "encrypted");
     cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
@@ -411,25 +389,25 @@ Test(source, corrupt_and_truncated)
         seed = seed * 1103515245u + 12345u;
         big[i] = (seed >> 16) % 9 == 0 ? '\n' : (char)('a' + (seed >> 20) % 26);
     }
-    t_gzip(fx("c.gz"), big, big_len);
-    t_zstd(fx("c.zst"), big, big_len);
+    t_gzip(t_path("c.gz"), big, big_len);
+    t_zstd(t_path("c.zst"), big, big_len);
     struct t_entry e[] = {{"one.log", big, big_len, 0, NULL}, {"two.log", "tail\n", 5, 0, NULL}};
-    t_archive(fx("c.zip"), "zip", "none", e, 2, NULL, NULL);
-    t_archive(fx("c.tgz"), "tar", "gzip", e, 2, NULL, NULL);
+    t_archive(t_path("c.zip"), "zip", "none", e, 2, NULL, NULL);
+    t_archive(t_path("c.tgz"), "tar", "gzip", e, 2, NULL, NULL);
     const char *names[] = {"c.gz", "c.zst", "c.zip", "c.tgz"};
     for (int f = 0; f < 4; f++) {
         size_t n;
-        char *orig = t_slurp(fx(names[f]), &n);
+        char *orig = t_slurp(t_path(names[f]), &n);
         /* truncated at several points */
         double cuts[] = {0.1, 0.5, 0.9, 0.999};
         for (int c = 0; c < 4; c++) {
             size_t cut = (size_t)((double)n * cuts[c]);
-            t_write(fx("t.bin"), orig, cut);
+            t_write(t_path("t.bin"), orig, cut);
             for (int force = 0; force < 2; force++) {
                 pii_source_opts o;
                 pii_source_opts_init(&o);
                 o.flags = force ? PII_SOURCE_FORCE_ZLIB : 0;
-                struct res *r = drain(fx("t.bin"), &o);
+                struct res *r = drain(t_path("t.bin"), &o);
                 /* no error only when nothing was lost (a zip cut in its central directory
                  * still yields every member, read from the local headers) */
                 const struct rm *one = find(r, f < 2 ? "" : "one.log");
@@ -450,8 +428,8 @@ Test(source, corrupt_and_truncated)
             char *bad = malloc(n);
             memcpy(bad, orig, n);
             bad[offs[k]] ^= 0x55;
-            t_write(fx("b.bin"), bad, n);
-            struct res *r = drain(fx("b.bin"), NULL);
+            t_write(t_path("b.bin"), bad, n);
+            struct res *r = drain(t_path("b.bin"), NULL);
             bool changed = false;
             for (size_t i = 0; i < r->n; i++)
                 if (!strcmp(r->m[i].name, "") || !strcmp(r->m[i].name, "one.log"))
@@ -470,11 +448,11 @@ Test(source, limits)
     /* a small bomb: 16 MiB of zeros; ratio limit over 1 MiB of output */
     size_t zl = 16u << 20;
     char *zeros = calloc(1, zl);
-    t_gzip(fx("bomb.gz"), zeros, zl);
-    t_zstd(fx("bomb.zst"), zeros, zl);
+    t_gzip(t_path("bomb.gz"), zeros, zl);
+    t_zstd(t_path("bomb.zst"), zeros, zl);
     struct t_entry e[] = {{"zeros.bin", zeros, zl, 0, NULL},
                           {"after.log", TEXT, strlen(TEXT), 0, NULL}};
-    t_archive(fx("bomb.zip"), "zip", "none", e, 2, NULL, NULL);
+    t_archive(t_path("bomb.zip"), "zip", "none", e, 2, NULL, NULL);
     free(zeros);
     pii_source_opts o;
     pii_source_opts_init(&o);
@@ -482,7 +460,7 @@ Test(source, limits)
     o.max_ratio = 100;
     const char *names[] = {"bomb.gz", "bomb.zst", "bomb.zip"};
     for (int i = 0; i < 3; i++) {
-        struct res *r = drain(fx(names[i]), &o);
+        struct res *r = drain(t_path(names[i]), &o);
         cr_assert_eq(r->nerr, 1, "%s: %zu errors: %s / %s", names[i], r->nerr, r->errmsg[0],
                      r->errmsg[1]);
         cr_expect_eq(r->err[0], PII_ERR_LIMIT);
@@ -498,10 +476,10 @@ Test(source, limits)
     /* member size: the member stops at the limit, its sibling is read */
     struct t_entry m[] = {{"big.log", TEXT, strlen(TEXT), 0, NULL},
                           {"small.log", "ok\n", 3, 0, NULL}};
-    t_archive(fx("m.tar"), "tar", "none", m, 2, NULL, NULL);
+    t_archive(t_path("m.tar"), "tar", "none", m, 2, NULL, NULL);
     pii_source_opts_init(&o);
     o.max_member_size = 10;
-    struct res *r = drain(fx("m.tar"), &o);
+    struct res *r = drain(t_path("m.tar"), &o);
     cr_assert_eq(r->nerr, 1);
     cr_expect_eq(r->err[0], PII_ERR_LIMIT);
     cr_expect_str_eq(r->errmem[0], "big.log");
@@ -517,10 +495,10 @@ Test(source, limits)
         snprintf(nm[i], sizeof nm[i], "f%d", i);
         many[i] = (struct t_entry){nm[i], "x\n", 2, 0, NULL};
     }
-    t_archive(fx("many.tar"), "tar", "none", many, 5, NULL, NULL);
+    t_archive(t_path("many.tar"), "tar", "none", many, 5, NULL, NULL);
     pii_source_opts_init(&o);
     o.max_members = 3;
-    r = drain(fx("many.tar"), &o);
+    r = drain(t_path("many.tar"), &o);
     cr_expect_eq(r->n, 3);
     cr_assert_eq(r->nerr, 1);
     cr_expect_eq(r->err[0], PII_ERR_LIMIT);
@@ -529,10 +507,10 @@ Test(source, limits)
     /* input size, over all levels */
     pii_source_opts_init(&o);
     o.max_input_size = 100;
-    t_gzip(fx("t.gz"), TEXT, strlen(TEXT));
+    t_gzip(t_path("t.gz"), TEXT, strlen(TEXT));
     struct t_entry two[] = {{"a", TEXT, strlen(TEXT), 0, NULL}, {"b", TEXT, strlen(TEXT), 0, NULL}};
-    t_archive(fx("two.tgz"), "tar", "gzip", two, 2, NULL, NULL);
-    r = drain(fx("two.tgz"), &o);
+    t_archive(t_path("two.tgz"), "tar", "gzip", two, 2, NULL, NULL);
+    r = drain(t_path("two.tgz"), &o);
     cr_expect_geq(r->nerr, 1);
     cr_expect_eq(r->err[0], PII_ERR_LIMIT);
     res_free(r);
@@ -544,15 +522,15 @@ Test(source, api_misuse)
     pii_source *s = NULL;
     cr_expect_eq(pii_source_open_path(NULL, NULL, &s, &err), PII_ERR_ARG);
     cr_expect_eq(pii_source_open_fd(-1, "x", NULL, &s, &err), PII_ERR_ARG);
-    cr_expect_eq(pii_source_open_path(fx("missing"), NULL, &s, &err), PII_ERR_IO);
+    cr_expect_eq(pii_source_open_path(t_path("missing"), NULL, &s, &err), PII_ERR_IO);
     cr_expect_null(s);
-    cr_expect_eq(pii_source_open_path(dir, NULL, &s, &err), PII_ERR_IO, "a directory");
+    cr_expect_eq(pii_source_open_path(t_dir, NULL, &s, &err), PII_ERR_IO, "a directory");
     pii_source_free(NULL);
     const void *b;
     size_t len;
     cr_expect_eq(pii_source_read(NULL, &b, &len, &err), PII_ERR_ARG);
-    t_write(fx("p"), "abc", 3);
-    cr_assert_eq(pii_source_open_path(fx("p"), NULL, &s, &err), PII_OK);
+    t_write(t_path("p"), "abc", 3);
+    cr_assert_eq(pii_source_open_path(t_path("p"), NULL, &s, &err), PII_OK);
     cr_expect_eq(pii_source_read(s, &b, &len, &err), PII_END, "no member yet");
     const pii_member *m;
     cr_expect_eq(pii_source_next_member(s, &m, &err), PII_OK);

@@ -251,6 +251,29 @@ void t_rmrf(const char *path)
     cr_assert_eq(system(cmd), 0);
 }
 
+char *t_dir;
+
+void t_dir_setup(void)
+{
+    t_dir = t_tmpdir();
+}
+
+void t_dir_teardown(void)
+{
+    t_rmrf(t_dir);
+    free(t_dir);
+    t_dir = NULL;
+}
+
+const char *t_path(const char *name)
+{
+    static char p[8][600];
+    static int i;
+    i = (i + 1) % 8;
+    snprintf(p[i], sizeof p[i], "%s/%s", t_dir, name);
+    return p[i];
+}
+
 void t_archive(const char *path, const char *format, const char *filter, const struct t_entry *e,
                size_t n, const char *options, const char *passphrase)
 {

@@ -55,6 +55,14 @@ char *t_tmpdir(void);
 void t_write(const char *path, const char *data, size_t len);
 void t_rmrf(const char *path);
 
+/* A suite whose every test gets a fresh temporary directory t_dir, removed afterwards:
+ * TestSuite(name, .init = t_dir_setup, .fini = t_dir_teardown). */
+extern char *t_dir;
+void t_dir_setup(void);
+void t_dir_teardown(void);
+/* "<t_dir>/<name>", in one of eight rotating buffers (several may be used in one call). */
+const char *t_path(const char *name);
+
 /* ---- fixtures for compressed inputs and archives (generated at test time) ----------------- */
 
 /* One archive entry: type 0 a regular file, 'l' a symlink to `link`, 'h' a hard link to

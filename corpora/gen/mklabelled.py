@@ -70,6 +70,19 @@ BG_RES = [
 ]
 
 
+
+# A flattened key keeps what names the value: "license.number" flattens to "license_number",
+# never to a bare "number" (no responsible detector may take a licence from "number" alone:
+# drivers_license needs a context word, spec/detectors.tsv).
+GENERIC_LEAVES = ("number", "no", "id", "value")
+
+
+def leaf_key(key):
+    parts = key.split(".")
+    if len(parts) > 1 and parts[-1] in GENERIC_LEAVES:
+        return parts[-2] + "_" + parts[-1]
+    return parts[-1]
+
 def background(text):
     out = []
     for det, rx in BG_RES:
@@ -239,14 +252,14 @@ class Gen:
             sp, self.ts(), sp, sp, r.pick(LEVELS).lower(), sp, sp, r.pick(SERVICES), sp))
         mode = r.below(8)
         if mode == 7 and "\n" not in v:  # escaped payload: a JSON document inside a string
-            leaf = key.split(".")[-1]
+            leaf = leaf_key(key)
             L.add('"msg":%s"request body {\\"%s\\":\\"' % (sp, leaf))
             ev = json_str(json_str(v))
             L.value(det.id, ev, "json", "json2", nested=nested if ev == v else ())
             L.add('\\",\\"source\\":\\"%s\\"}"}' % r.pick(SERVICES))
             return L
         numeric = v.isdigit() and v[0] != "0" and len(v) < 16 and r.chance(25)
-        path = key.split(".") if mode >= 4 else [key.split(".")[-1]]
+        path = key.split(".") if mode >= 4 else [leaf_key(key)]
         for k in path[:-1]:
             L.add('"%s":%s{' % (k, sp))
         L.add('"%s":%s' % (path[-1], sp))
@@ -268,7 +281,7 @@ class Gen:
         v, nested = self.gen_value(det)
         key = r.pick(det.keys)
         if r.chance(50):
-            key = key.split(".")[-1]
+            key = leaf_key(key)
         enc = "logfmt"
         if det.id == "email" and r.chance(12):
             v, enc = v.replace("@", "%40"), "logfmt+pct40"
@@ -325,7 +338,7 @@ class Gen:
             sep = "," if (t // 5) % 2 == 0 else "\t"
             rel = "pos/tables/t%02d.%s" % (t // 5 + 1, "csv" if sep == "," else "tsv")
             o = Out(root, rel, self.truth)
-            keys = [r.pick(d.keys).split(".")[-1] for d in cols]
+            keys = [leaf_key(r.pick(d.keys)) for d in cols]
             H = Line()
             H.add(sep.join(["id", "created_at"] + keys + ["status"]))
             o.write(H, label_background=False)

@@ -12,7 +12,9 @@
 /* Byte 0 picks how the rest is presented:
  *   bit 0  PII_SOURCE_FORCE_ZLIB (gzip through zlib rather than ISA-L)
  *   bit 1  a pipe (not seekable: zip and 7z are spooled) rather than a memfd
- *   bit 2  max_depth 1 (an archive inside an archive is a limit error) rather than 4 */
+ *   bit 2  max_depth 1 (an archive inside an archive is a limit error) rather than 4
+ *   bit 3  PII_SOURCE_ZIP_LIBARCHIVE (zip through libarchive, not the central-directory reader,
+ *          source_zip.c, which every other input with a zip in it exercises) */
 #define PIPE_MAX 60000u /* what fits in a pipe's buffer without a writer thread */
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -58,7 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     pii_source_opts o;
     pii_source_opts_init(&o);
-    o.flags = (sel & 1u) ? PII_SOURCE_FORCE_ZLIB : 0;
+    o.flags =
+        ((sel & 1u) ? PII_SOURCE_FORCE_ZLIB : 0) | ((sel & 8u) ? PII_SOURCE_ZIP_LIBARCHIVE : 0);
     o.max_depth = (sel & 4u) ? 1 : 4;
     o.max_member_size = 1u << 20;
     o.max_input_size = 4u << 20;

@@ -1,0 +1,40 @@
+/* util.h: helpers with no scanner state, shared by the library and the CLI (hashing, JSON
+ * strings, base64, UTF-8). The CLI includes this and piiscan.h, never pii_internal.h. */
+#ifndef PII_UTIL_H
+#define PII_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- hashing (sha256.c) ---------------------------------------------------------------- */
+
+struct sha256 {
+    uint32_t h[8];
+    uint64_t len;
+    uint8_t blk[64];
+    size_t n;
+};
+void sha256_init(struct sha256 *s);
+void sha256_update(struct sha256 *s, const void *data, size_t len);
+void sha256_final(struct sha256 *s, uint8_t out[32]);
+/* HMAC-SHA-256 (RFC 2104) of msg under key. */
+void hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
+                 uint8_t out[32]);
+
+/* ---- JSON (json.c) --------------------------------------------------------------------- */
+
+/* Writes s[0..len) as a JSON string (with quotes) to f. Control characters are escaped;
+ * bytes that are not valid UTF-8 are written as U+FFFD. Returns false if the data was not
+ * valid UTF-8 (the caller may add a base64 "bytes" field). */
+bool json_write_str(FILE *f, const char *s, size_t len);
+/* Standard base64 of data into out (NUL-terminated); returns the length or 0 if cap is too
+ * small. */
+size_t base64_encode(const uint8_t *data, size_t len, char *out, size_t cap);
+/* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
+bool utf8_valid(const uint8_t *s, size_t len);
+
+#endif
