@@ -94,9 +94,11 @@ md ""
 md "machine: $NPROC cores, ${CPU:-unknown CPU}, $(uname -sr); repo $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); $(rg --version | sed -n 1p); median of $RUNS runs"
 md "GB/s = 10^9 input bytes (expanded) per wall second. jN = default threads ($NPROC). speed-up = -j1 wall ÷ -jN wall."
 md "vs rg = piiscan -jN GB/s ÷ rg (default threads) GB/s; vs decode = piiscan -jN GB/s ÷ decompression alone GB/s."
+md "CPU s = user + system seconds of one piiscan run (median): on a shared machine the wall-clock speed-up is bounded by the CPU others leave, CPU seconds are not."
+md "load average (1 min) at the start: $(cut -d' ' -f1 /proc/loadavg)"
 md ""
-md "| input | MB | piiscan -j1 GB/s | piiscan -jN GB/s | -jN wall ms | speed-up | peak RSS MB -j1 / -jN | rg -j1 GB/s | rg GB/s | vs rg | decode alone GB/s | vs decode |"
-md "|---|---|---|---|---|---|---|---|---|---|---|---|"
+md "| input | MB | piiscan -j1 GB/s | piiscan -jN GB/s | -jN wall ms | speed-up | CPU s -j1 / -jN | load | peak RSS MB -j1 / -jN | rg -j1 GB/s | rg GB/s | vs rg | decode alone GB/s | vs decode |"
+md "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 
 # row LABEL BYTES RGFLAGS(comma-separated or -) DECODE(yes/no) PATHS...
 row() {
@@ -104,10 +106,11 @@ row() {
     shift 4
     log "$label"
     run -- "$PIISCAN" --format summary -j1 "$@"
-    local w1 r1 wn rn
-    w1=$(f wall_med); r1=$(f rss_kb)
+    local w1 r1 wn rn c1 cn load
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    w1=$(f wall_med); r1=$(f rss_kb); c1=$(f cpu_med)
     run -- "$PIISCAN" --format summary "$@"
-    wn=$(f wall_med); rn=$(f rss_kb)
+    wn=$(f wall_med); rn=$(f rss_kb); cn=$(f cpu_med)
     local rgf=()
     [ "$rgflags" != "-" ] && IFS=, read -r -a rgf <<<"$rgflags"
     run -- rg -j1 --count-matches "${rgf[@]}" -f "$PAT" "$@"
@@ -118,7 +121,7 @@ row() {
     if [ "$dec" = yes ]; then run -- "$DECODE" "$1"; dg=$(gbps "$bytes" "$(f wall_med)"); fi
     local g1 gn
     g1=$(gbps "$bytes" "$w1"); gn=$(gbps "$bytes" "$wn")
-    md "| $label | $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') | $g1 | **$gn** | $(awk -v w="$wn" 'BEGIN { printf "%.1f", w * 1e3 }') | **$(div "$w1" "$wn")** | $(awk -v a="$r1" -v b="$rn" 'BEGIN { printf "%.1f / %.1f", a / 1024, b / 1024 }') | $rg1 | $rgn | $(div "$gn" "$rgn") | $dg | $(div "$gn" "$dg") |"
+    md "| $label | $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') | $g1 | **$gn** | $(awk -v w="$wn" 'BEGIN { printf "%.1f", w * 1e3 }') | **$(div "$w1" "$wn")** | $(awk -v a="$c1" -v b="$cn" 'BEGIN { printf "%.2f / %.2f", a, b }') | $load | $(awk -v a="$r1" -v b="$rn" 'BEGIN { printf "%.1f / %.1f", a / 1024, b / 1024 }') | $rg1 | $rgn | $(div "$gn" "$rgn") | $dg | $(div "$gn" "$dg") |"
 }
 SMALL_BYTES=$(du -sb "$IN/small" | cut -f1)
 COMMIT_BYTES=$(cat "$IN"/commit/* | wc -c)

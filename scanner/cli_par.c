@@ -1,28 +1,56 @@
-/* cli_par.c: scanning with -j threads and output identical to one thread: a bounded queue of
- * inputs taken by a fixed pool of workers, each input cut into segments that any worker may
- * match (pii_scan_segment) and that its producer joins in order (pii_join), and records
- * released to the sinks in input order. */
+/* cli_par.c: scanning with -j threads and output identical to one thread: the walking thread
+ * scans while there is little to do, then a pool of -j - 1 threads and the walker take whole
+ * inputs from a bounded queue; an input is cut into segments that any thread may match
+ * (pii_scan_segment) and that its reader joins in order (pii_join), the segments of successive
+ * archive members in flight together; records reach the sinks in input order. */
 #define _GNU_SOURCE
 #include "cli.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define BINARY_SNIFF 8192
 #define SEG_DEFAULT  (1u << 20)
-#define SEG_BUDGET   (12u << 20) /* segment buffers one producer may hold */
+#define SEG_BUDGET   (12u << 20) /* segment buffers one reader may hold */
 /* Records all inputs together may buffer while waiting for their turn, per thread; past it,
  * an input that is not the oldest waits (memory stays bounded however many finish early). */
 #define EV_BUDGET_PER_THR (8u << 20)
-#define TASKS_PER_THR     8 /* inputs queued or waiting for output, per thread */
+/* Inputs queued or waiting for their turn, per thread: enough small files that a thread never
+ * runs dry while the walker is off the CPU (on a loaded machine, for milliseconds) */
+#define TASKS_PER_THR 256
+/* Record buffers that finished inputs keep for the next ones, in all */
+#define KEPT_MAX (4u << 20)
+/* Records a reader keeps behind segments still being matched (skipped members, errors)
+ * before it waits for those segments: bounded however many members an archive skips. */
+#define AFTER_MAX (64u << 10)
+/* Threads start only when there is enough to share: the first inputs are scanned by the
+ * walking thread itself until INLINE_INPUTS inputs or INLINE_BYTES bytes were scanned, or an
+ * input has a second segment (or an archive a second member) to hand over. A one-line file or
+ * a commit's handful of small files then costs no thread start. Measured here: creating and
+ * joining a thread 25 us, one 4 KB file 35-45 us of CPU, 1 MiB about 3 ms; so the pool could
+ * save at most half of 1-3 ms below these limits, and a sleeping thread woken on a busy machine
+ * costs milliseconds. */
+#define INLINE_INPUTS 32u
+#define INLINE_BYTES  (1u << 20)
+#define PUSH_BATCH    8u /* inputs the walker queues under one lock */
 
 /* ---- records: what the sinks receive, applied at once or buffered until the input's turn -- */
 
-enum ev_kind { EV_INPUT, EV_FINDING, EV_ERROR, EV_SKIPPED, EV_BYTES, EV_SOURCE, EV_END };
+enum ev_kind {
+    EV_INPUT,
+    EV_FINDING,
+    EV_ERROR,
+    EV_SKIPPED,
+    EV_BYTES,
+    EV_SOURCE,
+    EV_END,
+    EV_MEMBER_END, /* a reader's marker: the member's scan error, if any, goes here */
+};
 
 struct ev {
     enum ev_kind kind;
@@ -44,26 +72,24 @@ struct task {
     struct task *next_q;     /* work queue / free list */
     char *name;              /* how the input is reported */
     int fd;                  /* -1: open `name` in the worker */
-    bool work;               /* false: only records of the walk */
     bool done;
     struct evbuf ev;
+    size_t kept; /* capacity of ev counted in par.kept while on the free list */
 };
 
-struct seg;
-
-struct worker {
-    struct par *p;
-    pthread_t th;
-    pii_scanner *sc;
-    pii_join *join;
-    struct seg *ring; /* segments this worker produces, reused across inputs */
-    size_t n_ring;
+/* The first bytes of a member: what a streaming pass learns from a stream's start. */
+struct member_head {
+    uint8_t b[PII_SEGMENT_HEAD];
+    size_t len;
+    bool final;
 };
 
 struct found {
     pii_finding f;
     size_t match_off, norm_off, reason_off;
 };
+
+enum { SEG_FREE, SEG_QUEUED, SEG_RUNNING, SEG_DONE };
 
 struct seg {
     uint8_t *buf;
@@ -77,40 +103,58 @@ struct seg {
     pii_error err;
     int state; /* SEG_FREE … SEG_DONE */
     struct seg *next_q;
-    struct worker *scanner_of;      /* who ran it (for its scanner) */
-    const struct member_head *head; /* the member's first bytes (pii_scan_segment_head) */
+    bool first;              /* its member's first segment: the join starts there */
+    char *member;            /* its member's name chain (a copy: the source moves on) */
+    size_t member_cap;       /* of `member` */
+    struct member_head head; /* its member's first bytes (pii_scan_segment_head) */
+    struct evbuf after;      /* records the reader emitted after it, released with it */
 };
 
-/* The first bytes of a member: what a streaming pass learns from a stream's start. */
-struct member_head {
-    uint8_t b[PII_SEGMENT_HEAD];
-    size_t len;
-    bool final;
+/* A thread that scans: worker 0 is the walking thread's, the others are the pool's. */
+struct worker {
+    struct par *p;
+    pthread_t th;
+    bool running; /* th was started */
+    pii_scanner *sc;
+    pii_join *join;
+    struct seg *ring; /* segments this worker reads into, reused across inputs */
+    size_t n_ring;
+    struct seg **fifo;  /* [n_ring] those in flight, a circular queue (struct reader) */
+    struct seg **spare; /* [n_ring] the others, the last freed on top (its pages are warm) */
+    size_t n_spare;
+    uint64_t bytes;      /* read by this worker (the walker's decides when the pool starts) */
+    struct evbuf before; /* its reader's records with no segment in flight (struct reader) */
 };
-
-enum { SEG_FREE, SEG_QUEUED, SEG_RUNNING, SEG_DONE };
 
 struct par {
     struct run *r;
     unsigned n_thr;
     size_t seg_size;
-    struct worker *w;
-    size_t n_w;
+    pii_scan_opts so;
+    struct worker *w; /* [n_thr] */
+    bool pool_on;     /* the pool runs (set by the walker before the threads start) */
+    bool pool_failed; /* it could not start: the walker scans everything */
+    unsigned n_inline;
+    struct task *pend_head, *pend_tail; /* inputs the walker has yet to queue (one lock for some) */
+    size_t n_pend;
     /* work: inputs and segments, one lock */
     pthread_mutex_t qlock;
     pthread_cond_t qcond;
     struct task *q_head, *q_tail;
-    size_t q_n;
+    _Atomic size_t q_n; /* inputs queued (written under qlock) */
     struct seg *s_head, *s_tail;
     bool stop;
-    size_t buffered; /* bytes of records buffered by all inputs (olock) */
-    size_t active;   /* inputs being scanned by pool workers (qlock) */
+    size_t active; /* inputs being scanned from the queue (qlock) */
     /* output order, another lock */
     pthread_mutex_t olock;
     pthread_cond_t ocond;
     struct task *o_head, *o_tail;
     struct task *free_tasks;
-    size_t alive;
+    size_t buffered;       /* bytes of records buffered by all inputs (olock) */
+    size_t budget;         /* for `buffered`, past which an input waits for its turn */
+    size_t kept;           /* capacity of the buffers of tasks on the free list (olock) */
+    _Atomic size_t alive;  /* entries of the output order (written under olock) */
+    _Atomic bool w_asleep; /* the walker sleeps until `alive` is down to half */
     size_t max_alive;
 };
 
@@ -170,13 +214,15 @@ static void apply(struct par *p, enum ev_kind k, const pii_finding *f, const cha
         r->cur = NULL;
         r->cur_path = NULL;
         break;
+    case EV_MEMBER_END: /* resolved by the reader before it gets here */
+        break;
     }
 }
 
 static bool arena_add(char **a, size_t *len, size_t *cap, const void *s, size_t n, size_t *off)
 {
     if (*len + n + 1 > *cap) {
-        size_t nc = *cap ? *cap * 2 : 4096;
+        size_t nc = *cap ? *cap * 2 : 1024;
         while (nc < *len + n + 1) nc *= 2;
         char *na = realloc(*a, nc);
         if (!na) return false;
@@ -194,7 +240,7 @@ static bool ev_push(struct evbuf *b, enum ev_kind k, const pii_finding *f, const
                     const char *member, const char *msg, const uint64_t *n)
 {
     if (b->n == b->cap) {
-        size_t nc = b->cap ? b->cap * 2 : 64;
+        size_t nc = b->cap ? b->cap * 2 : 16;
         struct ev *nv = realloc(b->v, nc * sizeof *nv);
         if (!nv) return false;
         b->v = nv;
@@ -232,26 +278,43 @@ static size_t ev_bytes(const struct evbuf *b)
     return b->alen + b->n * sizeof(struct ev);
 }
 
+/* Record i of b, its pointers back into b's arena. */
+static const struct ev *ev_get(const struct evbuf *b, size_t i, pii_finding *f, const char *s[3])
+{
+    const struct ev *e = &b->v[i];
+    for (int k = 0; k < 3; k++) s[k] = e->s[k] == SIZE_MAX ? NULL : b->arena + e->s[k];
+    *f = e->f;
+    if (e->kind == EV_FINDING) {
+        f->match = (const uint8_t *)b->arena + (uintptr_t)e->f.match;
+        f->normalized = b->arena + (uintptr_t)e->f.normalized;
+        f->allow_reason = f->allow_reason_len ? b->arena + (uintptr_t)e->f.allow_reason : NULL;
+    }
+    return e;
+}
+
 static void ev_replay(struct par *p, struct evbuf *b)
 {
     for (size_t i = 0; i < b->n; i++) {
-        struct ev *e = &b->v[i];
+        pii_finding f;
         const char *s[3];
-        for (int k = 0; k < 3; k++) s[k] = e->s[k] == SIZE_MAX ? NULL : b->arena + e->s[k];
-        pii_finding f = e->f;
-        if (e->kind == EV_FINDING) {
-            f.match = (const uint8_t *)b->arena + (uintptr_t)e->f.match;
-            f.normalized = b->arena + (uintptr_t)e->f.normalized;
-            f.allow_reason = f.allow_reason_len ? b->arena + (uintptr_t)e->f.allow_reason : NULL;
-        }
+        const struct ev *e = ev_get(b, i, &f, s);
         apply(p, e->kind, &f, s[0], s[1], s[2], e->n);
     }
     p->buffered -= ev_bytes(b);
     b->n = b->alen = 0;
 }
 
+static void ev_free(struct evbuf *b)
+{
+    free(b->v);
+    free(b->arena);
+    *b = (struct evbuf){0};
+}
+
 /* A record of task t: to the sinks now when t is the oldest input not yet released, else
- * buffered; an input that buffers too much waits for its turn (memory stays bounded). */
+ * buffered; an input that buffers too much waits for its turn (memory stays bounded). The
+ * oldest input never waits here, so it always progresses, and every input older than one
+ * that waits is the oldest or is being scanned (the queue is taken in order). */
 static void emit_locked(struct par *p, struct task *t, enum ev_kind k, const pii_finding *f,
                         const char *path, const char *member, const char *msg, const uint64_t *n)
 {
@@ -269,7 +332,7 @@ static void emit_locked(struct par *p, struct task *t, enum ev_kind k, const pii
         return;
     }
     p->buffered += ev_bytes(&t->ev) - before;
-    if (p->buffered > (size_t)p->n_thr * EV_BUDGET_PER_THR)
+    if (p->buffered > p->budget)
         while (p->o_head != t) pthread_cond_wait(&p->ocond, &p->olock);
 }
 
@@ -281,11 +344,13 @@ static void emit(struct par *p, struct task *t, enum ev_kind k, const pii_findin
     pthread_mutex_unlock(&p->olock);
 }
 
-/* Marks t finished and releases every finished input at the head of the order. */
-static void task_done(struct par *p, struct task *t)
+/* Marks t finished and releases every finished input at the head of the order (olock held).
+ * true: the walker may be waiting for that (walker_wake, once olock is released). */
+static bool task_done_locked(struct par *p, struct task *t)
 {
-    pthread_mutex_lock(&p->olock);
     t->done = true;
+    bool moved = false;
+    size_t alive = atomic_load(&p->alive);
     while (p->o_head && p->o_head->done) {
         struct task *h = p->o_head;
         ev_replay(p, &h->ev);
@@ -293,31 +358,54 @@ static void task_done(struct par *p, struct task *t)
         if (!p->o_head) p->o_tail = NULL;
         free(h->name);
         h->name = NULL;
-        /* a recycled task keeps small buffers, not what a finding-heavy input grew */
-        if (h->ev.acap > (1u << 20) || h->ev.cap * sizeof(struct ev) > (1u << 20)) {
-            free(h->ev.v);
-            free(h->ev.arena);
-            h->ev = (struct evbuf){0};
+        /* a recycled task keeps its buffers while all those kept stay small */
+        h->kept = h->ev.acap + h->ev.cap * sizeof(struct ev);
+        if (p->kept + h->kept > KEPT_MAX) {
+            ev_free(&h->ev);
+            h->kept = 0;
         }
+        p->kept += h->kept;
         h->next_q = p->free_tasks;
         p->free_tasks = h;
-        p->alive--;
+        alive = atomic_fetch_sub(&p->alive, 1) - 1;
+        moved = true;
         /* the new head's buffered records go out before the ones it emits from now on */
         if (p->o_head) ev_replay(p, &p->o_head->ev);
     }
-    pthread_cond_broadcast(&p->ocond);
-    pthread_mutex_unlock(&p->olock);
+    /* only inputs waiting for their turn care (budget, out of memory) */
+    if (moved) pthread_cond_broadcast(&p->ocond);
+    return moved && alive <= p->max_alive / 2;
 }
 
-/* A new entry at the end of the output order (waits while too many are alive). */
-static struct task *task_new(struct par *p, const char *name, int fd, bool work)
+/* The walker sleeps on qcond (it also takes work); it set w_asleep before it last looked at
+ * `alive`, and `alive` went down before this looks at w_asleep: one of them sees the other. */
+static void walker_wake(struct par *p, bool released)
+{
+    if (released && atomic_load(&p->w_asleep)) {
+        pthread_mutex_lock(&p->qlock);
+        pthread_cond_broadcast(&p->qcond);
+        pthread_mutex_unlock(&p->qlock);
+    }
+}
+
+static void task_done(struct par *p, struct task *t)
 {
     pthread_mutex_lock(&p->olock);
-    while (p->alive >= p->max_alive) pthread_cond_wait(&p->ocond, &p->olock);
+    bool released = task_done_locked(p, t);
+    pthread_mutex_unlock(&p->olock);
+    walker_wake(p, released);
+}
+
+/* A new entry at the end of the output order. */
+static struct task *task_new(struct par *p, const char *name, int fd)
+{
+    pthread_mutex_lock(&p->olock);
     struct task *t = p->free_tasks;
-    if (t)
+    if (t) {
         p->free_tasks = t->next_q;
-    else
+        p->kept -= t->kept;
+        t->kept = 0;
+    } else
         t = calloc(1, sizeof *t);
     if (t) {
         t->name = strdup(name);
@@ -329,7 +417,6 @@ static struct task *task_new(struct par *p, const char *name, int fd, bool work)
     }
     if (t) {
         t->fd = fd;
-        t->work = work;
         t->done = false;
         t->next_order = t->next_q = NULL;
         t->ev.n = t->ev.alen = 0;
@@ -338,7 +425,7 @@ static struct task *task_new(struct par *p, const char *name, int fd, bool work)
         else
             p->o_head = t;
         p->o_tail = t;
-        p->alive++;
+        atomic_fetch_add(&p->alive, 1);
     }
     pthread_mutex_unlock(&p->olock);
     return t;
@@ -372,7 +459,7 @@ static void seg_scan(struct worker *w, struct seg *s)
 {
     s->nf = s->alen = 0;
     s->err = (pii_error)PII_ERROR_INIT;
-    if (s->head) pii_scan_segment_head(w->sc, s->head->b, s->head->len, s->head->final);
+    pii_scan_segment_head(w->sc, s->head.b, s->head.len, s->head.final);
     s->st =
         pii_scan_segment(w->sc, s->buf, s->len, s->from, s->to, seg_collect, s, &s->info, &s->err);
     if (s->st == PII_STOP) s->st = err_nomem(&s->err);
@@ -395,10 +482,14 @@ static bool help_one(struct worker *w)
     return true;
 }
 
-static void seg_submit(struct worker *w, struct seg *s, bool inline_scan)
+static bool pool_start(struct par *p);
+
+/* Hands a segment to whichever thread is free, or scans it here: with one thread, or when
+ * the pool cannot start. */
+static void seg_submit(struct worker *w, struct seg *s)
 {
     struct par *p = w->p;
-    if (inline_scan || p->n_thr <= 1) {
+    if (!p->pool_on && !pool_start(p)) {
         seg_scan(w, s);
         s->state = SEG_DONE;
         return;
@@ -425,77 +516,221 @@ static void seg_wait(struct worker *w, struct seg *s)
     pthread_mutex_unlock(&p->qlock);
 }
 
-/* ---- one member: segments out, findings joined back in order ----------------------------- */
+/* ---- a reader: one input's segments out, in flight across members, joined back in order -- */
 
-struct member_ctx {
+struct reader {
     struct worker *w;
     struct task *t;
-    const char *member;
-    size_t first, n; /* in-flight segments: ring[first .. first+n) */
-    struct member_head head;
-    pii_status scan_st;
+    size_t first, n;    /* segments in flight: fifo[first .. first + n), oldest first */
+    size_t bytes;       /* in them */
+    int fadvise_fd;     /* the input's file, told it is read sequentially once it is large */
+    bool held;          /* the newest is filled but not handed over: whether more follows decides
+                         * (the last segment of an input is scanned here, no thread woken) */
+    pii_status scan_st; /* of the member being released */
     pii_error scan_err;
 };
 
-/* Waits for the oldest in-flight segment, joins and emits its findings, frees it. */
-static void member_release(struct member_ctx *m)
+static struct seg *ring_at(const struct reader *rd, size_t i)
 {
-    struct worker *w = m->w;
-    struct seg *s = &w->ring[m->first];
-    seg_wait(w, s);
-    if (m->scan_st == PII_OK && s->st != PII_OK) {
-        m->scan_st = s->st;
-        m->scan_err = s->err;
+    return rd->w->fifo[(rd->first + i) % rd->w->n_ring];
+}
+
+/* The member's scan error, after its last segment and the records that followed it. */
+static void member_end_locked(struct reader *rd, const char *member)
+{
+    if (rd->scan_st && rd->scan_st != PII_STOP)
+        emit_locked(rd->w->p, rd->t, EV_ERROR, NULL, rd->t->name, member,
+                    rd->scan_err.msg[0] ? rd->scan_err.msg : pii_status_str(rd->scan_st), NULL);
+}
+
+/* The records of b, in order (olock held). */
+static void reader_replay_locked(struct reader *rd, struct evbuf *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        pii_finding f;
+        const char *str[3];
+        const struct ev *e = ev_get(b, i, &f, str);
+        if (e->kind == EV_MEMBER_END)
+            member_end_locked(rd, str[1]);
+        else
+            emit_locked(rd->w->p, rd->t, e->kind, NULL, str[0], str[1], str[2], e->n);
     }
-    if (m->scan_st == PII_OK) {
+    b->n = b->alen = 0;
+}
+
+/* Records emitted while nothing was in flight: they go before the next segment's (no lock of
+ * their own: the INPUT record of a small file waits for its findings). */
+static void reader_before_locked(struct reader *rd)
+{
+    if (rd->w->before.n) reader_replay_locked(rd, &rd->w->before);
+}
+
+/* Waits for the oldest segment in flight, joins and emits its findings and the records that
+ * followed it, frees it. keep_lock: returns with olock held. */
+static void reader_release(struct reader *rd, bool keep_lock)
+{
+    struct worker *w = rd->w;
+    struct par *p = w->p;
+    struct seg *s = ring_at(rd, 0);
+    seg_wait(w, s);
+    /* one lock for the segment's records, not one per record */
+    pthread_mutex_lock(&p->olock);
+    reader_before_locked(rd); /* the member's status below is the next one's */
+    if (s->first) {
+        rd->scan_st = PII_OK;
+        rd->scan_err = (pii_error)PII_ERROR_INIT;
+        pii_join_begin(w->join);
+    }
+    if (rd->scan_st == PII_OK && s->st != PII_OK) {
+        rd->scan_st = s->st;
+        rd->scan_err = s->err;
+    }
+    if (rd->scan_st == PII_OK) {
         pii_join_segment_begin(w->join, s->from);
-        /* one lock for the segment's findings, not one per finding */
-        pthread_mutex_lock(&w->p->olock);
-        for (size_t i = 0; i < s->nf && !par_broken(w->p); i++) {
+        for (size_t i = 0; i < s->nf && !par_broken(p); i++) {
             pii_finding f = s->fv[i].f;
             f.match = (const uint8_t *)s->arena + s->fv[i].match_off;
             f.normalized = s->arena + s->fv[i].norm_off;
             f.allow_reason = f.allow_reason_len ? s->arena + s->fv[i].reason_off : NULL;
             if (pii_join_finding(w->join, &f))
-                emit_locked(w->p, m->t, EV_FINDING, &f, NULL, m->member, NULL, NULL);
+                emit_locked(p, rd->t, EV_FINDING, &f, NULL, s->member, NULL, NULL);
         }
-        pthread_mutex_unlock(&w->p->olock);
         pii_join_segment_end(w->join, s->to, &s->info);
     }
+    reader_replay_locked(rd, &s->after);
+    if (!keep_lock) pthread_mutex_unlock(&p->olock);
     s->state = SEG_FREE;
-    m->first = (m->first + 1) % w->n_ring;
-    m->n--;
+    rd->first = (rd->first + 1) % w->n_ring;
+    rd->n--;
+    rd->bytes -= s->len;
+    w->spare[w->n_spare++] = s;
 }
 
-static struct seg *member_slot(struct member_ctx *m)
+/* Everything in flight out, in order: the held segment is scanned here. */
+static void reader_drain(struct reader *rd)
 {
-    struct worker *w = m->w;
-    if (m->n == w->n_ring) member_release(m);
-    struct seg *s = &w->ring[(m->first + m->n) % w->n_ring];
+    if (rd->held) {
+        struct seg *s = ring_at(rd, rd->n - 1);
+        seg_scan(rd->w, s);
+        s->state = SEG_DONE;
+        rd->held = false;
+    }
+    while (rd->n) reader_release(rd, false);
+}
+
+/* The input's end: everything in flight out; returns with olock held, so that its last
+ * records and its release take one lock. */
+static void reader_finish(struct reader *rd)
+{
+    if (rd->held) {
+        struct seg *s = ring_at(rd, rd->n - 1);
+        seg_scan(rd->w, s);
+        s->state = SEG_DONE;
+        rd->held = false;
+    }
+    if (!rd->n) {
+        pthread_mutex_lock(&rd->w->p->olock);
+        reader_before_locked(rd);
+    }
+    while (rd->n) reader_release(rd, rd->n == 1);
+}
+
+/* A record of the input: after whatever is in flight. */
+static void reader_emit(struct reader *rd, enum ev_kind k, const char *path, const char *member,
+                        const char *msg, const uint64_t *n)
+{
+    struct par *p = rd->w->p;
+    struct evbuf *b = rd->n ? &ring_at(rd, rd->n - 1)->after : &rd->w->before;
+    bool queued = ev_push(b, k, NULL, path, member, msg, n);
+    if (queued && ev_bytes(b) <= AFTER_MAX) return;
+    /* too many (or out of memory): everything out now */
+    reader_drain(rd);
+    pthread_mutex_lock(&p->olock);
+    reader_before_locked(rd);
+    if (!queued) {
+        if (k == EV_MEMBER_END) /* its last segment is out: scan_st is the member's */
+            member_end_locked(rd, member);
+        else
+            emit_locked(p, rd->t, k, NULL, path, member, msg, n);
+    }
+    pthread_mutex_unlock(&p->olock);
+}
+
+/* The next segment to fill: the held one is handed over first (more follows it), and the
+ * oldest is released when all are in flight. */
+static struct seg *reader_slot(struct reader *rd)
+{
+    struct worker *w = rd->w;
+    if (rd->held) {
+        seg_submit(w, ring_at(rd, rd->n - 1));
+        rd->held = false;
+    }
+    /* in flight: up to n_ring small members, but no more bytes than -j + 1 full segments while
+     * one more fills (a large input then only ever touches -j + 2 buffers) */
+    while (rd->n && (!w->n_spare ||
+                     rd->bytes > (size_t)(w->p->n_thr + 1) *
+                                     (w->p->seg_size + PII_SEGMENT_BEFORE + PII_SEGMENT_AFTER)))
+        reader_release(rd, false);
+    struct seg *s = w->spare[w->n_spare - 1];
     if (!s->buf) {
         s->cap = w->p->seg_size + PII_SEGMENT_BEFORE + PII_SEGMENT_AFTER;
         s->buf = malloc(s->cap);
         if (!s->buf) return NULL;
     }
+    s->len = s->from = 0;
     return s;
 }
 
-/* Scans one member whose first read already happened (b, len, st); returns the read status. */
-static pii_status scan_member(struct worker *w, struct task *t, pii_source *src,
-                              const pii_member *mb, bool *have_input, bool *skipped_whole,
-                              pii_error *rerr)
+/* Puts a filled segment in flight (held). */
+static bool reader_push(struct reader *rd, struct seg *s, const struct member_head *head,
+                        bool first, const pii_member *mb)
 {
+    if (s->member_cap < mb->name_len + 1) {
+        char *m = realloc(s->member, mb->name_len + 1);
+        if (!m) return false;
+        s->member = m;
+        s->member_cap = mb->name_len + 1;
+    }
+    memcpy(s->member, mb->name, mb->name_len);
+    s->member[mb->name_len] = 0;
+    s->head.len = head->len;
+    s->head.final = head->final;
+    memcpy(s->head.b, head->b, head->len);
+    s->first = first;
+    s->state = SEG_FREE;
+    s->after.n = s->after.alen = 0;
+    rd->w->n_spare--; /* s is the top spare (reader_slot) */
+    rd->w->fifo[(rd->first + rd->n) % rd->w->n_ring] = s;
+    rd->n++;
+    rd->bytes += s->len;
+    rd->held = true;
+    return true;
+}
+
+static void head_set(struct member_head *h, const struct seg *s, bool final)
+{
+    h->len = s->len < PII_SEGMENT_HEAD ? s->len : PII_SEGMENT_HEAD;
+    memcpy(h->b, s->buf, h->len);
+    h->final = final;
+}
+
+/* Reads one member into segments; returns the read status. Its records follow its findings
+ * (reader_emit), so the next member is read while this one is matched. */
+static pii_status scan_member(struct reader *rd, pii_source *src, const pii_member *mb,
+                              bool *have_input, bool *skipped_whole, pii_error *rerr)
+{
+    struct worker *w = rd->w;
     struct par *p = w->p;
-    struct member_ctx m = {.w = w, .t = t, .member = mb->name};
+    struct task *t = rd->t;
     const size_t S = p->seg_size;
-    struct seg *cur = member_slot(&m);
+    struct member_head head = {.len = 0};
+    struct seg *cur = reader_slot(rd);
     if (!cur) {
-        emit(p, t, EV_ERROR, NULL, t->name, mb->name, "out of memory", NULL);
+        reader_emit(rd, EV_ERROR, t->name, mb->name, "out of memory", NULL);
         return PII_OK;
     }
-    cur->len = cur->from = 0;
     pii_status st = PII_OK;
-    bool sniffed = false;
+    bool sniffed = false, first = true;
     uint64_t bytes = 0;
     for (;;) {
         const void *b = NULL;
@@ -511,30 +746,32 @@ static pii_status scan_member(struct worker *w, struct task *t, pii_source *src,
             len -= k;
             if (cur->len < cur->cap) break;
             /* full: [from, from + S) is a segment with all its look-ahead */
+            if (rd->fadvise_fd >= 0) { /* large: more read-ahead (a syscall small ones skip) */
+                posix_fadvise(rd->fadvise_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+                rd->fadvise_fd = -1;
+            }
             if (!sniffed) {
                 sniffed = true;
                 if (!p->r->o->binary && memchr(cur->buf, 0, BINARY_SNIFF)) goto binary;
                 if (!*have_input) {
-                    emit(p, t, EV_INPUT, NULL, t->name, NULL, NULL, NULL);
+                    reader_emit(rd, EV_INPUT, t->name, NULL, NULL, NULL);
                     *have_input = true;
                 }
-                pii_join_begin(w->join);
             }
             cur->to = cur->from + S;
-            if (cur->from == 0) { /* the member's first segment: its head, more follows */
-                m.head.len = cur->len < PII_SEGMENT_HEAD ? cur->len : PII_SEGMENT_HEAD;
-                memcpy(m.head.b, cur->buf, m.head.len);
-                m.head.final = false;
-            }
-            cur->head = &m.head;
+            if (first) head_set(&head, cur, false);
             size_t keep_from = cur->to > PII_SEGMENT_BEFORE ? cur->to - PII_SEGMENT_BEFORE : 0;
-            m.n++;
-            seg_submit(w, cur, false);
-            struct seg *next = member_slot(&m);
+            struct seg *next = NULL;
+            if (reader_push(rd, cur, &head, first, mb)) {
+                first = false;
+                next = reader_slot(rd);
+            }
             if (!next) {
                 st = err_nomem(rerr);
+                cur = NULL;
                 break;
             }
+            /* cur is being matched meanwhile: both only read its bytes */
             next->len = cur->len - keep_from;
             memcpy(next->buf, cur->buf + keep_from, next->len);
             next->from = cur->to - keep_from;
@@ -543,43 +780,55 @@ static pii_status scan_member(struct worker *w, struct task *t, pii_source *src,
         }
         if (st || par_broken(p)) break;
     }
+    w->bytes += bytes;
     /* the tail: whatever was read, also before a read error */
-    if (!sniffed) {
+    if (cur && !sniffed) {
         size_t sn = cur->len < BINARY_SNIFF ? cur->len : BINARY_SNIFF;
         if (!p->r->o->binary && memchr(cur->buf, 0, sn)) goto binary;
         if (!*have_input) {
-            emit(p, t, EV_INPUT, NULL, t->name, NULL, NULL, NULL);
+            reader_emit(rd, EV_INPUT, t->name, NULL, NULL, NULL);
             *have_input = true;
         }
-        pii_join_begin(w->join);
     }
-    cur->to = cur->len;
-    if (cur->from == 0) { /* the whole member is this one segment */
-        m.head.len = cur->len < PII_SEGMENT_HEAD ? cur->len : PII_SEGMENT_HEAD;
-        memcpy(m.head.b, cur->buf, m.head.len);
-        m.head.final = cur->len <= PII_SEGMENT_HEAD;
+    if (cur) {
+        cur->to = cur->len;
+        if (first) head_set(&head, cur, cur->len <= PII_SEGMENT_HEAD);
+        if (reader_push(rd, cur, &head, first, mb))
+            first = false;
+        else
+            st = err_nomem(rerr);
     }
-    cur->head = &m.head;
-    m.n++;
-    seg_submit(w, cur, true);
-    while (m.n) member_release(&m);
-    emit(p, t, EV_BYTES, NULL, NULL, mb->name, NULL, (uint64_t[3]){bytes, 0, 0});
-    if (m.scan_st && m.scan_st != PII_STOP)
-        emit(p, t, EV_ERROR, NULL, t->name, mb->name,
-             m.scan_err.msg[0] ? m.scan_err.msg : pii_status_str(m.scan_st), NULL);
+    if (!first) { /* a segment of it is in flight */
+        reader_emit(rd, EV_BYTES, NULL, mb->name, NULL, (uint64_t[3]){bytes, 0, 0});
+        reader_emit(rd, EV_MEMBER_END, NULL, mb->name, NULL, NULL);
+    }
     return st;
 binary:
-    emit(p, t, EV_SKIPPED, NULL, t->name, mb->name, "binary", NULL);
+    w->bytes += bytes;
+    reader_emit(rd, EV_SKIPPED, t->name, mb->name, "binary", NULL);
     if (mb->depth == 0) *skipped_whole = true;
-    while (m.n) member_release(&m);
     /* the rest of a binary member is not read (the next member skips it) */
     return st;
 }
 
-/* Scans every member of one input. */
+/* An input that could not be opened: its error, and it is done. */
+static void task_fail(struct par *p, struct task *t, const char *msg)
+{
+    pthread_mutex_lock(&p->olock);
+    emit_locked(p, t, EV_ERROR, NULL, t->name, NULL, msg, NULL);
+    bool released = task_done_locked(p, t);
+    pthread_mutex_unlock(&p->olock);
+    walker_wake(p, released);
+}
+
+/* Scans every member of one input, then marks it done. */
 static void scan_task(struct worker *w, struct task *t)
 {
     struct par *p = w->p;
+    if (par_broken(p)) {
+        task_done(p, t);
+        return;
+    }
     int fd = t->fd;
     bool opened = false;
     if (fd < 0) {
@@ -587,50 +836,74 @@ static void scan_task(struct worker *w, struct task *t)
         if (fd < 0) {
             char msg[300];
             snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
-            emit(p, t, EV_ERROR, NULL, t->name, NULL, msg, NULL);
+            task_fail(p, t, msg);
             return;
         }
         opened = true;
-        posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     }
     pii_source *src = NULL;
     pii_error err = PII_ERROR_INIT;
     if (pii_source_open_fd(fd, t->name, &p->r->o->src, &src, &err)) {
-        emit(p, t, EV_ERROR, NULL, t->name, NULL, err.msg, NULL);
+        task_fail(p, t, err.msg);
         if (opened) close(fd);
         return;
     }
+    struct reader rd = {.w = w, .t = t, .fadvise_fd = opened ? fd : -1};
     bool have_input = false, skipped_whole = false;
     const pii_member *m;
     while (!par_broken(p)) {
         pii_status st = pii_source_next_member(src, &m, &err);
         if (st == PII_END) break;
         if (st < 0) {
-            emit(p, t, EV_ERROR, NULL, t->name, pii_source_error_member(src), err.msg, NULL);
+            reader_emit(&rd, EV_ERROR, t->name, pii_source_error_member(src), err.msg, NULL);
             if (st == PII_ERR_NOMEM) break;
             continue;
         }
         if (m->skip) {
-            emit(p, t, EV_SKIPPED, NULL, t->name, m->name, m->skip, NULL);
+            reader_emit(&rd, EV_SKIPPED, t->name, m->name, m->skip, NULL);
             continue;
         }
         pii_error rerr = PII_ERROR_INIT;
-        st = scan_member(w, t, src, m, &have_input, &skipped_whole, &rerr);
+        st = scan_member(&rd, src, m, &have_input, &skipped_whole, &rerr);
         if (st < 0)
-            emit(p, t, EV_ERROR, NULL, t->name, pii_source_error_member(src), rerr.msg, NULL);
+            reader_emit(&rd, EV_ERROR, t->name, pii_source_error_member(src), rerr.msg, NULL);
     }
-    /* an archive with nothing readable in it was still an input (not a skipped one) */
-    if (!have_input && !skipped_whole) emit(p, t, EV_INPUT, NULL, t->name, NULL, NULL, NULL);
     pii_source_stats ss;
     pii_source_stats_get(src, &ss);
-    emit(p, t, EV_SOURCE, NULL, NULL, NULL, NULL,
-         (uint64_t[3]){ss.members, ss.compressed_bytes, ss.expanded_bytes});
-    emit(p, t, EV_END, NULL, NULL, NULL, NULL, NULL);
+    reader_finish(&rd); /* olock held from here */
+    /* an archive with nothing readable in it was still an input (not a skipped one) */
+    if (!have_input && !skipped_whole) emit_locked(p, t, EV_INPUT, NULL, t->name, NULL, NULL, NULL);
+    emit_locked(p, t, EV_SOURCE, NULL, NULL, NULL, NULL,
+                (uint64_t[3]){ss.members, ss.compressed_bytes, ss.expanded_bytes});
+    emit_locked(p, t, EV_END, NULL, NULL, NULL, NULL, NULL);
+    bool released = task_done_locked(p, t);
+    pthread_mutex_unlock(&p->olock);
+    walker_wake(p, released);
     pii_source_free(src);
     if (opened) close(fd);
 }
 
 /* ---- the pool ---------------------------------------------------------------------------- */
+
+/* Runs one piece of work if there is one (qlock held; released while working): a queued
+ * segment first (it holds memory and maybe the oldest input's turn), else the next input. */
+static bool work_one(struct worker *w)
+{
+    struct par *p = w->p;
+    if (help_one(w)) return true;
+    struct task *t = p->q_head;
+    if (!t) return false;
+    p->q_head = t->next_q;
+    if (!p->q_head) p->q_tail = NULL;
+    atomic_fetch_sub(&p->q_n, 1);
+    p->active++;
+    pthread_mutex_unlock(&p->qlock);
+    scan_task(w, t);
+    pthread_mutex_lock(&p->qlock);
+    /* an idle worker stays while an input in progress may still queue segments */
+    if (--p->active == 0) pthread_cond_broadcast(&p->qcond);
+    return true;
+}
 
 static void *worker_main(void *arg)
 {
@@ -638,22 +911,7 @@ static void *worker_main(void *arg)
     struct par *p = w->p;
     pthread_mutex_lock(&p->qlock);
     for (;;) {
-        if (help_one(w)) continue; /* segments first: they hold memory and an input's turn */
-        struct task *t = p->q_head;
-        if (t) {
-            p->q_head = t->next_q;
-            if (!p->q_head) p->q_tail = NULL;
-            p->q_n--;
-            p->active++;
-            pthread_cond_broadcast(&p->qcond);
-            pthread_mutex_unlock(&p->qlock);
-            if (!par_broken(p)) scan_task(w, t);
-            task_done(p, t);
-            pthread_mutex_lock(&p->qlock);
-            if (--p->active == 0) pthread_cond_broadcast(&p->qcond);
-            continue;
-        }
-        /* an input still being read queues segments for idle workers: stay until none is */
+        if (work_one(w)) continue;
         if (p->stop && p->active == 0) break;
         pthread_cond_wait(&p->qcond, &p->qlock);
     }
@@ -661,35 +919,102 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-static bool worker_init(struct par *p, struct worker *w, const pii_scan_opts *so, pii_error *err)
+static bool worker_init(struct par *p, struct worker *w, pii_error *err)
 {
     w->p = p;
-    if (pii_scanner_new(p->r->eng, so, &w->sc, err) || pii_join_new(p->r->eng, &w->join, err))
+    if (pii_scanner_new(p->r->eng, &p->so, &w->sc, err) || pii_join_new(p->r->eng, &w->join, err))
         return false;
     size_t per = p->seg_size + PII_SEGMENT_BEFORE + PII_SEGMENT_AFTER;
-    size_t n = p->n_thr + 2, budget = SEG_BUDGET / per;
+    /* deep enough that small members keep the pool busy while the reader is off the CPU */
+    size_t n = p->n_thr + 8, budget = SEG_BUDGET / per;
     if (n > budget) n = budget;
     if (n < 2) n = 2;
     if (p->n_thr <= 1) n = 2; /* one thread: the segment being read and the one being scanned */
     w->ring = calloc(n, sizeof *w->ring);
+    w->fifo = calloc(n, sizeof *w->fifo);
+    w->spare = calloc(n, sizeof *w->spare);
     w->n_ring = n;
-    if (!w->ring) {
+    if (!w->ring || !w->fifo || !w->spare) {
         err_nomem(err);
         return false;
     }
+    for (size_t i = 0; i < n; i++) w->spare[i] = &w->ring[n - 1 - i];
+    w->n_spare = n;
     return true;
 }
 
 static void worker_release(struct worker *w)
 {
-    for (size_t i = 0; i < w->n_ring; i++) {
+    for (size_t i = 0; w->ring && i < w->n_ring; i++) {
         free(w->ring[i].buf);
         free(w->ring[i].fv);
         free(w->ring[i].arena);
+        free(w->ring[i].member);
+        ev_free(&w->ring[i].after);
     }
     free(w->ring);
+    free(w->fifo);
+    free(w->spare);
+    ev_free(&w->before);
     pii_join_free(w->join);
     pii_scanner_free(w->sc);
+}
+
+/* Starts the pool's -j - 1 threads (the walker is the -j-th). Called by the walker only, the
+ * one thread there is until then. false: scan on the walker (one thread, or none started). */
+static bool pool_start(struct par *p)
+{
+    if (p->pool_on || p->pool_failed || p->n_thr <= 1) return p->pool_on;
+    p->pool_on = true; /* before any thread looks */
+    size_t started = 0;
+    for (size_t i = 1; i < p->n_thr; i++) {
+        pii_error err = PII_ERROR_INIT;
+        struct worker *w = &p->w[i];
+        if (!worker_init(p, w, &err) || pthread_create(&w->th, NULL, worker_main, w) != 0) break;
+        w->running = true;
+        started++;
+    }
+    if (!started) {
+        p->pool_on = false;
+        p->pool_failed = true;
+    }
+    return p->pool_on;
+}
+
+/* The walker's inputs to the queue (qlock held). */
+static void walker_flush_locked(struct par *p)
+{
+    if (!p->pend_head) return;
+    if (p->q_tail)
+        p->q_tail->next_q = p->pend_head;
+    else
+        p->q_head = p->pend_head;
+    p->q_tail = p->pend_tail;
+    atomic_fetch_add(&p->q_n, p->n_pend);
+    if (p->n_pend > 1)
+        pthread_cond_broadcast(&p->qcond);
+    else
+        pthread_cond_signal(&p->qcond);
+    p->pend_head = p->pend_tail = NULL;
+    p->n_pend = 0;
+}
+
+/* The walker's turn to wait: while the order is full it works (the oldest queued input, or a
+ * segment); with nothing to take it sleeps until half the order is released. */
+static void walker_room(struct par *p)
+{
+    if (atomic_load(&p->alive) < p->max_alive) return;
+    struct worker *w = &p->w[0];
+    pthread_mutex_lock(&p->qlock);
+    walker_flush_locked(p);
+    while (atomic_load(&p->alive) >= p->max_alive) {
+        if (work_one(w)) continue;
+        atomic_store(&p->w_asleep, true);
+        while (atomic_load(&p->alive) > p->max_alive / 2 && !p->s_head && !p->q_head)
+            pthread_cond_wait(&p->qcond, &p->qlock);
+        atomic_store(&p->w_asleep, false);
+    }
+    pthread_mutex_unlock(&p->qlock);
 }
 
 bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_opts *so,
@@ -702,50 +1027,51 @@ bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_
     p->n_thr = threads ? threads : 1;
     p->seg_size = seg_size ? seg_size : SEG_DEFAULT;
     if (p->seg_size < BINARY_SNIFF) p->seg_size = BINARY_SNIFF;
+    p->so = *so;
     p->max_alive = (size_t)p->n_thr * TASKS_PER_THR;
+    p->budget = (size_t)p->n_thr * EV_BUDGET_PER_THR;
+    /* a test hook (test_threads): a tiny budget makes every input but the oldest wait */
+    const char *tb = getenv("PIISCAN_TEST_RECORD_BUDGET");
+    if (tb && *tb) p->budget = strtoull(tb, NULL, 10);
     pthread_mutex_init(&p->qlock, NULL);
     pthread_cond_init(&p->qcond, NULL);
     pthread_mutex_init(&p->olock, NULL);
     pthread_cond_init(&p->ocond, NULL);
-    /* one thread: the walking thread scans with worker 0 and there is no pool thread */
-    p->n_w = p->n_thr;
-    p->w = calloc(p->n_w, sizeof *p->w);
+    /* worker 0 is the walker's; the pool's are set up when it starts (pool_start) */
+    p->w = calloc(p->n_thr, sizeof *p->w);
     if (!p->w) return err_nomem(err) == PII_OK;
-    for (size_t i = 0; i < p->n_w; i++)
-        if (!worker_init(p, &p->w[i], so, err)) return false;
-    if (p->n_thr > 1)
-        for (size_t i = 0; i < p->n_w; i++)
-            if (pthread_create(&p->w[i].th, NULL, worker_main, &p->w[i]) != 0) {
-                p->n_w = i;
-                fail(err, PII_ERR_NOMEM, "cannot start a thread");
-                return false;
-            }
-    return true;
+    return worker_init(p, &p->w[0], err);
 }
 
 void par_input(struct run *r, const char *name, int fd)
 {
     struct par *p = r->par;
-    struct task *t = task_new(p, name, fd, true);
+    if (p->pool_on) walker_room(p);
+    struct task *t = task_new(p, name, fd);
     if (!t) {
         sink_error(r, name, NULL, "out of memory");
         return;
     }
-    if (p->n_thr <= 1) { /* one thread: the walking thread scans */
+    if (!p->pool_on && p->n_thr > 1 &&
+        (p->n_inline >= INLINE_INPUTS || p->w[0].bytes >= INLINE_BYTES))
+        pool_start(p);
+    if (!p->pool_on) { /* few inputs so far, or one thread: the walker scans */
+        p->n_inline++;
         scan_task(&p->w[0], t);
-        task_done(p, t);
         return;
     }
-    pthread_mutex_lock(&p->qlock);
+    /* queued a few at a time (one lock), at once when the queue runs low */
     t->next_q = NULL;
-    if (p->q_tail)
-        p->q_tail->next_q = t;
+    if (p->pend_tail)
+        p->pend_tail->next_q = t;
     else
-        p->q_head = t;
-    p->q_tail = t;
-    p->q_n++;
-    pthread_cond_signal(&p->qcond);
-    pthread_mutex_unlock(&p->qlock);
+        p->pend_head = t;
+    p->pend_tail = t;
+    if (++p->n_pend >= PUSH_BATCH || atomic_load(&p->q_n) < 2) {
+        pthread_mutex_lock(&p->qlock);
+        walker_flush_locked(p);
+        pthread_mutex_unlock(&p->qlock);
+    }
 }
 
 void par_record(struct run *r, bool skipped, const char *path, const char *member, const char *msg)
@@ -758,7 +1084,8 @@ void par_record(struct run *r, bool skipped, const char *path, const char *membe
             sink_error(r, path, member, msg);
         return;
     }
-    struct task *t = task_new(p, path, -1, false);
+    if (p->pool_on) walker_room(p);
+    struct task *t = task_new(p, path, -1);
     if (!t) {
         sink_error(r, path, NULL, "out of memory");
         return;
@@ -771,19 +1098,27 @@ void par_finish(struct run *r)
 {
     struct par *p = r->par;
     if (!p) return;
-    pthread_mutex_lock(&p->qlock);
-    p->stop = true;
-    pthread_cond_broadcast(&p->qcond);
-    pthread_mutex_unlock(&p->qlock);
-    if (p->n_thr > 1)
-        for (size_t i = 0; i < p->n_w; i++) pthread_join(p->w[i].th, NULL);
-    for (size_t i = 0; i < p->n_thr && p->w; i++) worker_release(&p->w[i]);
+    if (p->pool_on) {
+        /* the walker works with the pool until every input is done */
+        pthread_mutex_lock(&p->qlock);
+        walker_flush_locked(p);
+        p->stop = true;
+        pthread_cond_broadcast(&p->qcond);
+        for (;;) {
+            if (work_one(&p->w[0])) continue;
+            if (p->active == 0) break;
+            pthread_cond_wait(&p->qcond, &p->qlock);
+        }
+        pthread_mutex_unlock(&p->qlock);
+        for (size_t i = 1; i < p->n_thr; i++)
+            if (p->w[i].running) pthread_join(p->w[i].th, NULL);
+    }
+    for (size_t i = 0; p->w && i < p->n_thr; i++) worker_release(&p->w[i]);
     free(p->w);
     while (p->free_tasks) {
         struct task *t = p->free_tasks;
         p->free_tasks = t->next_q;
-        free(t->ev.v);
-        free(t->ev.arena);
+        ev_free(&t->ev);
         free(t);
     }
     pthread_mutex_destroy(&p->qlock);

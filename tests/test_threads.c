@@ -1,6 +1,7 @@
 /* test_threads.c: the binary's output is byte-identical with -j1 and -jN in every format, on
  * many files, a file of many segments, a .gz, a tar.gz of many members, stdin, errors and
- * skipped inputs (the summary's elapsed time and throughput aside). */
+ * skipped inputs, and 300 mixed small inputs (the summary's elapsed time and throughput
+ * aside). */
 #define _GNU_SOURCE
 #include "testutil.h"
 
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static char *dir;
 
@@ -82,6 +84,61 @@ static void setup(void)
     }
     path_in(p, sizeof p, "many.tar.gz");
     t_archive(p, "tar", "gzip", e, 30, NULL, NULL);
+    /* members the reader skips or finds binary between ones it matches: their records ride
+     * behind the segments still being matched */
+    static const char bin[] = "\x7f"
+                              "ELF\0\0 ssn=536-22-8142";
+    struct t_entry mixed[60];
+    char mnames[60][32];
+    for (int i = 0; i < 60; i++) {
+        snprintf(mnames[i], sizeof mnames[i], "x/%02d.log", i);
+        mixed[i] = (struct t_entry){
+            .name = mnames[i], .data = big + (size_t)i * 331, .len = (size_t)(i % 7) * 900};
+        if (i % 9 == 4) mixed[i] = (struct t_entry){.name = mnames[i], .type = 'l', .link = "a"};
+        if (i % 11 == 5)
+            mixed[i] = (struct t_entry){.name = mnames[i], .data = bin, .len = sizeof bin - 1};
+    }
+    path_in(p, sizeof p, "mixed.tar.gz");
+    t_archive(p, "tar", "gzip", mixed, 60, NULL, NULL);
+    /* 300 small inputs in 10 directories: text with findings, empty, binary, .gz, truncated
+     * .gz, unreadable (unless root), one of several segments; and a list naming some of them
+     * between paths that do not exist */
+    path_in(p, sizeof p, "many");
+    cr_assert(mkdir(p, 0700) == 0);
+    for (int d = 0; d < 10; d++) {
+        snprintf(p, sizeof p, "%s/many/d%d", dir, d);
+        cr_assert(mkdir(p, 0700) == 0);
+    }
+    for (int i = 0; i < 300; i++) {
+        char name[600];
+        snprintf(name, sizeof name, "%s/many/d%d/f%03d%s", dir, i % 10, i,
+                 i % 11 == 3 || i % 37 == 8 ? ".gz" : ".log");
+        size_t n;
+        char *s = gen(i == 150 ? 900 : (size_t)(i % 13) * 2, 1000u + (unsigned)i, &n);
+        if (i % 17 == 2)
+            t_write(name, blob, sizeof blob - 1);
+        else if (i % 37 == 8) { /* truncated: an error after what could be read */
+            t_gzip(name, s, n);
+            size_t gl;
+            char *g = t_slurp(name, &gl);
+            t_write(name, g, gl / 2);
+            free(g);
+        } else if (i % 11 == 3)
+            t_gzip(name, s, n);
+        else
+            t_write(name, s, n);
+        if (i % 23 == 7) cr_assert(chmod(name, 0) == 0);
+        free(s);
+    }
+    path_in(p, sizeof p, "list.txt");
+    FILE *l = fopen(p, "w");
+    cr_assert(l);
+    for (int i = 0; i < 300; i += 7) {
+        fprintf(l, "%s/many/d%d/f%03d%s\n", dir, i % 10, i,
+                i % 11 == 3 || i % 37 == 8 ? ".gz" : ".log");
+        if (i % 3 == 0) fprintf(l, "%s/many/no-such-%d\n", dir, i);
+    }
+    fclose(l);
     free(big);
 }
 
@@ -118,8 +175,10 @@ static char *stable(const char *out, size_t len)
     return s;
 }
 
-static void same_output(const char *what, const char *const *args, size_t n_args, const char *in,
-                        size_t in_len)
+/* Runs the same inputs with -j1, -j2 and -j4 in every format (and, with sj, with
+ * --summary-json FILE, whose content joins the output compared). */
+static void same_output_sj(const char *what, const char *const *args, size_t n_args, const char *in,
+                           size_t in_len, bool sj)
 {
     static const char *formats[] = {"jsonl", "text", "summary", "sarif"};
     for (size_t f = 0; f < 4; f++) {
@@ -134,11 +193,28 @@ static void same_output(const char *what, const char *const *args, size_t n_args
             argv[k++] = formats[f];
             argv[k++] = "--chunk-size";
             argv[k++] = "16384";
+            char sjf[600];
+            path_in(sjf, sizeof sjf, "summary.json");
+            if (sj) {
+                argv[k++] = "--summary-json";
+                argv[k++] = sjf;
+            }
             for (size_t i = 0; i < n_args; i++) argv[k++] = args[i];
             argv[k] = NULL;
             struct t_run r = t_exec(argv, in, in_len);
             cr_assert(r.status == 1 || r.status == 2, "%s %s %s: exit %d (%s)", what, formats[f],
                       jobs[j], r.status, r.err);
+            if (sj) { /* the summary file after the output, compared with it */
+                size_t sl;
+                char *sjs = t_slurp(sjf, &sl);
+                cr_assert_gt(sl, 50, "%s: empty --summary-json", what);
+                r.out = realloc(r.out, r.out_len + sl + 1);
+                cr_assert(r.out);
+                memcpy(r.out + r.out_len, sjs, sl + 1);
+                r.out_len += sl;
+                free(sjs);
+                unlink(sjf);
+            }
             char *got = stable(r.out, r.out_len);
             if (!ref) {
                 ref = got;
@@ -154,6 +230,12 @@ static void same_output(const char *what, const char *const *args, size_t n_args
         }
         free(ref);
     }
+}
+
+static void same_output(const char *what, const char *const *args, size_t n_args, const char *in,
+                        size_t in_len)
+{
+    same_output_sj(what, args, n_args, in, in_len, false);
 }
 
 Test(threads, many_files_big_file_gz_tar_errors)
@@ -198,4 +280,45 @@ Test(threads, one_segment_equals_many)
     free(s2);
     t_run_free(&r1);
     t_run_free(&r2);
+}
+
+Test(threads, many_small_inputs_mixed)
+{
+    /* 300 small inputs: the walker scans the first ones, then the pool takes whole inputs; an
+     * archive of members skipped, binary and matched goes first, so the pool starts while it
+     * is read; a list with missing paths, and a directory that is not there */
+    char many[600], mixed[600], list[600], missing[600];
+    path_in(many, sizeof many, "many");
+    path_in(mixed, sizeof mixed, "mixed.tar.gz");
+    path_in(list, sizeof list, "list.txt");
+    path_in(missing, sizeof missing, "no-such-dir");
+    const char *args[] = {"--files-from", list, mixed, many, missing, many};
+    same_output_sj("300 small inputs", args, 6, NULL, 0, true);
+}
+
+Test(threads, one_archive_alone)
+{
+    /* one input: its members are read on the walker while the pool matches earlier ones */
+    char mixed[600], tgz[600];
+    path_in(mixed, sizeof mixed, "mixed.tar.gz");
+    path_in(tgz, sizeof tgz, "many.tar.gz");
+    const char *a1[] = {mixed};
+    same_output_sj("mixed.tar.gz", a1, 1, NULL, 0, true);
+    const char *a2[] = {tgz};
+    same_output("many.tar.gz", a2, 1, NULL, 0);
+}
+
+Test(threads, tiny_record_budget_no_deadlock, .timeout = 300)
+{
+    /* every input but the oldest waits for its turn at its first record (the budget is one
+     * byte): the oldest must always progress, whichever thread holds it, and the output stays
+     * that of one thread */
+    char many[600], mixed[600], big[600];
+    path_in(many, sizeof many, "many");
+    path_in(mixed, sizeof mixed, "mixed.tar.gz");
+    path_in(big, sizeof big, "big.log");
+    cr_assert(setenv("PIISCAN_TEST_RECORD_BUDGET", "1", 1) == 0);
+    const char *args[] = {big, mixed, many, big};
+    same_output_sj("tiny budget", args, 4, NULL, 0, true);
+    unsetenv("PIISCAN_TEST_RECORD_BUDGET");
 }
