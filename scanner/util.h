@@ -25,6 +25,20 @@ void sha256_final(struct sha256 *s, uint8_t out[32]);
 void hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
                  uint8_t out[32]);
 
+/* SHA-1 (sha1.c): git's usual object ids. `ni` selects the x86 SHA-extension rounds, which
+ * sha1_have_ni() says this CPU has; both give the same digest (tests compare them). */
+struct sha1 {
+    uint32_t h[5];
+    uint64_t len;
+    uint8_t blk[64];
+    size_t n;
+    bool ni; /* the CPU has the SHA extensions */
+};
+void sha1_init(struct sha1 *s, bool ni);
+void sha1_update(struct sha1 *s, const void *data, size_t len);
+void sha1_final(struct sha1 *s, uint8_t out[20]);
+bool sha1_have_ni(void);
+
 /* ---- JSON (json.c) --------------------------------------------------------------------- */
 
 /* Writes s[0..len) as a JSON string (with quotes) to f. Control characters are escaped;

@@ -1,4 +1,5 @@
-/* test_sha256.c: SHA-256 against FIPS 180-4 / NIST vectors and HMAC-SHA-256 against RFC 4231.
+/* test_sha256.c: SHA-256 and SHA-1 against FIPS 180-4 / NIST vectors (SHA-1 in both its round
+ * implementations) and HMAC-SHA-256 against RFC 4231.
  * Knows only the hashing interface of pii_internal.h, nothing of the scanner around it. */
 #include "pii_internal.h"
 
@@ -255,4 +256,73 @@ Test(sha256, hmac_edge_keys)
                "6ab541b4869dca71c4ca11d8bb1b02533b789a557583161429292c7404bc21f6", 32);
     check_hmac(key, 65, "abc", 3,
                "dfbffee4671bad00ed5d1e1999d55ed3b0cc774ac357f9ebf649c1612414fcec", 32);
+}
+
+/* ---- SHA-1 (git object ids): FIPS 180-4 vectors, portable and SHA-extension rounds ------ */
+
+static void sha1_once(bool ni, const void *msg, size_t len, uint8_t out[20])
+{
+    struct sha1 s;
+    sha1_init(&s, ni);
+    sha1_update(&s, msg, len);
+    sha1_final(&s, out);
+}
+
+/* Both round implementations, where this CPU has the extensions (else the portable one twice). */
+static void check_sha1(const char *msg, const char *hex)
+{
+    for (int ni = 0; ni <= (int)sha1_have_ni(); ni++) {
+        uint8_t d[20];
+        sha1_once(ni, msg, strlen(msg), d);
+        expect_digest(d, hex, 20);
+        struct sha1 s;
+        sha1_init(&s, ni);
+        for (size_t i = 0; msg[i]; i++) sha1_update(&s, msg + i, 1);
+        sha1_final(&s, d);
+        expect_digest(d, hex, 20);
+    }
+}
+
+Test(sha1, fips_vectors)
+{
+    check_sha1("", "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    check_sha1("abc", "a9993e364706816aba3e25717850c26c9cd0d89d");
+    check_sha1("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+               "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+    check_sha1("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklm"
+               "nopqrlmnopqrsmnopqrstnopqrstu",
+               "a49b2446a02c645bf419f995b67091253a04a259");
+}
+
+Test(sha1, million_a)
+{
+    char *m = malloc(1000000);
+    memset(m, 'a', 1000000);
+    for (int ni = 0; ni <= (int)sha1_have_ni(); ni++) {
+        uint8_t d[20];
+        sha1_once(ni, m, 1000000, d);
+        expect_digest(d, "34aa973cd4c4daa4f61eeb2bdbad27316534016f", 20);
+    }
+    free(m);
+}
+
+/* Every length 0..300 and uneven pieces: the two round implementations agree, and a git blob
+ * id ("blob <n>\0" + content) is what git computes for "hello\n". */
+Test(sha1, portable_and_extension_rounds_agree)
+{
+    uint8_t buf[300];
+    for (size_t i = 0; i < sizeof buf; i++) buf[i] = (uint8_t)(i * 131 + 7);
+    for (size_t n = 0; n <= sizeof buf; n++) {
+        uint8_t a[20], b[20];
+        sha1_once(false, buf, n, a);
+        sha1_once(sha1_have_ni(), buf, n, b);
+        cr_assert(!memcmp(a, b, 20), "length %zu", n);
+    }
+    struct sha1 s;
+    sha1_init(&s, false);
+    sha1_update(&s, "blob 6", 7);
+    sha1_update(&s, "hello\n", 6);
+    uint8_t d[20];
+    sha1_final(&s, d);
+    expect_digest(d, "ce013625030ba8dba906f756967f9e9ca394464a", 20);
 }
