@@ -227,7 +227,7 @@ PII_API uint64_t pii_scanner_bytes(const pii_scanner *s);
  * at the start of the input) and the PII_SEGMENT_AFTER bytes after `to` (fewer only at its
  * end): all a decision about a finding starting in the segment may depend on. Bytes outside
  * [from - BEFORE, to + AFTER) are not read. */
-#define PII_SEGMENT_BEFORE 256u
+#define PII_SEGMENT_BEFORE 4096u
 #define PII_SEGMENT_AFTER  4352u
 
 /* What the joiner needs to know of a segment besides its findings. */

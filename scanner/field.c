@@ -3,8 +3,10 @@
  * cells proposed as candidates, and the record rule for `combined` sensitivity. Knows detectors
  * only through their field lists; knows nothing of Hyperscan or output.
  *
- * Every look is bounded by PII_MAX_LOOK bytes before a candidate and after its end: a window
- * guarantees exactly that much, so results do not depend on where windows are cut. */
+ * Every look is bounded by PII_MAX_LOOK bytes before a candidate and after its end, except the
+ * search for a CSV/TSV row's start (PII_ROW_LOOK): a window guarantees exactly that much, so
+ * results do not depend on where windows are cut. */
+#define _GNU_SOURCE /* memrchr */
 #include "pii_internal.h"
 
 #include <string.h>
@@ -262,7 +264,7 @@ void field_hdr_detect(struct field_hdr *h, const struct pii_engine *e, const uin
     }
 }
 
-/* Calls fn for each cell of the line starting at buf[ls] that starts within PII_MAX_LOOK of
+/* Calls fn for each cell of the line starting at buf[ls] that starts within PII_ROW_LOOK of
  * it: column index, content span (quotes and blanks trimmed). Stops when fn returns false. */
 struct cell_walk {
     const struct field_hdr *h;
@@ -275,8 +277,8 @@ static void line_cells(struct cell_walk *w, const uint8_t *buf, size_t len, size
 {
     const struct field_hdr *h = w->h;
     size_t p = ls;
-    /* a cell counts when its line starts less than PII_MAX_LOOK before it, as in csv_column */
-    for (size_t col = 0; col < h->ncols && p < len && p - ls < PII_MAX_LOOK; col++) {
+    /* a cell counts when its line starts less than PII_ROW_LOOK before it, as in csv_column */
+    for (size_t col = 0; col < h->ncols && p < len && p - ls < PII_ROW_LOOK; col++) {
         size_t cs = p, ce;
         bool q = false;
         while (p < len && buf[p] != '\n' && (q || buf[p] != h->delim)) {
@@ -314,8 +316,8 @@ bool field_cells(const struct field_hdr *h, const uint8_t *buf, size_t len, uint
     if (!h->cells) return true;
     if (to > len) to = len;
     struct cell_walk w = {.h = h, .out = out, .from = from, .to = to};
-    /* lines starting up to PII_MAX_LOOK before `from` may have cells in [from, to) */
-    size_t p = from >= PII_MAX_LOOK - 1 ? from - (PII_MAX_LOOK - 1) : 0;
+    /* lines starting up to PII_ROW_LOOK before `from` may have cells in [from, to) */
+    size_t p = from >= PII_ROW_LOOK - 1 ? from - (PII_ROW_LOOK - 1) : 0;
     if (p == 0 && base != 0) p = 1; /* buf[0] may be mid-line */
     if (p > 0 && buf[p - 1] != '\n') {
         const uint8_t *nl = memchr(buf + p, '\n', to - p);
@@ -331,14 +333,14 @@ bool field_cells(const struct field_hdr *h, const uint8_t *buf, size_t len, uint
     return !w.oom;
 }
 
-/* The CSV column of the value at buf[vs], when its line starts within PII_MAX_LOOK. */
+/* The CSV column of the value at buf[vs], when its line starts within PII_ROW_LOOK. */
 static bool csv_column(const struct field_hdr *h, const uint8_t *buf, size_t lo, uint64_t base,
                        size_t vs, size_t *col)
 {
-    size_t floor = vs - lo > PII_MAX_LOOK ? vs - PII_MAX_LOOK : lo;
-    size_t ls = vs;
-    while (ls > floor && buf[ls - 1] != '\n') ls--;
-    if (ls == floor) return false; /* no newline in reach (or the header, at offset 0) */
+    size_t floor = vs - lo > PII_ROW_LOOK ? vs - PII_ROW_LOOK : lo;
+    const uint8_t *nl = vs > floor ? memrchr(buf + floor, '\n', vs - floor) : NULL;
+    if (!nl) return false; /* no newline in reach (or the header, at offset 0) */
+    size_t ls = (size_t)(nl - buf) + 1;
     size_t k = count_delims(buf + ls, vs - ls, h->delim);
     if (k >= h->ncols) return false;
     *col = k;

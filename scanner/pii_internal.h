@@ -21,6 +21,9 @@
 /* Longest distance a validator or context rule may look before a candidate's start or
  * after its end. Context windows are clamped to it. */
 #define PII_MAX_LOOK 256
+/* How far back the start of a CSV/TSV row is looked for, to know a cell's column: a window
+ * keeps this much before what it decides (a row's cells past it have no known column). */
+#define PII_ROW_LOOK 4096
 /* Bytes at the end of a window whose candidates are deferred to the next window. */
 #define PII_OVERLAP       (PII_MAX_MATCH + PII_MAX_LOOK)
 #define PII_DEFAULT_CHUNK (256u * 1024u)

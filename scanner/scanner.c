@@ -6,7 +6,8 @@
  *   [base, base+len) = KEEP bytes already decided | new bytes | OVERLAP bytes not yet decided
  * Candidates starting in [committed, limit) are decided in this window, where limit leaves
  * OVERLAP (>= longest match + look-ahead) bytes for the next one; the next window starts KEEP
- * (= PII_MAX_LOOK) bytes before limit so validators and context still see what precedes. */
+ * (= PII_ROW_LOOK) bytes before limit so validators, context and CSV columns still see what
+ * precedes. */
 #define _GNU_SOURCE /* memrchr */
 #include "pii_internal.h"
 
@@ -17,7 +18,8 @@
 #include <emmintrin.h>
 #endif
 
-#define KEEP PII_MAX_LOOK
+#define KEEP PII_ROW_LOOK
+_Static_assert(PII_ROW_LOOK >= PII_MAX_LOOK, "the window keeps every look-behind");
 
 /* A confirmed candidate waiting to be ordered and reported. */
 struct conf {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Static_assert(PII_SEGMENT_BEFORE == PII_MAX_LOOK, "segment look-behind is the window's KEEP");
+_Static_assert(PII_SEGMENT_BEFORE == PII_ROW_LOOK, "segment look-behind is the window's KEEP");
 _Static_assert(PII_SEGMENT_AFTER == PII_OVERLAP, "segment look-ahead is the window's overlap");
 
 struct pii_join {

@@ -331,6 +331,40 @@ Test(fields, csv_header_survives_windows_and_chunk_sizes)
     t_free(&ref);
 }
 
+/* A cell far into its row (here after a 1.5 KB note) still has its column, at every chunk
+ * size: the window keeps PII_ROW_LOOK bytes before what it decides. Past that the column is
+ * not known, whatever the chunking (bug: a password cell 300+ bytes into a TSV row was lost). */
+Test(fields, tsv_cell_far_into_its_row)
+{
+    char *note = malloc(6000);
+    size_t k = 0;
+    while (k < 1500) k += (size_t)snprintf(note + k, 6000 - k, "the quick brown fox %zu ", k);
+    size_t cap = 20000;
+    char *tsv = malloc(cap);
+    int n = snprintf(tsv, cap,
+                     "id\tnote\tpassword\tstatus\n"
+                     "1\t%s\tZq7mPl2rT9vw\tactive\n"
+                     "2\tshort\tHb4nKe8sW3qa\tactive\n"
+                     "3\t%s\tXc5jRt1uY6zo\tlocked\n",
+                     note, note);
+    static const size_t chunks[] = {0, 1000, 4999, 65536};
+    for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+        struct tfinds f = t_scan(t_engine(NULL), tsv, (size_t)n, 0, chunks[c]);
+        cr_expect_eq(t_count(&f, "password", NULL), 3, "chunk %zu", chunks[c]);
+        t_free(&f);
+    }
+    /* a row whose cell starts more than PII_ROW_LOOK in: no column, at any chunk size */
+    while (k < 5000) k += (size_t)snprintf(note + k, 6000 - k, "the quick brown fox %zu ", k);
+    n = snprintf(tsv, cap, "id\tnote\tpassword\tstatus\n1\t%s\tZq7mPl2rT9vw\tactive\n", note);
+    for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+        struct tfinds f = t_scan(t_engine(NULL), tsv, (size_t)n, 0, chunks[c]);
+        cr_expect_eq(t_count(&f, "password", NULL), 0, "chunk %zu", chunks[c]);
+        t_free(&f);
+    }
+    free(tsv);
+    free(note);
+}
+
 Test(fields, tsv_header_and_a_new_stream_forgets_it)
 {
     const char *tsv = "full_name\tbirth_date\tcity\nMaria Hernandez\t1984-07-12\tAustin\n"
