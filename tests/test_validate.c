@@ -1,85 +1,13 @@
 /* test_validate.c: Criterion tests of the validator registry and every validator, with
  * published test vectors. Knows validators only through validator_find() and validate.h. */
 #include "pii_internal.h"
+#include "testutil.h"
 #include "validate.h"
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- harness --------------------------------------------------------------------------- */
-
-struct vres {
-    bool ok;
-    unsigned flags;
-    int conf;
-    size_t start, end;
-    char span[1024];
-    char norm[257];
-    size_t norm_len;
-};
-
-/* Runs validator `name` on a heap copy of `text` sized exactly (so ASan sees any read
- * outside [lo, hi)), as a finder would call it. */
-static struct vres run_at(const char *name, const char *text, size_t start, size_t end,
-                          size_t anchor)
-{
-    validate_fn fn = validator_find(name);
-    cr_assert_not_null(fn, "no validator %s", name);
-    size_t len = strlen(text);
-    uint8_t *buf = malloc(len ? len : 1);
-    cr_assert_not_null(buf);
-    memcpy(buf, text, len);
-    struct vctx v;
-    memset(&v, 0, sizeof v);
-    v.buf = buf;
-    v.lo = 0;
-    v.hi = len;
-    v.start = start;
-    v.end = end;
-    v.anchor = anchor;
-
-    struct vres r;
-    memset(&r, 0, sizeof r);
-    r.ok = fn(&v);
-    r.flags = v.flags;
-    r.conf = v.conf;
-    r.start = v.start;
-    r.end = v.end;
-    if (r.ok) {
-        cr_assert(v.start <= v.end && v.end <= len, "%s: span [%zu,%zu) outside [0,%zu)", name,
-                  v.start, v.end, len);
-        cr_assert(v.end - v.start <= PII_MAX_MATCH);
-        size_t n = v.end - v.start;
-        if (n >= sizeof r.span) n = sizeof r.span - 1;
-        memcpy(r.span, buf + v.start, n);
-        cr_assert(v.norm_len < sizeof v.norm);
-        memcpy(r.norm, v.norm, v.norm_len);
-        r.norm_len = v.norm_len;
-    }
-    free(buf);
-    return r;
-}
-
-/* Shape finder: the candidate is the first occurrence of `span` in `text` (NULL: all). */
-static struct vres shape(const char *name, const char *text, const char *span)
-{
-    if (!span) return run_at(name, text, 0, strlen(text), 0);
-    const char *p = strstr(text, span);
-    cr_assert_not_null(p, "'%s' not in '%s'", span, text);
-    size_t st = (size_t)(p - text);
-    return run_at(name, text, st, st + strlen(span), 0);
-}
-
-/* Anchor finder: start = end = anchor = just after the first occurrence of `anc`. */
-static struct vres anchor(const char *name, const char *text, const char *anc)
-{
-    const char *p = strstr(text, anc);
-    cr_assert_not_null(p, "'%s' not in '%s'", anc, text);
-    size_t a = (size_t)(p - text) + strlen(anc);
-    return run_at(name, text, a, a, a);
-}
 
 #define NORM_EQ(r, s)                                                                              \
     do {                                                                                           \
@@ -112,7 +40,7 @@ struct vec {
 
 static void expect_valid(const char *validator, const struct vec *c)
 {
-    struct vres r = shape(validator, c->text, c->span);
+    struct t_vres r = t_validate_span(validator, c->text, c->span);
     cr_assert(r.ok, "%s should accept '%s' in '%s'", validator, c->span ? c->span : c->text,
               c->text);
     cr_assert_eq(r.flags, c->flags, "%s '%s': flags %#x, want %#x", validator, c->text, r.flags,
@@ -121,7 +49,7 @@ static void expect_valid(const char *validator, const struct vec *c)
 
 static void expect_invalid(const char *validator, const struct vec *c)
 {
-    struct vres r = shape(validator, c->text, c->span);
+    struct t_vres r = t_validate_span(validator, c->text, c->span);
     cr_assert_not(r.ok, "%s should reject '%s' in '%s'", validator, c->span ? c->span : c->text,
                   c->text);
 }
@@ -136,7 +64,7 @@ struct avec {
 
 static void expect_anchor(const char *validator, const struct avec *c)
 {
-    struct vres r = anchor(validator, c->text, c->anc);
+    struct t_vres r = t_validate_after(validator, c->text, c->anc);
     if (!c->span) {
         cr_assert_not(r.ok, "%s should reject '%s' (span '%s')", validator, c->text, r.span);
         return;
@@ -376,10 +304,10 @@ VEC_TEST(validate_card, invalid, card_invalid, expect_invalid, "card")
 
 Test(validate_card, norm_is_digits)
 {
-    struct vres r = shape("card", "4526 0181 5908 3012", NULL);
+    struct t_vres r = t_validate_span("card", "4526 0181 5908 3012", NULL);
     cr_assert(r.ok);
     NORM_EQ(r, "4526018159083012");
-    r = shape("card", "x 3782-822463-10005 y", "3782-822463-10005");
+    r = t_validate_span("card", "x 3782-822463-10005 y", "3782-822463-10005");
     cr_assert(r.ok);
     cr_assert_eq(r.flags, V_TEST);
     NORM_EQ(r, "378282246310005");
@@ -435,7 +363,7 @@ VEC_TEST(validate_ssn, invalid, ssn_invalid, expect_invalid, "ssn")
 
 Test(validate_ssn, norm_is_nine_digits)
 {
-    struct vres r = shape("ssn", "SSN: 536 22 1234", "536 22 1234");
+    struct t_vres r = t_validate_span("ssn", "SSN: 536 22 1234", "536 22 1234");
     cr_assert(r.ok);
     NORM_EQ(r, "536221234");
 }
@@ -514,16 +442,16 @@ VEC_TEST(validate_phone, invalid, phone_invalid, expect_invalid, "phone")
 
 Test(validate_phone, norm_e164)
 {
-    struct vres r = shape("phone", "(415) 555-2671", NULL);
+    struct t_vres r = t_validate_span("phone", "(415) 555-2671", NULL);
     cr_assert(r.ok);
     NORM_EQ(r, "+14155552671");
-    r = shape("phone", "1-415-555-2671", NULL);
+    r = t_validate_span("phone", "1-415-555-2671", NULL);
     NORM_EQ(r, "+14155552671");
-    r = shape("phone", "+1.415.555.2671", NULL);
+    r = t_validate_span("phone", "+1.415.555.2671", NULL);
     NORM_EQ(r, "+14155552671");
-    r = shape("phone", "+44 20 7123 4567", NULL);
+    r = t_validate_span("phone", "+44 20 7123 4567", NULL);
     NORM_EQ(r, "+442071234567");
-    r = shape("phone", "+49 30 901820", NULL);
+    r = t_validate_span("phone", "+49 30 901820", NULL);
     NORM_EQ(r, "+4930901820");
 }
 
@@ -582,17 +510,17 @@ VEC_TEST(validate_ipv4, invalid, ipv4_invalid, expect_invalid, "ipv4")
 
 Test(validate_ipv4, norm_and_conf)
 {
-    struct vres r = shape("ipv4", "010.001.002.003", NULL);
+    struct t_vres r = t_validate_span("ipv4", "010.001.002.003", NULL);
     cr_assert(r.ok);
     NORM_EQ(r, "10.1.2.3");
     cr_assert_eq(r.conf, -10);
-    r = shape("ipv4", "8.8.8.8", NULL);
+    r = t_validate_span("ipv4", "8.8.8.8", NULL);
     cr_assert_eq(r.conf, 0);
     NORM_EQ(r, "8.8.8.8");
-    r = shape("ipv4", "127.0.0.1", NULL);
+    r = t_validate_span("ipv4", "127.0.0.1", NULL);
     cr_assert(r.ok);
     cr_assert_eq(r.conf, -10);
-    r = shape("ipv4", "mask 255.255.255.0", "255.255.255.0");
+    r = t_validate_span("ipv4", "mask 255.255.255.0", "255.255.255.0");
     cr_assert(r.ok);
     cr_assert_lt(r.conf, -10);
 }
@@ -646,7 +574,7 @@ static struct v6vec ipv6_valid[] = {
 
 static void expect_v6(const char *validator, const struct v6vec *c)
 {
-    struct vres r = shape(validator, c->text, c->span);
+    struct t_vres r = t_validate_span(validator, c->text, c->span);
     cr_assert(r.ok, "ipv6 should accept '%s'", c->text);
     cr_assert_eq(r.flags, c->flags, "'%s': flags %#x", c->text, r.flags);
     NORM_EQ(r, c->canon);
@@ -686,15 +614,15 @@ VEC_TEST(validate_ipv6, invalid, ipv6_invalid, expect_invalid, "ipv6")
 
 Test(validate_ipv6, trims_and_moves)
 {
-    struct vres r = shape("ipv6", "addr fe80::1: link up", "fe80::1:");
+    struct t_vres r = t_validate_span("ipv6", "addr fe80::1: link up", "fe80::1:");
     cr_assert(r.ok);
     cr_assert_str_eq(r.span, "fe80::1");
     cr_assert_eq(r.conf, -10);
-    r = shape("ipv6", "src:2606:4700::1111 x", "c:2606:4700::1111");
+    r = t_validate_span("ipv6", "src:2606:4700::1111 x", "c:2606:4700::1111");
     cr_assert(r.ok);
     cr_assert_str_eq(r.span, "2606:4700::1111");
     cr_assert_eq(r.start, 4);
-    r = shape("ipv6", "fd12:3456:789a::1", NULL);
+    r = t_validate_span("ipv6", "fd12:3456:789a::1", NULL);
     cr_assert(r.ok);
     cr_assert_eq(r.conf, -10);
 }
@@ -728,10 +656,10 @@ VEC_TEST(validate_mac, invalid, mac_invalid, expect_invalid, "mac")
 
 Test(validate_mac, norm_lower_colon)
 {
-    struct vres r = shape("mac", "001A.2B3C.4D5E", NULL);
+    struct t_vres r = t_validate_span("mac", "001A.2B3C.4D5E", NULL);
     cr_assert(r.ok);
     NORM_EQ(r, "00:1a:2b:3c:4d:5e");
-    r = shape("mac", "00-1A-2B-3C-4D-5E", NULL);
+    r = t_validate_span("mac", "00-1A-2B-3C-4D-5E", NULL);
     NORM_EQ(r, "00:1a:2b:3c:4d:5e");
 }
 
@@ -780,13 +708,13 @@ VEC_TEST(validate_email, vectors, email_vecs, expect_anchor, "email")
 
 Test(validate_email, norm_lower_and_unescaped)
 {
-    struct vres r = anchor("email", "to: <Bob.Smith+news@Corp.CO.UK>", "@C");
+    struct t_vres r = t_validate_after("email", "to: <Bob.Smith+news@Corp.CO.UK>", "@C");
     cr_assert(r.ok);
     NORM_EQ(r, "bob.smith+news@corp.co.uk");
-    r = anchor("email", "?email=Jane.Roe%40Yahoo.com&x=1", "%40Y");
+    r = t_validate_after("email", "?email=Jane.Roe%40Yahoo.com&x=1", "%40Y");
     cr_assert(r.ok);
     NORM_EQ(r, "jane.roe@yahoo.com");
-    r = anchor("email", "{\"e\":\"jane\\u0040yahoo.com\"}", "\\u0040y");
+    r = t_validate_after("email", "{\"e\":\"jane\\u0040yahoo.com\"}", "\\u0040y");
     cr_assert(r.ok);
     NORM_EQ(r, "jane@yahoo.com");
     cr_assert_eq(r.start, 6);
@@ -797,7 +725,7 @@ Test(validate_email, local_part_at_64)
     char text[128];
     memset(text, 'a', 64);
     memcpy(text + 64, "@gmail.com", 11);
-    struct vres r = anchor("email", text, "@g");
+    struct t_vres r = t_validate_after("email", text, "@g");
     cr_assert(r.ok);
     cr_assert_eq(r.end - r.start, 74);
 }
@@ -872,11 +800,11 @@ VEC_TEST(validate_geo, invalid, geo_invalid, expect_invalid, "geo")
 
 Test(validate_geo, norm_and_sign)
 {
-    struct vres r = shape("geo", "40.7128 , -74.0060", NULL);
+    struct t_vres r = t_validate_span("geo", "40.7128 , -74.0060", NULL);
     cr_assert(r.ok);
     NORM_EQ(r, "40.7128,-74.0060");
     /* a finder that left out the sign: the validator takes it */
-    r = shape("geo", "at -33.8688,151.2093", "33.8688,151.2093");
+    r = t_validate_span("geo", "at -33.8688,151.2093", "33.8688,151.2093");
     cr_assert(r.ok);
     cr_assert_eq(r.start, 3);
     NORM_EQ(r, "-33.8688,151.2093");
@@ -929,14 +857,14 @@ VEC_TEST(validate_iban, invalid, iban_invalid, expect_invalid, "iban")
 
 Test(validate_iban, shortens_and_normalises)
 {
-    struct vres r = shape("iban", "NL91ABNA0417164300 1234", NULL);
+    struct t_vres r = t_validate_span("iban", "NL91ABNA0417164300 1234", NULL);
     cr_assert(r.ok);
     cr_assert_str_eq(r.span, "NL91ABNA0417164300");
     NORM_EQ(r, "NL91ABNA0417164300");
-    r = shape("iban", "NL91 ABNA 0417 1643 00 12", NULL);
+    r = t_validate_span("iban", "NL91 ABNA 0417 1643 00 12", NULL);
     cr_assert(r.ok);
     cr_assert_str_eq(r.span, "NL91 ABNA 0417 1643 00");
-    r = shape("iban", "FR76 3000 6000 0112 3456 7890 189", NULL);
+    r = t_validate_span("iban", "FR76 3000 6000 0112 3456 7890 189", NULL);
     NORM_EQ(r, "FR7630006000011234567890189");
 }
 
@@ -953,13 +881,13 @@ Test(validate_aws_access_key, valid)
 {
     for (size_t i = 0; i < ARRAY_LEN(akid_valid); i++)
         expect_valid("aws_access_key", &akid_valid[i]);
-    struct vres r = anchor("aws_access_key", "id: AKIAB7AYYAEFFHQ2VY54 ok", "AKIA");
+    struct t_vres r = t_validate_after("aws_access_key", "id: AKIAB7AYYAEFFHQ2VY54 ok", "AKIA");
     cr_assert(r.ok);
     cr_assert_str_eq(r.span, "AKIAB7AYYAEFFHQ2VY54");
-    r = anchor("aws_access_key", "id: AKIAB7AYYAEFFHQ2VY54 ok", "AKIAB7AYYAEFFHQ2VY54");
+    r = t_validate_after("aws_access_key", "id: AKIAB7AYYAEFFHQ2VY54 ok", "AKIAB7AYYAEFFHQ2VY54");
     cr_assert(r.ok);
     cr_assert_eq(r.start, 4);
-    r = shape("aws_access_key", "ACCAB7AYYAEFFEXAMPLE", NULL);
+    r = t_validate_span("aws_access_key", "ACCAB7AYYAEFFEXAMPLE", NULL);
     cr_assert(r.ok);
     cr_assert_eq(r.flags, V_TEST);
 }
@@ -1068,7 +996,7 @@ static void expect_jwt(const char *validator, const struct avec *c)
     const char *e = strstr(p, "eyJ");
     cr_assert_not_null(e);
     size_t a = (size_t)(e - c->text) + 11;
-    struct vres r = run_at(validator, c->text, a, a, a);
+    struct t_vres r = t_validate(validator, c->text, a, a, a);
     if (!c->span) {
         cr_assert_not(r.ok, "jwt should reject '%s'", c->text);
         return;
@@ -1102,16 +1030,16 @@ VEC_TEST(validate_private_key, vectors, pk_vecs, expect_anchor, "private_key")
 
 Test(validate_private_key, body_fingerprint)
 {
-    struct vres a =
-        anchor("private_key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAxyz\n", "KEY-----");
-    struct vres b =
-        anchor("private_key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAabc\n", "KEY-----");
+    struct t_vres a = t_validate_after(
+        "private_key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAxyz\n", "KEY-----");
+    struct t_vres b = t_validate_after(
+        "private_key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAabc\n", "KEY-----");
     cr_assert(a.ok && b.ok);
     cr_assert_neq(strcmp(a.norm, b.norm), 0);
     NORM_EQ(a, "MIIEowIBAAKCAQEAxyz");
-    struct vres c = anchor("private_key", "-----BEGIN RSA PRIVATE KEY", "PRIVATE KEY");
+    struct t_vres c = t_validate_after("private_key", "-----BEGIN RSA PRIVATE KEY", "PRIVATE KEY");
     cr_assert_not(c.ok);
-    c = anchor("private_key", "-----BEGIN RSA PRIVATE KEY-----", "PRIVATE KEY");
+    c = t_validate_after("private_key", "-----BEGIN RSA PRIVATE KEY-----", "PRIVATE KEY");
     cr_assert(c.ok);
     cr_assert_str_eq(c.span, "-----BEGIN RSA PRIVATE KEY-----");
 }
@@ -1178,10 +1106,10 @@ Test(validate_password, too_long)
     memcpy(text, "password=", 9);
     memset(text + 9, 'a', 300);
     text[309] = '\0';
-    struct vres r = anchor("password", text, "password=");
+    struct t_vres r = t_validate_after("password", text, "password=");
     cr_assert_not(r.ok);
     text[9 + 256] = ' ';
-    r = anchor("password", text, "password=");
+    r = t_validate_after("password", text, "password=");
     cr_assert(r.ok);
     cr_assert_eq(r.end - r.start, 256);
 }
@@ -1194,9 +1122,9 @@ Test(validate_registry, empty_and_tiny_inputs)
     for (const char *const *n = validator_names(); *n; n++) {
         for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
             size_t len = strlen(texts[i]);
-            struct vres r = run_at(*n, texts[i], 0, len, len);
+            struct t_vres r = t_validate(*n, texts[i], 0, len, len);
             cr_assert_not(r.ok, "%s accepted '%s'", *n, texts[i]);
-            r = run_at(*n, texts[i], len, len, len);
+            r = t_validate(*n, texts[i], len, len, len);
             cr_assert_not(r.ok, "%s accepted '%s' (anchor)", *n, texts[i]);
         }
     }

@@ -1,74 +1,13 @@
 /* test_validate_id.c: Criterion tests of the identifier validators (validate_id.c,
  * validate_vat.c) and their checksum helpers, with published vectors, valid and invalid. */
 #include "pii_internal.h"
+#include "testutil.h"
 #include "validate.h"
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- harness (as test_validate.c) ------------------------------------------------------ */
-
-struct vres {
-    bool ok;
-    unsigned flags;
-    char span[256];
-    char norm[257];
-};
-
-/* Runs validator `name` on an exact-size heap copy of text (ASan sees any stray read). */
-static struct vres run_at(const char *name, const char *text, size_t start, size_t end,
-                          size_t anchor)
-{
-    validate_fn fn = validator_find(name);
-    cr_assert_not_null(fn, "no validator %s", name);
-    size_t len = strlen(text);
-    uint8_t *buf = malloc(len ? len : 1);
-    cr_assert_not_null(buf);
-    memcpy(buf, text, len);
-    struct vctx v;
-    memset(&v, 0, sizeof v);
-    v.buf = buf;
-    v.hi = len;
-    v.start = start;
-    v.end = end;
-    v.anchor = anchor;
-    struct vres r;
-    memset(&r, 0, sizeof r);
-    r.ok = fn(&v);
-    r.flags = v.flags;
-    if (r.ok) {
-        cr_assert(v.start < v.end && v.end <= len, "%s: span [%zu,%zu) outside [0,%zu)", name,
-                  v.start, v.end, len);
-        size_t n = v.end - v.start;
-        cr_assert_lt(n, sizeof r.span);
-        memcpy(r.span, buf + v.start, n);
-        cr_assert_lt(v.norm_len, sizeof v.norm);
-        memcpy(r.norm, v.norm, v.norm_len);
-    }
-    free(buf);
-    return r;
-}
-
-/* A finder's span: the first occurrence of span in text (NULL: all of it). */
-static struct vres span_in(const char *name, const char *text, const char *span)
-{
-    if (!span) return run_at(name, text, 0, strlen(text), 0);
-    const char *p = strstr(text, span);
-    cr_assert_not_null(p, "'%s' not in '%s'", span, text);
-    size_t s = (size_t)(p - text);
-    return run_at(name, text, s, s + strlen(span), 0);
-}
-
-/* A label anchor: start = end = anchor = just after the first occurrence of label. */
-static struct vres after(const char *name, const char *text, const char *label)
-{
-    const char *p = strstr(text, label);
-    cr_assert_not_null(p, "'%s' not in '%s'", label, text);
-    size_t a = (size_t)(p - text) + strlen(label);
-    return run_at(name, text, a, a, a);
-}
 
 /* One vector: validator, text, label (NULL: the finder hands `span` in), the span expected
  * (NULL: rejected), normalised value, flags. */
@@ -83,11 +22,11 @@ struct idvec {
 
 static void check(const struct idvec *c)
 {
-    struct vres r;
+    struct t_vres r;
     if (c->label) {
-        r = after(c->validator, c->text, c->label);
+        r = t_validate_after(c->validator, c->text, c->label);
     } else {
-        r = span_in(c->validator, c->text, c->span ? c->span : c->norm);
+        r = t_validate_span(c->validator, c->text, c->span ? c->span : c->norm);
     }
     if (!c->span) {
         cr_assert_not(r.ok, "%s should reject '%s' (span '%s')", c->validator, c->text, r.span);
@@ -291,7 +230,7 @@ ParameterizedTestParameters(validate_id, vat_valid)
 ParameterizedTest(size_t *i, validate_id, vat_valid)
 {
     const char *t = vat_valid[*i];
-    struct vres r = after("vat", t, t[0] == 'M' ? "MVA" : "VAT");
+    struct t_vres r = t_validate_after("vat", t, t[0] == 'M' ? "MVA" : "VAT");
     cr_assert(r.ok, "vat should accept '%s'", t);
     /* the span is the number as written; the norm is the code and the bare number */
     cr_assert_str_eq(r.span, t + 4, "'%s'", t);
@@ -309,28 +248,28 @@ ParameterizedTestParameters(validate_id, vat_invalid)
 ParameterizedTest(size_t *i, validate_id, vat_invalid)
 {
     const char *t = vat_invalid[*i];
-    struct vres r = after("vat", t, t[0] == 'M' ? "MVA" : "VAT");
+    struct t_vres r = t_validate_after("vat", t, t[0] == 'M' ? "MVA" : "VAT");
     cr_assert_not(r.ok, "vat should reject '%s' (span '%s')", t, r.span);
 }
 
 Test(validate_id, vat_norm_ignores_layout)
 {
-    struct vres a = after("vat", "VAT: DE 136 695 976", "VAT");
-    struct vres b = after("vat", "vat_id=DE136695976;", "vat");
+    struct t_vres a = t_validate_after("vat", "VAT: DE 136 695 976", "VAT");
+    struct t_vres b = t_validate_after("vat", "vat_id=DE136695976;", "vat");
     cr_assert(a.ok && b.ok);
     cr_assert_str_eq(a.norm, "DE136695976");
     cr_assert_str_eq(b.norm, "DE136695976");
     cr_assert_str_eq(a.span, "DE 136 695 976");
     /* a word after the number is not part of it; CH's language tag is */
-    struct vres c = after("vat", "MWST CHE-107.787.577 MWST ok", "MWST");
+    struct t_vres c = t_validate_after("vat", "MWST CHE-107.787.577 MWST ok", "MWST");
     cr_assert(c.ok);
     cr_assert_str_eq(c.span, "CHE-107.787.577 MWST");
     cr_assert_str_eq(c.norm, "CHE107787577");
-    struct vres d = after("vat", "VAT DE136695976 2024", "VAT");
+    struct t_vres d = t_validate_after("vat", "VAT DE136695976 2024", "VAT");
     cr_assert(d.ok);
     cr_assert_str_eq(d.span, "DE136695976");
-    cr_assert_not(after("vat", "VAT US136695976", "VAT").ok, "US has no VAT");
-    cr_assert_not(after("vat", "VAT de136695976", "VAT").ok);
+    cr_assert_not(t_validate_after("vat", "VAT US136695976", "VAT").ok, "US has no VAT");
+    cr_assert_not(t_validate_after("vat", "VAT de136695976", "VAT").ok);
 }
 
 /* ---- checksum helpers ------------------------------------------------------------------ */

@@ -2,6 +2,8 @@
  * Not part of the product. */
 #define _GNU_SOURCE
 #include "testutil.h"
+#include "pii_internal.h"
+#include "validate.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -392,4 +394,63 @@ char *t_slurp(const char *path, size_t *len)
     buf[n] = 0;
     *len = n;
     return buf;
+}
+
+/* ---- validators ------------------------------------------------------------------------- */
+
+struct t_vres t_validate(const char *name, const char *text, size_t start, size_t end,
+                         size_t anchor)
+{
+    validate_fn fn = validator_find(name);
+    cr_assert_not_null(fn, "no validator %s", name);
+    size_t len = strlen(text);
+    uint8_t *buf = malloc(len ? len : 1);
+    cr_assert_not_null(buf);
+    memcpy(buf, text, len);
+    struct vctx v;
+    memset(&v, 0, sizeof v);
+    v.buf = buf;
+    v.lo = 0;
+    v.hi = len;
+    v.start = start;
+    v.end = end;
+    v.anchor = anchor;
+
+    struct t_vres r;
+    memset(&r, 0, sizeof r);
+    r.ok = fn(&v);
+    r.flags = v.flags;
+    r.conf = v.conf;
+    r.start = v.start;
+    r.end = v.end;
+    if (r.ok) {
+        cr_assert(v.start <= v.end && v.end <= len, "%s: span [%zu,%zu) outside [0,%zu)", name,
+                  v.start, v.end, len);
+        cr_assert(v.end - v.start <= PII_MAX_MATCH);
+        size_t n = v.end - v.start;
+        if (n >= sizeof r.span) n = sizeof r.span - 1;
+        memcpy(r.span, buf + v.start, n);
+        cr_assert(v.norm_len < sizeof v.norm);
+        memcpy(r.norm, v.norm, v.norm_len);
+        r.norm_len = v.norm_len;
+    }
+    free(buf);
+    return r;
+}
+
+struct t_vres t_validate_span(const char *name, const char *text, const char *span)
+{
+    if (!span) return t_validate(name, text, 0, strlen(text), 0);
+    const char *p = strstr(text, span);
+    cr_assert_not_null(p, "'%s' not in '%s'", span, text);
+    size_t st = (size_t)(p - text);
+    return t_validate(name, text, st, st + strlen(span), 0);
+}
+
+struct t_vres t_validate_after(const char *name, const char *text, const char *label)
+{
+    const char *p = strstr(text, label);
+    cr_assert_not_null(p, "'%s' not in '%s'", label, text);
+    size_t a = (size_t)(p - text) + strlen(label);
+    return t_validate(name, text, a, a, a);
 }

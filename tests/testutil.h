@@ -63,6 +63,26 @@ void t_dir_teardown(void);
 /* "<t_dir>/<name>", in one of eight rotating buffers (several may be used in one call). */
 const char *t_path(const char *name);
 
+/* ---- validators, called as a finder calls them (test_validate*.c) ---------------------- */
+
+struct t_vres {
+    bool ok;
+    unsigned flags;
+    int conf;
+    size_t start, end;
+    char span[1024]; /* the accepted span (truncated), NUL-terminated */
+    char norm[257];
+    size_t norm_len;
+};
+/* Runs validator `name` on a heap copy of text sized exactly (so ASan sees any read outside
+ * [lo, hi)), with the given candidate. */
+struct t_vres t_validate(const char *name, const char *text, size_t start, size_t end,
+                         size_t anchor);
+/* A shape or re: finder: the candidate is the first occurrence of span (NULL: all of text). */
+struct t_vres t_validate_span(const char *name, const char *text, const char *span);
+/* An anchor finder: start = end = anchor = just after the first occurrence of label. */
+struct t_vres t_validate_after(const char *name, const char *text, const char *label);
+
 /* ---- fixtures for compressed inputs and archives (generated at test time) ----------------- */
 
 /* One archive entry: type 0 a regular file, 'l' a symlink to `link`, 'h' a hard link to
