@@ -60,14 +60,7 @@ ParameterizedTestParameters(detectors, positives)
 
 ParameterizedTest(struct pos *c, detectors, positives)
 {
-    struct tfinds f = t_scan(t_engine(NULL), c->text, strlen(c->text), 0, 0);
-    size_t n = t_count(&f, c->detector, c->match);
-    if (n != 1) {
-        for (size_t i = 0; i < f.n; i++)
-            cr_log_error("found %s '%s'", f.v[i].detector, f.v[i].match);
-    }
-    cr_expect_eq(n, 1, "%s: want %s '%s'", c->text, c->detector, c->match);
-    t_free(&f);
+    t_expect_once(c->text, c->detector, c->match);
 }
 
 struct neg {
@@ -120,8 +113,7 @@ ParameterizedTest(struct neg *c, detectors, hard_negatives)
 {
     struct tfinds f = t_scan(t_engine(NULL), c->text, strlen(c->text), 0, 0);
     size_t n = t_count(&f, c->detector[0] ? c->detector : NULL, NULL);
-    for (size_t i = 0; i < f.n && n; i++)
-        cr_log_error("found %s '%s'", f.v[i].detector, f.v[i].match);
+    if (n) t_log_findings(&f);
     cr_expect_eq(n, 0, "'%s' must give no %s finding", c->text, c->detector[0] ? c->detector : "");
     t_free(&f);
 }

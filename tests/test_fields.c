@@ -9,12 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void dump(const struct tfinds *f)
-{
-    for (size_t i = 0; i < f->n; i++)
-        cr_log_error("found %s '%s' conf %d", f->v[i].detector, f->v[i].match, f->v[i].confidence);
-}
-
 static const struct tfind *find(const struct tfinds *f, const char *id, const char *match)
 {
     for (size_t i = 0; i < f->n; i++)
@@ -111,11 +105,7 @@ ParameterizedTestParameters(fields, positives)
 
 ParameterizedTest(struct pos *c, fields, positives)
 {
-    struct tfinds f = t_scan(t_engine(NULL), c->text, strlen(c->text), 0, 0);
-    size_t n = t_count(&f, c->detector, c->match);
-    if (n != 1) dump(&f);
-    cr_expect_eq(n, 1, "%s: want %s '%s'", c->text, c->detector, c->match);
-    t_free(&f);
+    t_expect_once(c->text, c->detector, c->match);
 }
 
 /* ---- hard negatives ------------------------------------------------------------------ */
@@ -190,7 +180,7 @@ ParameterizedTest(struct neg *c, fields, hard_negatives)
 {
     struct tfinds f = t_scan(t_engine(NULL), c->text, strlen(c->text), 0, 0);
     size_t n = t_count(&f, c->detector, NULL);
-    if (n) dump(&f);
+    if (n) t_log_findings(&f);
     cr_expect_eq(n, 0, "'%s' must give no %s finding", c->text, c->detector);
     t_free(&f);
 }
@@ -207,7 +197,7 @@ Test(fields, placeholders_are_test_values)
                        *b = find(&f, "person_name", "Jane Doe"),
                        *c = find(&f, "street_address", "123 Main St"),
                        *d = find(&f, "username", "jdoe");
-    if (!a || !b || !c || !d) dump(&f);
+    if (!a || !b || !c || !d) t_log_findings(&f);
     cr_assert(a && b && c && d);
     cr_expect(a->test_value && b->test_value && c->test_value && d->test_value);
     const char *real = "{\"name\": \"Maria Hernandez\"}\naddress=1847 Oak Ridge Dr\n";
@@ -244,7 +234,7 @@ Test(fields, a_field_satisfies_bare_context)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct tfinds f = t_scan(t_engine(NULL), cases[i], strlen(cases[i]), 0, 0);
-        if (t_count(&f, "us_ssn", "536228142") != 1) dump(&f);
+        if (t_count(&f, "us_ssn", "536228142") != 1) t_log_findings(&f);
         cr_expect_eq(t_count(&f, "us_ssn", "536228142"), 1, "%s", cases[i]);
         t_free(&f);
     }
@@ -291,7 +281,7 @@ Test(fields, csv_header_names_columns)
     cr_expect_eq(t_count(&f, "person_name", "Maria"), 1);
     cr_expect_eq(t_count(&f, "person_name", "first_name"), 0, "the header is no value");
     cr_expect_eq(t_count(&f, "person_name", "late, again"), 0);
-    if (t_count(&f, "person_name", NULL) != 12) dump(&f);
+    if (t_count(&f, "person_name", NULL) != 12) t_log_findings(&f);
     free(s);
     t_free(&f);
 }
@@ -439,7 +429,7 @@ ParameterizedTest(struct sens *c, fields, combined_sensitivity)
 {
     struct tfinds f = t_scan(t_engine(NULL), c->text, strlen(c->text), 0, 0);
     const struct tfind *x = find(&f, c->detector, NULL);
-    if (!x) dump(&f);
+    if (!x) t_log_findings(&f);
     cr_assert(x, "%s: no %s finding", c->text, c->detector);
     cr_expect_eq(x->sensitive, c->sensitive, "%s: %s sensitive", c->text, c->detector);
     cr_expect_eq((x->ccpa & PII_CAT('L')) != 0, c->sensitive, "L follows sensitive");

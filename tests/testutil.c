@@ -106,6 +106,21 @@ size_t t_count(const struct tfinds *f, const char *id, const char *match)
     return n;
 }
 
+void t_log_findings(const struct tfinds *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        cr_log_error("found %s '%s' conf %d", f->v[i].detector, f->v[i].match, f->v[i].confidence);
+}
+
+void t_expect_once(const char *text, const char *id, const char *match)
+{
+    struct tfinds f = t_scan(t_engine(NULL), text, strlen(text), 0, 0);
+    size_t n = t_count(&f, id, match);
+    if (n != 1) t_log_findings(&f);
+    cr_expect_eq(n, 1, "%s: want %s '%s'", text, id, match);
+    t_free(&f);
+}
+
 static void append(char **buf, size_t *len, const char *data, size_t n)
 {
     *buf = realloc(*buf, *len + n + 1);

@@ -33,6 +33,11 @@ struct tfinds t_scan(const pii_engine *e, const char *data, size_t len, size_t f
 void t_free(struct tfinds *f);
 /* Number of findings of detector `id` (NULL: all) whose match equals `match` (NULL: any). */
 size_t t_count(const struct tfinds *f, const char *id, const char *match);
+/* Logs every finding (detector, match, confidence): context for a failed expectation. */
+void t_log_findings(const struct tfinds *f);
+/* Expects exactly one finding of `id` matching `match` when the built-in catalogue scans text;
+ * logs what was found otherwise. */
+void t_expect_once(const char *text, const char *id, const char *match);
 
 struct t_run {
     int status; /* exit status, or 128+signal */
