@@ -63,6 +63,13 @@ static bool grouped(const uint8_t *s, size_t len, const uint8_t *groups, size_t 
     return k == n && i == len;
 }
 
+/* grouped() on buf[s, e), whose edges must also be clean (clean_edges with its separator). */
+static bool grouped_clean(const struct vctx *v, size_t s, size_t e, const uint8_t *groups,
+                          size_t ng, const char *seps, char *d, size_t n, int *sep)
+{
+    return grouped(v->buf + s, e - s, groups, ng, seps, d, n, sep) && clean_edges(v, s, e, *sep);
+}
+
 /* ---- labelled values (anchor finders) -------------------------------------------------- */
 
 /* Words that may stand between a label and its value: "passport no.: X", "USt-IdNr. X". */
@@ -219,8 +226,7 @@ bool v_itin(struct vctx *v)
     char d[10];
     int sep;
     if (v->end <= v->start) return false;
-    if (!grouped(v->buf + v->start, v->end - v->start, g, 3, "- ", d, 9, &sep)) return false;
-    if (!clean_edges(v, v->start, v->end, sep)) return false;
+    if (!grouped_clean(v, v->start, v->end, g, 3, "- ", d, 9, &sep)) return false;
     int grp = (d[3] - '0') * 10 + (d[4] - '0');
     if (d[0] != '9') return false;
     if (!((grp >= 50 && grp <= 65) || (grp >= 70 && grp <= 88) || (grp >= 90 && grp <= 92) ||
@@ -256,8 +262,7 @@ bool v_ein(struct vctx *v)
     size_t n = 0;
     while (is_digit(v_at(v, p + n)) || v_at(v, p + n) == '-') n++;
     if (n != 9 && n != 10) return false;
-    if (!grouped(v->buf + p, n, g, 2, "-", d, 9, &sep)) return false;
-    if (!clean_edges(v, p, p + n, sep)) return false;
+    if (!grouped_clean(v, p, p + n, g, 2, "-", d, 9, &sep)) return false;
     if (!ein_prefix_ok((d[0] - '0') * 10 + (d[1] - '0')) || all_same(d + 2, 7)) return false;
     v->start = p;
     v->end = p + n;
@@ -325,8 +330,7 @@ bool v_sin(struct vctx *v)
     char d[10];
     int sep = -1;
     if (!value_span(v, 3, "- ", 11, 9, &s, &e)) return false;
-    if (!grouped(v->buf + s, e - s, g, 3, "- ", d, 9, &sep)) return false;
-    if (!clean_edges(v, s, e, sep)) return false;
+    if (!grouped_clean(v, s, e, g, 3, "- ", d, 9, &sep)) return false;
     bool test = in_list(d, 9, test_sins, ARRAY_LEN(test_sins));
     /* first digit: the province of registration (1-7), 9 temporary residents; 0 and 8 are
      * not issued to people */
@@ -376,8 +380,7 @@ bool v_aadhaar(struct vctx *v)
     char d[13];
     int sep = -1;
     if (!value_span(v, 4, "- ", 14, 12, &s, &e)) return false;
-    if (!grouped(v->buf + s, e - s, g, 3, "- ", d, 12, &sep)) return false;
-    if (!clean_edges(v, s, e, sep)) return false;
+    if (!grouped_clean(v, s, e, g, 3, "- ", d, 12, &sep)) return false;
     /* 0 and 1 are reserved by UIDAI; the last digit is a Verhoeff check */
     if (d[0] < '2' || !verhoeff_ok(d, 12) || all_same(d, 12)) return false;
     if (sep < 0) v->flags |= V_BARE;
