@@ -297,7 +297,8 @@ static void line_cells(struct cell_walk *w, const uint8_t *buf, size_t len, size
                     uint32_t d = h->col_det[col][k];
                     bool ok = (d & FIELD_AFTER_LABEL)
                                   ? cand_push(w->out, d & ~FIELD_AFTER_LABEL, a, a, a)
-                                  : cand_push(w->out, d, a, z, V_ANCHOR_CELL);
+                                  : cand_push(w->out, d, a, z, a);
+                    if (ok) w->out->v[w->out->n - 1].flags = V_CELL;
                     if (!ok) {
                         w->oom = true;
                         return;

@@ -48,10 +48,11 @@ pii_status err_errno(pii_error *err, pii_status code, int e, const char *origin,
  * half (credential or account), so the finding is sensitive (field.c). */
 #define V_RECORD_SENSITIVE 0x100u
 
-/* The `anchor` of a candidate proposed as a whole CSV cell (field.c): [start, end) is the
- * cell's content and the column's header named one of the detector's fields. Validators that
- * do not take cells see an anchor beyond `hi` and reject it. */
-#define V_ANCHOR_CELL SIZE_MAX
+/* Set by the scanner before validating, from the candidate: it is a CSV/TSV cell of a column
+ * whose header names one of the detector's fields (field.c). A validator that takes cells
+ * (validator_cells) gets the cell's content as [start, end); any other gets start = end =
+ * anchor = the cell's start, where an anchor expression would have ended after a label. */
+#define V_CELL 0x200u
 
 /* What a validator sees and returns. buf[lo..hi) is readable: lo is at most PII_MAX_LOOK
  * bytes before start (less at the start of input), hi at least PII_MAX_LOOK bytes after end
@@ -256,6 +257,7 @@ struct cand {
     size_t start, end;
     size_t anchor;
     uint32_t det;
+    uint32_t flags; /* V_CELL, handed to the validator */
 };
 
 struct cand_vec {

@@ -225,6 +225,7 @@ static bool confirm(pii_scanner *s, const struct cand *c, uint64_t limit, struct
     v->start = c->start;
     v->end = c->end;
     v->anchor = c->anchor;
+    v->flags = c->flags;
     if (d->validate && !d->validate(v)) return false;
     if (v->end <= v->start || v->end - v->start > PII_MAX_MATCH || v->end > s->len) return false;
     uint64_t abs = s->base + v->start;

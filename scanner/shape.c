@@ -79,7 +79,8 @@ bool cand_push(struct cand_vec *cv, uint32_t det, size_t start, size_t end, size
         cv->v = nv;
         cv->cap = ncap;
     }
-    cv->v[cv->n++] = (struct cand){.start = start, .end = end, .anchor = anchor, .det = det};
+    cv->v[cv->n++] =
+        (struct cand){.start = start, .end = end, .anchor = anchor, .det = det, .flags = 0};
     return true;
 }
 

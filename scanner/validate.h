@@ -102,16 +102,6 @@ static inline int v_at(const struct vctx *v, size_t i)
 {
     return (i >= v->lo && i < v->hi) ? v->buf[i] : -1;
 }
-/* An anchor detector's candidate that is a CSV/TSV cell of a column named for it (field.c,
- * FIELD_AFTER_LABEL): the anchor is the cell's start, after a delimiter or a line start,
- * which no anchor expression ends with (they end after a label's ':' or '='). */
-static inline bool v_cell_anchor(const struct vctx *v)
-{
-    size_t a = v->anchor;
-    if (v_at(v, a - 1) == '"') a--; /* a quoted cell: field.c strips the quote */
-    int c = v_at(v, a - 1);
-    return a == 0 || c == ',' || c == '\t' || c == ';' || c == '|' || c == '\n';
-}
 /* Copies s[0..n) into v->norm (n < sizeof v->norm) and NUL-terminates; false if too long. */
 bool v_set_norm(struct vctx *v, const char *s, size_t n);
 /* Collects the ASCII digits of buf[from..to) into out (at most cap); returns the count, or

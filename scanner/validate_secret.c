@@ -388,7 +388,7 @@ bool v_password(struct vctx *v)
 
     /* The anchor follows the key's separator (maybe after spaces or its closing quote), or
      * starts a cell of a column named for passwords. */
-    bool cell = v_cell_anchor(v);
+    bool cell = (v->flags & V_CELL);
     size_t k = a;
     while (!cell && a - k < 8 && (is_space(v_at(v, k - 1)) || v_at(v, k - 1) == '"')) k--;
     if (!cell && v_at(v, k - 1) != ':' && v_at(v, k - 1) != '=') return false;

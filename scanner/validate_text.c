@@ -437,7 +437,7 @@ static bool specific_name_key(const struct vctx *v, size_t a)
 bool v_person_name(struct vctx *v)
 {
     size_t a = v->anchor, vs, z;
-    bool cell = a == V_ANCHOR_CELL, key = false;
+    bool cell = (v->flags & V_CELL), key = false;
     int q = 0;
     if (cell) {
         vs = v->start, z = v->end;
@@ -517,7 +517,7 @@ bool v_username(struct vctx *v)
 {
     size_t a = v->anchor;
     v->norm_len = 0;
-    if (a == V_ANCHOR_CELL) return username_ok(v, v->buf + v->start, v->end - v->start);
+    if (v->flags & V_CELL) return username_ok(v, v->buf + v->start, v->end - v->start);
     if (a > v->hi || a < v->lo + 3) return false;
     if (lit_at(v, a - 3, "://")) {
         size_t p = a, colon = 0;
@@ -660,7 +660,7 @@ bool v_date_of_birth(struct vctx *v)
 {
     size_t a = v->anchor, ds;
     v->norm_len = 0;
-    if (a == V_ANCHOR_CELL) {
+    if (v->flags & V_CELL) {
         ds = v->start;
     } else {
         if (a > v->hi || a < v->lo + 3) return false;
@@ -697,10 +697,10 @@ bool v_date_of_birth(struct vctx *v)
         if (p >= stop) return false;
         ds = p;
     }
-    if (is_alnum(v_at(v, ds - 1)) && a != V_ANCHOR_CELL) return false;
+    if (is_alnum(v_at(v, ds - 1)) && !(v->flags & V_CELL)) return false;
     size_t de;
     if (!date_at(v, ds, &de)) return false;
-    if (a == V_ANCHOR_CELL) {
+    if (v->flags & V_CELL) {
         if (de != v->end) return false;
     } else {
         int c = v_at(v, de);
@@ -854,7 +854,8 @@ bool v_device_id(struct vctx *v)
     bool phrase = v->buf[a - 1] == ' ' && a >= v->lo + 15 &&
                   (ascii_ieq(v->buf + a - 15, 14, "advertising id") ||
                    ascii_ieq(v->buf + a - 15, 14, "advertising_id"));
-    if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=' && !phrase && !v_cell_anchor(v)) return false;
+    if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=' && !phrase && !(v->flags & V_CELL))
+        return false;
     int q;
     size_t vs = value_start(v, a, &q), p = vs;
     while (p < v->hi && p - vs <= 40 && (is_hex(v->buf[p]) || v->buf[p] == '-')) p++;
@@ -991,7 +992,7 @@ bool v_cookie_id(struct vctx *v)
         return true;
     }
     /* after a session key's separator, or a cell of a column named for sessions */
-    if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=' && !v_cell_anchor(v)) return false;
+    if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=' && !(v->flags & V_CELL)) return false;
     size_t p = vs;
     while (p < v->hi && p - vs <= 256 && cookie_char(v->buf[p]) && v->buf[p] != '\'' &&
            v->buf[p] != '}' && v->buf[p] != ')')
