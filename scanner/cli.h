@@ -4,6 +4,7 @@
 #define PII_CLI_H
 
 #include "piiscan.h"
+#include "util.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -4,7 +4,6 @@
  * The pre-commit modes only read the baseline (cli_repo.c). */
 #define _GNU_SOURCE
 #include "cli.h"
-#include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -31,13 +30,9 @@ void baseline_finding(struct run *r, const pii_finding *f)
     if (f->allowed || f->test_value) return;
     if (!r->blc && !(r->blc = calloc(1, sizeof *r->blc))) return;
     struct bl_collect *c = r->blc;
-    if (c->n == c->cap) {
-        size_t nc = c->cap ? c->cap * 2 : 64;
-        struct bent *nv = realloc(c->v, nc * sizeof *nv);
-        if (!nv) return;
-        c->v = nv;
-        c->cap = nc;
-    }
+    struct bent *nv = grow_array(c->v, &c->cap, c->n + 1, sizeof *nv, 64);
+    if (!nv) return;
+    c->v = nv;
     struct bent *e = &c->v[c->n];
     char m[PII_MAX_MATCH + 1];
     pii_finding_mask(f, m, sizeof m);

@@ -3,7 +3,6 @@
  * each blob goes through a memfd into the source layer, so staged archives are opened. */
 #define _GNU_SOURCE
 #include "cli.h"
-#include "util.h" /* sha256, to check a blob id in a SHA-256 repository */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -170,14 +169,9 @@ struct section {
 static bool sec_add(struct section *s, const char *p, size_t n)
 {
     if (!n) return true;
-    if (s->cap - s->len < n) {
-        size_t nc = s->cap ? s->cap : 65536;
-        while (nc - s->len < n) nc *= 2;
-        uint8_t *nb = realloc(s->buf, nc);
-        if (!nb) return false;
-        s->buf = nb;
-        s->cap = nc;
-    }
+    uint8_t *nb = grow_array(s->buf, &s->cap, s->len + n, 1, 65536);
+    if (!nb) return false;
+    s->buf = nb;
     memcpy(s->buf + s->len, p, n);
     s->len += n;
     return true;
@@ -189,13 +183,9 @@ static bool sec_added_line(struct section *s, uint64_t line)
         s->runs[s->n_runs - 1][1] = line;
         return true;
     }
-    if (s->n_runs == s->cap_runs) {
-        size_t nc = s->cap_runs ? s->cap_runs * 2 : 64;
-        uint64_t(*nv)[2] = realloc(s->runs, nc * sizeof *nv);
-        if (!nv) return false;
-        s->runs = nv;
-        s->cap_runs = nc;
-    }
+    uint64_t(*nv)[2] = grow_array(s->runs, &s->cap_runs, s->n_runs + 1, sizeof *nv, 64);
+    if (!nv) return false;
+    s->runs = nv;
     s->runs[s->n_runs][0] = s->runs[s->n_runs][1] = line;
     s->n_runs++;
     return true;
@@ -459,13 +449,9 @@ bool git_scan_staged(struct run *r)
     /* the raw part: one record and one path per file, then an empty record */
     ssize_t k;
     while ((k = getdelim(&ln, &lcap, 0, in)) > 1) {
-        if (g.n == g.cap) {
-            size_t nc = g.cap ? g.cap * 2 : 64;
-            struct staged *nv = realloc(g.v, nc * sizeof *nv);
-            if (!nv) goto bad;
-            g.v = nv;
-            g.cap = nc;
-        }
+        struct staged *nv = grow_array(g.v, &g.cap, g.n + 1, sizeof *nv, 64);
+        if (!nv) goto bad;
+        g.v = nv;
         struct staged *s = &g.v[g.n];
         if (!parse_raw(ln, s) || getdelim(&ln, &lcap, 0, in) <= 1 || !(s->path = strdup(ln)))
             goto bad;

@@ -426,13 +426,9 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
 
 struct input_stats *run_input_new(struct run *r, const char *path)
 {
-    if (r->n_inputs == r->cap_inputs) {
-        size_t n = r->cap_inputs ? r->cap_inputs * 2 : 64;
-        struct input_stats *nv = realloc(r->inputs, n * sizeof *nv);
-        if (!nv) return NULL;
-        r->inputs = nv;
-        r->cap_inputs = n;
-    }
+    struct input_stats *nv = grow_array(r->inputs, &r->cap_inputs, r->n_inputs + 1, sizeof *nv, 64);
+    if (!nv) return NULL;
+    r->inputs = nv;
     struct input_stats *in = &r->inputs[r->n_inputs];
     in->path = strdup(path);
     in->bytes = in->findings = 0;
@@ -468,12 +464,9 @@ static void scan_dir(struct run *r, const char *path)
     struct dirent *de;
     while ((de = readdir(d))) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nv = realloc(names, cap * sizeof *nv);
-            if (!nv) break;
-            names = nv;
-        }
+        char **nv = grow_array(names, &cap, n + 1, sizeof *nv, 64);
+        if (!nv) break;
+        names = nv;
         if (!(names[n] = strdup(de->d_name))) break;
         n++;
     }

@@ -221,14 +221,9 @@ static void apply(struct par *p, enum ev_kind k, const pii_finding *f, const cha
 
 static bool arena_add(char **a, size_t *len, size_t *cap, const void *s, size_t n, size_t *off)
 {
-    if (*len + n + 1 > *cap) {
-        size_t nc = *cap ? *cap * 2 : 1024;
-        while (nc < *len + n + 1) nc *= 2;
-        char *na = realloc(*a, nc);
-        if (!na) return false;
-        *a = na;
-        *cap = nc;
-    }
+    char *na = grow_array(*a, cap, *len + n + 1, 1, 1024);
+    if (!na) return false;
+    *a = na;
     if (n) memcpy(*a + *len, s, n);
     (*a)[*len + n] = 0;
     *off = *len;
@@ -239,13 +234,9 @@ static bool arena_add(char **a, size_t *len, size_t *cap, const void *s, size_t 
 static bool ev_push(struct evbuf *b, enum ev_kind k, const pii_finding *f, const char *path,
                     const char *member, const char *msg, const uint64_t *n)
 {
-    if (b->n == b->cap) {
-        size_t nc = b->cap ? b->cap * 2 : 16;
-        struct ev *nv = realloc(b->v, nc * sizeof *nv);
-        if (!nv) return false;
-        b->v = nv;
-        b->cap = nc;
-    }
+    struct ev *nv = grow_array(b->v, &b->cap, b->n + 1, sizeof *nv, 16);
+    if (!nv) return false;
+    b->v = nv;
     struct ev *e = &b->v[b->n];
     memset(e, 0, sizeof *e);
     e->kind = k;
@@ -436,13 +427,9 @@ static struct task *task_new(struct par *p, const char *name, int fd)
 static int seg_collect(const pii_finding *f, void *user)
 {
     struct seg *s = user;
-    if (s->nf == s->capf) {
-        size_t nc = s->capf ? s->capf * 2 : 256;
-        struct found *nv = realloc(s->fv, nc * sizeof *nv);
-        if (!nv) return 1;
-        s->fv = nv;
-        s->capf = nc;
-    }
+    struct found *nv = grow_array(s->fv, &s->capf, s->nf + 1, sizeof *nv, 256);
+    if (!nv) return 1;
+    s->fv = nv;
     struct found *d = &s->fv[s->nf];
     d->reason_off = 0;
     if (!arena_add(&s->arena, &s->alen, &s->acap, f->match, f->length, &d->match_off) ||

@@ -3,7 +3,6 @@
  * collected and written at the end (SARIF is one JSON document). Never a raw value, unless
  * --show-match. */
 #include "cli.h"
-#include "util.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -39,13 +38,9 @@ void sarif_finding(struct run *r, const pii_finding *f)
 {
     if (!r->sarif && !(r->sarif = calloc(1, sizeof *r->sarif))) return;
     struct sarif *s = r->sarif;
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 64;
-        struct sres *nv = realloc(s->v, nc * sizeof *nv);
-        if (!nv) return;
-        s->v = nv;
-        s->cap = nc;
-    }
+    struct sres *nv = grow_array(s->v, &s->cap, s->n + 1, sizeof *nv, 64);
+    if (!nv) return;
+    s->v = nv;
     struct sres *x = &s->v[s->n];
     memset(x, 0, sizeof *x);
     char masked[PII_MAX_MATCH + 1];

@@ -2,7 +2,6 @@
  * summary in text and JSON. Raw matches are printed only with --show-match. Knows nothing of
  * how findings are found; uses the library's JSON string writer (json.c). */
 #include "cli.h"
-#include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -143,13 +142,10 @@ static struct member_stats *member_for(struct run *r, const char *path, const ch
     if (!in) return NULL;
     if (in->n_members && !strcmp(in->members[in->n_members - 1].name, member))
         return &in->members[in->n_members - 1];
-    if (in->n_members == in->cap_members) {
-        size_t nc = in->cap_members ? in->cap_members * 2 : 16;
-        struct member_stats *nv = realloc(in->members, nc * sizeof *nv);
-        if (!nv) return NULL;
-        in->members = nv;
-        in->cap_members = nc;
-    }
+    struct member_stats *nv =
+        grow_array(in->members, &in->cap_members, in->n_members + 1, sizeof *nv, 16);
+    if (!nv) return NULL;
+    in->members = nv;
     struct member_stats *m = &in->members[in->n_members];
     memset(m, 0, sizeof *m);
     if (!(m->name = strdup(member))) return NULL;

@@ -464,15 +464,12 @@ static pii_status load_text(pii_detectors *set, const char *text, size_t len, co
                 goto out;
             }
 
-        if (n_added == cap) {
-            cap = cap ? cap * 2 : 16;
-            struct detector *nv = realloc(added, cap * sizeof *nv);
-            if (!nv) {
-                st = err_set(err, PII_ERR_NOMEM, origin, "out of memory");
-                goto out;
-            }
-            added = nv;
+        struct detector *nv = grow_array(added, &cap, n_added + 1, sizeof *nv, 16);
+        if (!nv) {
+            st = err_set(err, PII_ERR_NOMEM, origin, "out of memory");
+            goto out;
         }
+        added = nv;
         struct detector *d = &added[n_added];
         memset(d, 0, sizeof *d);
         n_added++;

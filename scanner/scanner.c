@@ -145,22 +145,21 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 static bool conf_push(pii_scanner *s, const struct conf *c, const char *norm, size_t nl)
 {
     if (s->n_conf == s->cap_conf) {
-        size_t n = s->cap_conf ? s->cap_conf * 2 : 256;
-        struct conf *nv = realloc(s->conf, n * sizeof *nv);
-        if (!nv) return false;
-        s->conf = nv;
-        struct conf *nt = realloc(s->conf_tmp, n * sizeof *nt);
+        /* conf_tmp (the sort's scratch) keeps the same capacity as conf */
+        size_t cap = s->cap_conf;
+        struct conf *nt = grow_array(s->conf_tmp, &cap, s->n_conf + 1, sizeof *nt, 256);
         if (!nt) return false;
         s->conf_tmp = nt;
-        s->cap_conf = n;
+        cap = s->cap_conf;
+        struct conf *nv = grow_array(s->conf, &cap, s->n_conf + 1, sizeof *nv, 256);
+        if (!nv) return false;
+        s->conf = nv;
+        s->cap_conf = cap;
     }
     if (s->norm_len + nl > s->norm_cap) {
-        size_t n = s->norm_cap ? s->norm_cap * 2 : 8192;
-        while (n < s->norm_len + nl) n *= 2;
-        char *nb = realloc(s->norm, n);
+        char *nb = grow_array(s->norm, &s->norm_cap, s->norm_len + nl, 1, 8192);
         if (!nb) return false;
         s->norm = nb;
-        s->norm_cap = n;
     }
     struct conf *d = &s->conf[s->n_conf++];
     *d = *c;

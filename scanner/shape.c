@@ -73,11 +73,9 @@ const char *shape_name(int shape)
 bool cand_push(struct cand_vec *cv, uint32_t det, size_t start, size_t end, size_t anchor)
 {
     if (PII_UNLIKELY(cv->n == cv->cap)) {
-        size_t ncap = cv->cap ? cv->cap * 2 : 1024;
-        struct cand *nv = realloc(cv->v, ncap * sizeof *nv);
+        struct cand *nv = grow_array(cv->v, &cv->cap, cv->n + 1, sizeof *nv, 1024);
         if (!nv) return false;
         cv->v = nv;
-        cv->cap = ncap;
     }
     cv->v[cv->n++] =
         (struct cand){.start = start, .end = end, .anchor = anchor, .det = det, .flags = 0};

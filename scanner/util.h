@@ -10,6 +10,11 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The array v (elements of `size` bytes, room for *cap) made room for at least `need`:
+ * capacity doubles, from `first`. Returns the array (v itself when it had room) and updates
+ * *cap, or NULL when out of memory, v and *cap then unchanged. */
+void *grow_array(void *v, size_t *cap, size_t need, size_t size, size_t first);
+
 /* ---- hashing (sha256.c) ---------------------------------------------------------------- */
 
 struct sha256 {
