@@ -37,20 +37,6 @@ static char *mixed_text(size_t *len, int repeat)
     return s;
 }
 
-static void assert_same(const struct tfinds *a, const struct tfinds *b, const char *what)
-{
-    cr_assert_eq(a->n, b->n, "%s: %zu findings vs %zu", what, a->n, b->n);
-    for (size_t i = 0; i < a->n; i++) {
-        const struct tfind *x = &a->v[i], *y = &b->v[i];
-        cr_assert_str_eq(x->detector, y->detector, "%s: #%zu", what, i);
-        cr_assert_eq(x->offset, y->offset, "%s: #%zu %s offset", what, i, x->detector);
-        cr_assert_eq(x->length, y->length, "%s: #%zu length", what, i);
-        cr_assert_eq(x->line, y->line, "%s: #%zu line", what, i);
-        cr_assert_eq(x->column, y->column, "%s: #%zu column", what, i);
-        cr_assert_eq(x->confidence, y->confidence, "%s: #%zu confidence", what, i);
-    }
-}
-
 Test(scanner, every_detector_fires_on_the_mixed_text)
 {
     size_t len;
@@ -82,7 +68,7 @@ Test(scanner, same_findings_at_every_chunk_and_feed_size)
             struct tfinds got = t_scan(t_engine(NULL), s, len, sizes[f], sizes[c]);
             char what[64];
             snprintf(what, sizeof what, "chunk %zu feed %zu", sizes[c], sizes[f]);
-            assert_same(&ref, &got, what);
+            t_assert_same(&ref, &got, what);
             t_free(&got);
         }
     t_free(&ref);
@@ -249,7 +235,7 @@ Test(scanner, simd_variants_agree_with_scalar)
             struct tfinds f = t_scan(eng[v], s + off, len - off, 0, 0);
             char what[64];
             snprintf(what, sizeof what, "%s at offset %zu", names[v], off);
-            assert_same(&ref, &f, what);
+            t_assert_same(&ref, &f, what);
             t_free(&f);
         }
         t_free(&ref);
@@ -423,7 +409,7 @@ Test(scanner, token_soup_is_independent_of_chunks_and_alignment)
         struct tfinds got = t_scan(t_engine(NULL), s, len, 0, chunks[c]);
         char what[64];
         snprintf(what, sizeof what, "chunk %zu", chunks[c]);
-        assert_same(&ref, &got, what);
+        t_assert_same(&ref, &got, what);
         t_free(&got);
     }
     /* the same text after 1..63 bytes of padding: the same findings, shifted */
@@ -473,7 +459,7 @@ Test(scanner, word_starting_just_before_a_window_limit)
             struct tfinds got = t_scan(t_engine(NULL), s, len, 0, chunk);
             char what[64];
             snprintf(what, sizeof what, "address at %zu, chunk %zu", at, chunk);
-            assert_same(&ref, &got, what);
+            t_assert_same(&ref, &got, what);
             t_free(&got);
         }
         t_free(&ref);

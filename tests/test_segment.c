@@ -130,21 +130,6 @@ static struct tfinds scan_cut(pii_scanner *sc, pii_join *j, const char *s, size_
     return c.f;
 }
 
-static void assert_same(const struct tfinds *a, const struct tfinds *b, const char *what)
-{
-    cr_assert_eq(a->n, b->n, "%s: %zu findings vs %zu", what, a->n, b->n);
-    for (size_t i = 0; i < a->n; i++) {
-        const struct tfind *x = &a->v[i], *y = &b->v[i];
-        cr_assert_str_eq(x->detector, y->detector, "%s: #%zu", what, i);
-        cr_assert_eq(x->offset, y->offset, "%s: #%zu %s offset", what, i, x->detector);
-        cr_assert_eq(x->length, y->length, "%s: #%zu length", what, i);
-        cr_assert_eq(x->line, y->line, "%s: #%zu line", what, i);
-        cr_assert_eq(x->column, y->column, "%s: #%zu column", what, i);
-        cr_assert_eq(x->confidence, y->confidence, "%s: #%zu confidence", what, i);
-        cr_assert_str_eq(x->match, y->match, "%s: #%zu match", what, i);
-    }
-}
-
 Test(segment, random_cuts_equal_one_streaming_pass)
 {
     rng_state = 20261121;
@@ -169,7 +154,7 @@ Test(segment, random_cuts_equal_one_streaming_pass)
         struct tfinds got = scan_cut(sc, j, s, len, cuts, n);
         char what[64];
         snprintf(what, sizeof what, "round %d, %zu cuts", round, n);
-        assert_same(&ref, &got, what);
+        t_assert_same(&ref, &got, what);
         t_free(&got);
     }
     pii_join_free(j);
@@ -196,11 +181,11 @@ Test(segment, empty_segments_and_a_cut_at_every_byte)
         if (k % 5 == 0) cuts[n++] = k; /* an empty segment */
     }
     struct tfinds got = scan_cut(sc, j, s, len, cuts, n);
-    assert_same(&ref, &got, "a cut at every byte");
+    t_assert_same(&ref, &got, "a cut at every byte");
     t_free(&got);
     /* a segment scan leaves the scanner ready for streaming */
     struct tfinds again = t_scan(e, s, len, 0, 0);
-    assert_same(&ref, &again, "streaming after segments");
+    t_assert_same(&ref, &again, "streaming after segments");
     t_free(&again);
     pii_join_free(j);
     pii_scanner_free(sc);
@@ -241,7 +226,7 @@ Test(segment, csv_header_reaches_every_segment)
     cr_assert_eq(pii_join_new(e, &j, &err), PII_OK);
     size_t cuts[] = {4000, 65536, 100001, 250000};
     struct tfinds got = scan_cut(sc, j, s, len, cuts, 4);
-    assert_same(&ref, &got, "csv in 5 segments");
+    t_assert_same(&ref, &got, "csv in 5 segments");
     t_free(&got);
     pii_join_free(j);
     pii_scanner_free(sc);

@@ -106,6 +106,21 @@ size_t t_count(const struct tfinds *f, const char *id, const char *match)
     return n;
 }
 
+void t_assert_same(const struct tfinds *a, const struct tfinds *b, const char *what)
+{
+    cr_assert_eq(a->n, b->n, "%s: %zu findings vs %zu", what, a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        const struct tfind *x = &a->v[i], *y = &b->v[i];
+        cr_assert_str_eq(x->detector, y->detector, "%s: #%zu", what, i);
+        cr_assert_eq(x->offset, y->offset, "%s: #%zu %s offset", what, i, x->detector);
+        cr_assert_eq(x->length, y->length, "%s: #%zu length", what, i);
+        cr_assert_eq(x->line, y->line, "%s: #%zu line", what, i);
+        cr_assert_eq(x->column, y->column, "%s: #%zu column", what, i);
+        cr_assert_eq(x->confidence, y->confidence, "%s: #%zu confidence", what, i);
+        cr_assert_str_eq(x->match, y->match, "%s: #%zu match", what, i);
+    }
+}
+
 void t_log_findings(const struct tfinds *f)
 {
     for (size_t i = 0; i < f->n; i++)

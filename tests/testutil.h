@@ -35,6 +35,9 @@ void t_free(struct tfinds *f);
 size_t t_count(const struct tfinds *f, const char *id, const char *match);
 /* Logs every finding (detector, match, confidence): context for a failed expectation. */
 void t_log_findings(const struct tfinds *f);
+/* Asserts a and b hold the same findings in the same order (detector, offset, length, line,
+ * column, confidence, match); `what` names the comparison in a failure. */
+void t_assert_same(const struct tfinds *a, const struct tfinds *b, const char *what);
 /* Expects exactly one finding of `id` matching `match` when the built-in catalogue scans text;
  * logs what was found otherwise. */
 void t_expect_once(const char *text, const char *id, const char *match);
