@@ -20,16 +20,10 @@ static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 
 static void lib_load(void)
 {
-    /* PIISCAN_LIBARCHIVE names another file (tests: a missing one; odd installs: a path) */
-    const char *name = getenv("PIISCAN_LIBARCHIVE");
-    if (!name || !*name) name = PII_LIBARCHIVE_SONAME;
-    void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        const char *why = dlerror();
-        snprintf(lib_error, sizeof lib_error, "cannot load libarchive (%s): %s", name,
-                 why ? why : "unknown error");
-        return;
-    }
+    const char *name;
+    void *h = lib_open("PIISCAN_LIBARCHIVE", PII_LIBARCHIVE_SONAME, "libarchive", &name, lib_error,
+                       sizeof lib_error);
+    if (!h) return;
     struct archive_lib l;
     const char *missing = NULL;
     /* POSIX: dlsym's data pointer converts to the function pointer */

@@ -22,16 +22,10 @@ static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 
 static void lib_load(void)
 {
-    /* PIISCAN_LIBHS names another file (tests: a missing one; odd installs: a path) */
-    const char *name = getenv("PIISCAN_LIBHS");
-    if (!name || !*name) name = PII_LIBHS_SONAME;
-    void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        const char *why = dlerror();
-        snprintf(lib_error, sizeof lib_error, "cannot load the Hyperscan compiler (%s): %s", name,
-                 why ? why : "unknown error");
-        return;
-    }
+    const char *name;
+    void *h = lib_open("PIISCAN_LIBHS", PII_LIBHS_SONAME, "the Hyperscan compiler", &name,
+                       lib_error, sizeof lib_error);
+    if (!h) return;
     struct hslib l;
     /* POSIX: a data pointer converts to a function pointer (dlsym's contract) */
     *(void **)&l.compile_multi = dlsym(h, "hs_compile_multi");

@@ -15,6 +15,11 @@
  * *cap, or NULL when out of memory, v and *cap then unchanged. */
 void *grow_array(void *v, size_t *cap, size_t need, size_t size, size_t first);
 
+/* dlopen(RTLD_NOW | RTLD_LOCAL) of the file the environment variable `env` names, else of
+ * `soname`; *name is the one tried. NULL with "cannot load <what> (<name>): <why>" in err. */
+void *lib_open(const char *env, const char *soname, const char *what, const char **name, char *err,
+               size_t cap);
+
 /* ---- hashing (sha256.c) ---------------------------------------------------------------- */
 
 struct sha256 {
