@@ -2,7 +2,6 @@
  * embedded database does not fit): keyed by the expressions, the Hyperscan version and the
  * platform, written atomically, and ignored when corrupt, foreign or stale. */
 #define _GNU_SOURCE
-#include "hslib.h"
 #include "pii_internal.h"
 
 #include <errno.h>

@@ -31,11 +31,9 @@ static void lib_load(void)
     *(void **)&l.compile_multi = dlsym(h, "hs_compile_multi");
     *(void **)&l.expression_info = dlsym(h, "hs_expression_info");
     *(void **)&l.free_compile_error = dlsym(h, "hs_free_compile_error");
-    *(void **)&l.populate_platform = dlsym(h, "hs_populate_platform");
     const char *(*version)(void) = NULL;
     *(void **)&version = dlsym(h, "hs_version");
-    if (!l.compile_multi || !l.expression_info || !l.free_compile_error || !l.populate_platform ||
-        !version) {
+    if (!l.compile_multi || !l.expression_info || !l.free_compile_error || !version) {
         snprintf(lib_error, sizeof lib_error, "%s is not a Hyperscan compiler (missing symbols)",
                  name);
         dlclose(h);

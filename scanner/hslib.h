@@ -15,7 +15,6 @@ struct hslib {
     hs_error_t (*expression_info)(const char *expression, unsigned flags, hs_expr_info_t **info,
                                   hs_compile_error_t **error);
     hs_error_t (*free_compile_error)(hs_compile_error_t *error);
-    hs_error_t (*populate_platform)(hs_platform_info_t *platform);
 };
 
 /* The compiler (libhs.so.5, or $PIISCAN_LIBHS), loaded by the first call of the process and
