@@ -304,3 +304,31 @@ Test(patterns, builtin_table_is_the_parsed_catalogue)
     pii_detectors_free(t);
     pii_detectors_free(p);
 }
+
+/* The email validator reads its anchor at the '@' (the built-in `@|%40|\u0040`) or one byte
+ * later, at the domain's first character (the form it took before): a user detector written
+ * either way finds the same address. */
+Test(patterns, email_validator_takes_either_anchor)
+{
+    static const char *const finds[] = {"anchor:/@|%40/", "anchor:/@[A-Za-z0-9]|%40[A-Za-z0-9]/"};
+    for (size_t k = 0; k < 2; k++) {
+        pii_detectors *d = NULL;
+        pii_error err = PII_ERROR_INIT;
+        cr_assert_eq(pii_detectors_new(&d, &err), PII_OK);
+        char text[256];
+        snprintf(text, sizeof text,
+                 "mail_at\tcustom\t%s\temail\t-\t32,8\tA\tno\tmedium\t80\tdesc\n", finds[k]);
+        cr_assert_eq(pii_detectors_load_mem(d, text, strlen(text), "my.tsv", &err), PII_OK, "%s",
+                     err.msg);
+        pii_engine *e = NULL;
+        cr_assert_eq(pii_engine_compile(d, NULL, &e, &err), PII_OK, "%s", err.msg);
+        const char *s = "to bob@acme.io and q=ann%40mail.example.org, not x@ y@-z.io\n";
+        struct tfinds f = t_scan(e, s, strlen(s), 0, 0);
+        cr_assert_eq(f.n, 2, "%s: %zu findings", finds[k], f.n);
+        cr_expect_str_eq(f.v[0].match, "bob@acme.io");
+        cr_expect_str_eq(f.v[1].match, "ann%40mail.example.org");
+        t_free(&f);
+        pii_engine_free(e);
+        pii_detectors_free(d);
+    }
+}
