@@ -291,6 +291,29 @@ Test(cli, walk_types_from_the_directory)
     t_run_free(&r);
 }
 
+/* ISA-L is loaded when the first gzip stream or zip is met; when it cannot be, zlib decodes
+ * them: the same findings. */
+Test(cli, gzip_and_zip_without_isal)
+{
+    char gz[600], zip[600];
+    snprintf(gz, sizeof gz, "%s/s.log.gz", dir);
+    snprintf(zip, sizeof zip, "%s/s.zip", dir);
+    t_gzip(gz, SAMPLE, strlen(SAMPLE));
+    struct t_entry e[] = {{"in/s.log", SAMPLE, strlen(SAMPLE), 0, NULL}};
+    t_archive(zip, "zip", "none", e, 1, NULL, NULL);
+    const char *argv[] = {"--format", "text", gz, zip, NULL};
+    struct t_run with = t_exec(argv, NULL, 0);
+    cr_expect_eq(with.status, 1);
+    cr_expect(strstr(with.out, "s.zip!in/s.log:2:10: credit_card"), "%s", with.out);
+    setenv("PIISCAN_LIBISAL", "/nonexistent/libisal.so.2", 1);
+    struct t_run without = t_exec(argv, NULL, 0);
+    unsetenv("PIISCAN_LIBISAL");
+    cr_expect_eq(without.status, 1, "%s", without.err);
+    cr_expect_str_eq(without.out, with.out);
+    t_run_free(&with);
+    t_run_free(&without);
+}
+
 Test(cli, bad_pattern_file_names_its_line)
 {
     char pf[600];

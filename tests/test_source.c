@@ -414,6 +414,19 @@ Test(source, large_plain_in_order)
     free(big);
 }
 
+/* ISA-L is loaded on first use; when it cannot be, gzip falls back to zlib and says so. */
+Test(source, gzip_without_isal_is_zlib)
+{
+    setenv("PIISCAN_LIBISAL", "/nonexistent/libisal.so.2", 1);
+    cr_expect_str_eq(pii_source_gzip_impl(NULL), "zlib");
+    t_gzip(t_path("z.gz"), TEXT, strlen(TEXT));
+    struct res *r = drain(t_path("z.gz"), NULL);
+    cr_assert_eq(r->n, 1);
+    cr_expect_str_eq(r->m[0].data, TEXT);
+    cr_expect_eq(r->nerr, 0);
+    res_free(r);
+}
+
 Test(source, empty_archives)
 {
     t_archive(t_path("e.tar"), "tar", "none", NULL, 0, NULL, NULL);
