@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -599,6 +600,17 @@ static void list_detectors(const pii_engine *e)
     }
 }
 
+/* The cores this process may run on (-j's default): one system call, where sysconf's count of
+ * the online ones opens and reads a file in /sys (start-up). */
+static unsigned cores(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (unsigned)CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "install-hook")) /* issue 6 */
@@ -669,8 +681,7 @@ int main(int argc, char **argv)
     pii_scan_opts_init(&so);
     so.min_confidence = o.min_conf;
     so.inline_allow = !o.h.no_inline_allow;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = o.threads ? o.threads : cores > 0 ? (unsigned)cores : 1;
+    unsigned threads = o.threads ? o.threads : cores();
     /* issue 6: git --staged filters each blob's findings by its added lines, set around the
      * blob's scan (r->lines): one thread, so the blob is scanned and reported in that span */
     if (o.h.git_staged) threads = 1;
