@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -443,11 +444,17 @@ struct input_stats *run_input_new(struct run *r, const char *path)
     return in;
 }
 
-static void scan_path(struct run *r, const char *path, bool explicit_arg);
+/* A directory entry: its name and its type as readdir says it (DT_UNKNOWN: ask lstat). */
+struct dent {
+    char *name;
+    unsigned char type;
+};
 
-static int name_cmp(const void *a, const void *b)
+static void scan_path(struct run *r, const char *path, bool explicit_arg, unsigned char dtype);
+
+static int dent_cmp(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const struct dent *)a)->name, ((const struct dent *)b)->name);
 }
 
 static void scan_dir(struct run *r, const char *path)
@@ -459,59 +466,94 @@ static void scan_dir(struct run *r, const char *path)
         par_record(r, false, path, NULL, msg);
         return;
     }
-    char **names = NULL;
+    struct dent *ents = NULL;
     size_t n = 0, cap = 0;
     struct dirent *de;
     while ((de = readdir(d))) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-        char **nv = grow_array(names, &cap, n + 1, sizeof *nv, 64);
+        struct dent *nv = grow_array(ents, &cap, n + 1, sizeof *nv, 64);
         if (!nv) break;
-        names = nv;
-        if (!(names[n] = strdup(de->d_name))) break;
+        ents = nv;
+        if (!(ents[n].name = strdup(de->d_name))) break;
+        ents[n].type = de->d_type;
         n++;
     }
     closedir(d);
     /* sorted, so output does not depend on the file system's order */
-    qsort(names, n, sizeof *names, name_cmp);
+    qsort(ents, n, sizeof *ents, dent_cmp);
     size_t pl = strlen(path);
     bool slash = pl && path[pl - 1] == '/';
+    char *child = NULL;
+    size_t child_cap = 0;
     for (size_t i = 0; i < n && !r->out_broken; i++) {
-        size_t len = pl + 1 + strlen(names[i]) + 1;
-        char *child = malloc(len);
-        if (child) {
-            snprintf(child, len, "%s%s%s", path, slash ? "" : "/", names[i]);
-            scan_path(r, child, false);
-            free(child);
-        }
+        size_t nl = strlen(ents[i].name);
+        char *nc = grow_array(child, &child_cap, pl + 1 + nl + 1, 1, 256);
+        if (!nc) break;
+        child = nc;
+        memcpy(child, path, pl);
+        size_t at = pl;
+        if (!slash) child[at++] = '/';
+        memcpy(child + at, ents[i].name, nl + 1);
+        scan_path(r, child, false, ents[i].type);
     }
-    for (size_t i = 0; i < n; i++) free(names[i]);
-    free(names);
+    free(child);
+    for (size_t i = 0; i < n; i++) free(ents[i].name);
+    free(ents);
 }
 
-static void scan_path(struct run *r, const char *path, bool explicit_arg)
+/* dtype: the entry's type from readdir inside a walk, which spares a stat of each file
+ * (DT_UNKNOWN, and for explicit arguments: stat it). */
+static void scan_path(struct run *r, const char *path, bool explicit_arg, unsigned char dtype)
 {
     if (!strcmp(path, "-") && explicit_arg) {
         par_input(r, r->o->stdin_name ? r->o->stdin_name : "-", STDIN_FILENO);
         return;
     }
-    struct stat st;
-    /* inside a walk, symbolic links are not followed (no loops, no escaping the tree) */
-    if ((explicit_arg ? stat(path, &st) : lstat(path, &st)) != 0) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "cannot access: %s", strerror(errno));
-        par_record(r, false, path, NULL, msg);
-        return;
+    mode_t mode;
+    switch (explicit_arg ? DT_UNKNOWN : dtype) {
+    case DT_REG:
+        mode = S_IFREG;
+        break;
+    case DT_DIR:
+        mode = S_IFDIR;
+        break;
+    case DT_LNK:
+        mode = S_IFLNK;
+        break;
+    case DT_FIFO:
+        mode = S_IFIFO;
+        break;
+    case DT_SOCK:
+        mode = S_IFSOCK;
+        break;
+    case DT_CHR:
+        mode = S_IFCHR;
+        break;
+    case DT_BLK:
+        mode = S_IFBLK;
+        break;
+    default: {
+        struct stat st;
+        /* inside a walk, symbolic links are not followed (no loops, no escaping the tree) */
+        if ((explicit_arg ? stat(path, &st) : lstat(path, &st)) != 0) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "cannot access: %s", strerror(errno));
+            par_record(r, false, path, NULL, msg);
+            return;
+        }
+        mode = st.st_mode;
     }
-    if (S_ISLNK(st.st_mode)) return;
+    }
+    if (S_ISLNK(mode)) return;
     if (repo_excluded(r->o, path)) { /* issue 6: the config's path excludes */
         par_record(r, true, path, NULL, "excluded");
         return;
     }
-    if (S_ISDIR(st.st_mode)) {
+    if (S_ISDIR(mode)) {
         scan_dir(r, path);
         return;
     }
-    if (!S_ISREG(st.st_mode) && !explicit_arg) {
+    if (!S_ISREG(mode) && !explicit_arg) {
         par_record(r, true, path, NULL, "not a regular file");
         return;
     }
@@ -534,7 +576,7 @@ static bool scan_files_from(struct run *r, const char *list)
         if (!delim && n == 0) continue;
         if (delim && n && line[n - 1] == '\r') line[--n] = 0;
         if (n == 0) continue;
-        scan_path(r, line, true);
+        scan_path(r, line, true, DT_UNKNOWN);
     }
     bool ok = !ferror(f);
     if (!ok) fprintf(stderr, "piiscan: %s: read error\n", list);
@@ -556,6 +598,17 @@ static void list_detectors(const pii_engine *e)
                                            : "no",
                pii_risk_name(d.risk), d.description);
     }
+}
+
+/* The cores this process may run on (-j's default): one system call, where sysconf's count of
+ * the online ones opens and reads a file in /sys (start-up). */
+static unsigned cores(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (unsigned)CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
 }
 
 int main(int argc, char **argv)
@@ -628,8 +681,7 @@ int main(int argc, char **argv)
     pii_scan_opts_init(&so);
     so.min_confidence = o.min_conf;
     so.inline_allow = !o.h.no_inline_allow;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = o.threads ? o.threads : cores > 0 ? (unsigned)cores : 1;
+    unsigned threads = o.threads ? o.threads : cores();
     /* issue 6: git --staged filters each blob's findings by its added lines, set around the
      * blob's scan (r->lines): one thread, so the blob is scanned and reported in that span */
     if (o.h.git_staged) threads = 1;
@@ -662,12 +714,14 @@ int main(int argc, char **argv)
         const char *const av[] = {"ls-files", "-z", NULL};
         list_ok = git_capture(av, &ls, &ln) == 0;
         if (!list_ok) fputs("piiscan: baseline: 'git ls-files' failed (run at the root)\n", stderr);
-        for (size_t i = 0; list_ok && i < ln; i += strlen(ls + i) + 1) scan_path(&r, ls + i, true);
+        for (size_t i = 0; list_ok && i < ln; i += strlen(ls + i) + 1)
+            scan_path(&r, ls + i, true, DT_UNKNOWN);
         free(ls);
     } else if (o.h.git_staged || o.h.baseline_cmd) {
     } else if (o.files_from)
         list_ok = scan_files_from(&r, o.files_from);
-    for (size_t i = 0; i < o.n_paths && !r.out_broken; i++) scan_path(&r, o.paths[i], true);
+    for (size_t i = 0; i < o.n_paths && !r.out_broken; i++)
+        scan_path(&r, o.paths[i], true, DT_UNKNOWN);
     if (!o.files_from && o.n_paths == 0 && !o.h.git_staged && !o.h.baseline_cmd) {
         if (isatty(STDIN_FILENO)) {
             fputs("piiscan: no input: give PATHs, or pipe data to standard input\n"

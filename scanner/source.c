@@ -80,6 +80,14 @@ pii_status layer_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got, pi
 
 static pii_status fd_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got, pii_error *err)
 {
+    /* A regular file that gave as many bytes as it had when it was opened is at its end
+     * (whatever its start, it cannot have given more): no read to be told so, which is one
+     * syscall of the four a small file costs. One that grew since is read as it was then. */
+    int64_t size = l->src->fd_size;
+    if (size > 0 && l->out_bytes >= (uint64_t)size) {
+        *got = 0;
+        return PII_OK;
+    }
     for (;;) {
         ssize_t n = read(l->src->fd, buf, cap);
         if (n < 0 && errno == EINTR) continue;
@@ -114,6 +122,7 @@ struct prefix_layer {
     struct layer l;
     const uint8_t *p;
     size_t len, pos;
+    bool eof;           /* the stream below ended within these bytes: no read after them */
     pii_status pending; /* the stream failed after these bytes: the error, after them */
     pii_error perr;
 };
@@ -133,10 +142,27 @@ static pii_status prefix_read(struct layer *l, uint8_t *buf, size_t cap, size_t 
         *err = pl->perr;
         return pl->pending;
     }
+    if (pl->eof) return PII_OK; /* *got is 0: a small file costs no second read at its end */
     return layer_read(l->parent, buf, cap, got, err);
 }
 
 static const struct layer_ops prefix_ops = {"prefix", prefix_read, plain_free};
+
+/* The sniffed bytes not yet delivered, when l replays them (pii_source_read hands them out
+ * where they are: no copy, and a file within them needs no read buffer). */
+static size_t prefix_left(struct layer *l, const uint8_t **p)
+{
+    if (l->ops != &prefix_ops) return 0;
+    struct prefix_layer *pl = (struct prefix_layer *)l;
+    *p = pl->p + pl->pos;
+    return pl->len - pl->pos;
+}
+
+static void prefix_take(struct layer *l, size_t n)
+{
+    ((struct prefix_layer *)l)->pos += n;
+    l->out_bytes += n;
+}
 
 /* ---- frames ------------------------------------------------------------------------------ */
 
@@ -274,6 +300,7 @@ static pii_status classify(pii_source *s, unsigned fi, pii_error *err)
             pl->l.in_bytes = UINT64_MAX;
             pl->p = f->pre[lvl];
             pl->len = n;
+            pl->eof = !st && !got;
             pl->pending = st;
             if (st) pl->perr = *err;
         }
@@ -314,6 +341,14 @@ static pii_status classify(pii_source *s, unsigned fi, pii_error *err)
                                 s->o.max_depth),
                         err);
         f->kind = k;
+        if (fi == 0 && f->n_codecs == 0 && s->seekable && s->fd_start < 0) {
+            /* the file itself is the archive: read with seeks from where the input began,
+             * which is where it is now less what the sniffer read */
+            off_t pos = lseek(s->fd, 0, SEEK_CUR);
+            s->fd_start =
+                pos >= (off_t)s->st.compressed_bytes ? pos - (off_t)s->st.compressed_bytes : 0;
+            if (pos < (off_t)s->st.compressed_bytes) s->seekable = false;
+        }
         st = source_archive_open(s, fi, k, err);
         if (st) return fail(s, fi, st, err);
         return PII_END;
@@ -352,8 +387,7 @@ static pii_status source_new(const char *name, const pii_source_opts *o, pii_sou
     s->cap_fr = s->o.max_depth + 2;
     s->path = strdup(name ? name : "-");
     s->fr = calloc(s->cap_fr, sizeof *s->fr);
-    s->buf = malloc(READ_SIZE);
-    if (!s->path || !s->fr || !s->buf || !chain_reserve(s, 256)) {
+    if (!s->path || !s->fr || !chain_reserve(s, 256)) {
         pii_source_free(s);
         return err_set(err, PII_ERR_NOMEM, name, "out of memory");
     }
@@ -483,12 +517,9 @@ pii_status pii_source_next_member(pii_source *s, const pii_member **m, pii_error
     if (!s->started) {
         s->started = true;
         struct stat sb;
+        /* where the input starts in the file is asked only when an archive needs it (classify) */
         s->seekable = fstat(s->fd, &sb) == 0 && S_ISREG(sb.st_mode);
-        s->fd_start = s->seekable ? lseek(s->fd, 0, SEEK_CUR) : 0;
-        if (s->fd_start < 0) {
-            s->seekable = false;
-            s->fd_start = 0;
-        }
+        s->fd_size = s->seekable ? sb.st_size : 0;
         pii_status st = push(s, NULL, err);
         if (st) return st;
         if (!frame_add(&s->fr[0], source_fd_layer(s)))
@@ -556,8 +587,18 @@ pii_status pii_source_read(pii_source *s, const void **buf, size_t *len, pii_err
     uint64_t left = s->o.max_member_size - s->member_bytes;
     size_t cap = left < READ_SIZE ? (left ? (size_t)left : 1) : READ_SIZE;
     size_t got;
-    pii_status st = layer_read(top_layer(f), s->buf, cap, &got, err);
-    if (st) return fail(s, fi, st, err);
+    const uint8_t *pre;
+    size_t npre = prefix_left(top_layer(f), &pre);
+    if (npre) { /* the sniffed bytes, where they are */
+        got = npre < cap ? npre : cap;
+        prefix_take(top_layer(f), got);
+    } else {
+        if (!s->buf && !(s->buf = malloc(READ_SIZE)))
+            return fail(s, fi, err_set(err, PII_ERR_NOMEM, NULL, "out of memory"), err);
+        pii_status st = layer_read(top_layer(f), s->buf, cap, &got, err);
+        if (st) return fail(s, fi, st, err);
+        pre = s->buf;
+    }
     if (!got) {
         f->dead = true;
         return PII_END;
@@ -570,7 +611,7 @@ pii_status pii_source_read(pii_source *s, const void **buf, size_t *len, pii_err
                     err);
     s->member_bytes += got;
     s->st.expanded_bytes += got;
-    *buf = s->buf;
+    *buf = pre;
     *len = got;
     return PII_OK;
 }

@@ -131,6 +131,7 @@ struct pii_source {
     uint64_t decoded;      /* bytes produced by decoders and archive members, all levels */
     bool input_fatal;      /* an input-wide limit was hit: nothing more is read */
     bool seekable;         /* the fd is a regular file */
+    int64_t fd_size;       /* its size when the input began (0: not a regular file) */
 };
 
 /* Base layers: the input's fd, and an archive member's data. */

@@ -3,12 +3,11 @@
  * garbage reported. Knows nothing of archives, detectors or sinks. */
 #include "source.h"
 
+#include "isal_lib.h"
 #include <stdlib.h>
 #include <string.h>
+
 #include <zlib.h>
-#ifdef PII_HAVE_ISAL
-#include <isa-l/igzip_lib.h>
-#endif
 
 #define GZ_IN (128u * 1024u)
 
@@ -31,12 +30,7 @@ struct gz_layer {
 
 const char *source_gzip_impl(bool force_zlib)
 {
-#ifdef PII_HAVE_ISAL
-    return force_zlib ? "zlib" : "isa-l";
-#else
-    (void)force_zlib;
-    return "zlib";
-#endif
+    return !force_zlib && isal_lib_load() ? "isa-l" : "zlib";
 }
 
 /* Makes at least `want` unread input bytes available, unless the stream ends first. */
@@ -235,7 +229,7 @@ struct layer *source_gzip_new(struct pii_source *s, struct layer *parent, bool f
         return NULL;
     }
 #ifdef PII_HAVE_ISAL
-    if (!force_zlib) {
+    if (!force_zlib && isal_lib_load()) {
         g->isal = true;
         g->is = malloc(sizeof *g->is);
         if (!g->is) {
@@ -247,9 +241,8 @@ struct layer *source_gzip_new(struct pii_source *s, struct layer *parent, bool f
         g->is->crc_flag = ISAL_GZIP;
         return &g->l;
     }
-#else
-    (void)force_zlib;
 #endif
+    (void)force_zlib;
     if (inflateInit2(&g->z, 16 + 15) != Z_OK) {
         free(g->in);
         free(g);

@@ -7,16 +7,14 @@
 #define _GNU_SOURCE
 #include "source.h"
 
+#include "isal_lib.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
 #include <zlib.h>
-#ifdef PII_HAVE_ISAL
-#include <isa-l/crc.h>
-#include <isa-l/igzip_lib.h>
-#endif
 
 #define ZIP_IN      (128u * 1024u)
 #define CD_WINDOW   (64u * 1024u)
@@ -298,7 +296,8 @@ pii_status source_zip_open(struct pii_source *s, unsigned fi, pii_error *err)
     if (!z) return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
     z->fd = f->afd;
     z->base = f->afd_base;
-    z->force_zlib = s->o.flags & PII_SOURCE_FORCE_ZLIB;
+    /* zlib when forced, or when ISA-L cannot be loaded */
+    z->force_zlib = (s->o.flags & PII_SOURCE_FORCE_ZLIB) || !isal_lib_load();
     z->win_cap = CD_WINDOW;
     z->win = malloc(z->win_cap);
     if (!z->win) {

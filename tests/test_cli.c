@@ -245,6 +245,75 @@ Test(cli, directories_binary_files_and_summary_json)
     t_run_free(&r);
 }
 
+/* The walk takes each entry's type from the directory (no stat of every file): a symbolic link
+ * inside it is not followed, a fifo is skipped as not a regular file, a subdirectory is entered,
+ * and a link given as an argument is followed. */
+Test(cli, walk_types_from_the_directory)
+{
+    char tree[600], cmd[8192];
+    snprintf(tree, sizeof tree, "%s/tree", dir);
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s/d/e' && cp '%s' '%s/d/e/x.log' && ln -s '%s' '%s/d/link.log' && "
+             "ln -s '%s/d/e' '%s/d/dirlink' && mkfifo '%s/d/pipe'",
+             tree, path_sample, tree, path_sample, tree, tree, tree, tree);
+    cr_assert_eq(system(cmd), 0);
+    const char *argv[] = {"--format", "text", tree, NULL};
+    struct t_run r = t_exec(argv, NULL, 0);
+    cr_expect_eq(r.status, 1);
+    char want[700];
+    snprintf(want, sizeof want, "%s/d/e/x.log:", tree);
+    cr_expect(strstr(r.out, want), "%s", r.out);
+    cr_expect(!strstr(r.out, "link.log"), "a link in the walk is not followed: %s", r.out);
+    cr_expect(!strstr(r.out, "dirlink"), "%s", r.out);
+    t_run_free(&r);
+
+    const char *argv2[] = {"--format", "summary", tree, NULL};
+    r = t_exec(argv2, NULL, 0);
+    cr_expect(strstr(r.out, "inputs scanned   1\n"), "%s", r.out);
+    cr_expect(strstr(r.out, "skipped          1 (not a regular file 1)"), "%s", r.out);
+    t_run_free(&r);
+
+    const char *argv4[] = {tree, NULL};
+    r = t_exec(argv4, NULL, 0);
+    json_t *recs = t_jsonl(r.out, r.out_len), *sk[2];
+    cr_assert_eq(t_records(recs, "skipped", sk, 2), 1);
+    snprintf(want, sizeof want, "%s/d/pipe", tree);
+    cr_expect_str_eq(json_string_value(json_object_get(sk[0], "path")), want);
+    cr_expect_str_eq(json_string_value(json_object_get(sk[0], "reason")), "not a regular file");
+    json_decref(recs);
+    t_run_free(&r);
+
+    char link[700];
+    snprintf(link, sizeof link, "%s/d/link.log", tree);
+    const char *argv3[] = {"--format", "text", link, NULL};
+    r = t_exec(argv3, NULL, 0);
+    cr_expect_eq(r.status, 1, "a link given as an argument is followed");
+    t_run_free(&r);
+}
+
+/* ISA-L is loaded when the first gzip stream or zip is met; when it cannot be, zlib decodes
+ * them: the same findings. */
+Test(cli, gzip_and_zip_without_isal)
+{
+    char gz[600], zip[600];
+    snprintf(gz, sizeof gz, "%s/s.log.gz", dir);
+    snprintf(zip, sizeof zip, "%s/s.zip", dir);
+    t_gzip(gz, SAMPLE, strlen(SAMPLE));
+    struct t_entry e[] = {{"in/s.log", SAMPLE, strlen(SAMPLE), 0, NULL}};
+    t_archive(zip, "zip", "none", e, 1, NULL, NULL);
+    const char *argv[] = {"--format", "text", gz, zip, NULL};
+    struct t_run with = t_exec(argv, NULL, 0);
+    cr_expect_eq(with.status, 1);
+    cr_expect(strstr(with.out, "s.zip!in/s.log:2:10: credit_card"), "%s", with.out);
+    setenv("PIISCAN_LIBISAL", "/nonexistent/libisal.so.2", 1);
+    struct t_run without = t_exec(argv, NULL, 0);
+    unsetenv("PIISCAN_LIBISAL");
+    cr_expect_eq(without.status, 1, "%s", without.err);
+    cr_expect_str_eq(without.out, with.out);
+    t_run_free(&with);
+    t_run_free(&without);
+}
+
 Test(cli, bad_pattern_file_names_its_line)
 {
     char pf[600];

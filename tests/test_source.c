@@ -323,6 +323,110 @@ Test(source, stdin_zip_is_spooled)
     free(data);
 }
 
+/* An fd handed over part-way into a file: the source starts there. The end of a regular file
+ * is known from its size (no read to be told), and an archive's start from where the fd was,
+ * so both must hold when the fd did not start at 0. */
+static struct res *drain_fd_at(const char *path, const char *skip, size_t skip_len)
+{
+    size_t n;
+    char *data = t_slurp(path, &n);
+    char *joined = malloc(skip_len + n);
+    cr_assert(joined);
+    memcpy(joined, skip, skip_len);
+    memcpy(joined + skip_len, data, n);
+    t_write(t_path("joined"), joined, skip_len + n);
+    free(joined);
+    free(data);
+    int fd = open(t_path("joined"), O_RDONLY);
+    cr_assert(fd >= 0);
+    cr_assert_eq(lseek(fd, (off_t)skip_len, SEEK_SET), (off_t)skip_len);
+    pii_source *s = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_source_open_fd(fd, "j", NULL, &s, &err), PII_OK);
+    struct res *r = drain_src(s);
+    pii_source_free(s);
+    close(fd);
+    return r;
+}
+
+Test(source, fd_not_at_the_start)
+{
+    static const char skip[] = "not part of the input\n";
+    t_write(t_path("t.txt"), TEXT, strlen(TEXT));
+    struct res *r = drain_fd_at(t_path("t.txt"), skip, strlen(skip));
+    cr_assert_eq(r->n, 1);
+    cr_expect_eq(r->m[0].len, strlen(TEXT));
+    cr_expect_str_eq(r->m[0].data, TEXT);
+    cr_expect_eq(r->nerr, 0);
+    res_free(r);
+
+    /* the file's size exactly as the fd starts (a size equal to what was read means the end
+     * only when the fd started at 0) */
+    r = drain_fd_at(t_path("t.txt"), TEXT, strlen(TEXT));
+    cr_assert_eq(r->n, 1);
+    cr_expect_str_eq(r->m[0].data, TEXT);
+    res_free(r);
+
+    make_nested(); /* a zip read with seeks: they are relative to where the fd started */
+    r = drain_fd_at(t_path("outer.zip"), skip, strlen(skip));
+    cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
+    const struct rm *c = find(r, "mid.tar.gz!inner.zip!deep/c.csv");
+    cr_assert(c);
+    cr_expect_str_eq(c->data, TEXT);
+    cr_expect(find(r, "top.txt"));
+    res_free(r);
+
+    struct t_entry e[] = {{"a.log", TEXT, strlen(TEXT), 0, NULL}};
+    t_archive(t_path("a.tar"), "tar", "none", e, 1, NULL, NULL);
+    r = drain_fd_at(t_path("a.tar"), skip, strlen(skip));
+    cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
+    cr_assert(find(r, "a.log"));
+    cr_expect_str_eq(find(r, "a.log")->data, TEXT);
+    res_free(r);
+}
+
+/* A file larger than the sniffer's buffer and the read size: its bytes come from the sniffed
+ * prefix without a copy, then from reads, all of them once and in order. */
+Test(source, large_plain_in_order)
+{
+    size_t n = 3u * 256u * 1024u + 12345u;
+    char *big = malloc(n);
+    cr_assert(big);
+    for (size_t i = 0; i < n; i++) big[i] = (char)('a' + (i * 7 + i / 4099) % 26);
+    t_write(t_path("big.txt"), big, n);
+    pii_source *s = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_source_open_path(t_path("big.txt"), NULL, &s, &err), PII_OK);
+    const pii_member *m;
+    cr_assert_eq(pii_source_next_member(s, &m, &err), PII_OK);
+    size_t at = 0;
+    const void *b;
+    size_t len;
+    pii_status st;
+    while ((st = pii_source_read(s, &b, &len, &err)) == PII_OK) {
+        cr_assert(at + len <= n);
+        cr_assert_eq(memcmp(b, big + at, len), 0, "bytes at %zu", at);
+        at += len;
+    }
+    cr_expect_eq(st, PII_END);
+    cr_expect_eq(at, n);
+    pii_source_free(s);
+    free(big);
+}
+
+/* ISA-L is loaded on first use; when it cannot be, gzip falls back to zlib and says so. */
+Test(source, gzip_without_isal_is_zlib)
+{
+    setenv("PIISCAN_LIBISAL", "/nonexistent/libisal.so.2", 1);
+    cr_expect_str_eq(pii_source_gzip_impl(NULL), "zlib");
+    t_gzip(t_path("z.gz"), TEXT, strlen(TEXT));
+    struct res *r = drain(t_path("z.gz"), NULL);
+    cr_assert_eq(r->n, 1);
+    cr_expect_str_eq(r->m[0].data, TEXT);
+    cr_expect_eq(r->nerr, 0);
+    res_free(r);
+}
+
 Test(source, empty_archives)
 {
     t_archive(t_path("e.tar"), "tar", "none", NULL, 0, NULL, NULL);
