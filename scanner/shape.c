@@ -213,7 +213,8 @@ static void shape_phone(struct tok *t, size_t ws, size_t we, size_t wl)
         return;
     }
     if (wl == 10 || (wl == 11 && t->b[ws] == '1')) {
-        emit(t, SHAPE_PHONE, ws, we);
+        /* bare: only NANP (the validator's rule, which rejects the rest) */
+        if (nanp_plan_ok((const char *)t->b + we - 10)) emit(t, SHAPE_PHONE, ws, we);
         return;
     }
     if (wl == 3 && prv == '(' && nxt == ')') {

@@ -222,8 +222,7 @@ static bool cc_assigned(unsigned code)
 /* NANP rules on 10 digits (NPA NXX XXXX); sets V_TEST for 555-01XX. */
 static bool nanp_ok(struct vctx *v, const char *d)
 {
-    if (d[0] < '2' || d[1] == '9' || (d[1] == '1' && d[2] == '1')) return false;
-    if (d[3] < '2' || (d[4] == '1' && d[5] == '1')) return false;
+    if (!nanp_plan_ok(d)) return false;
     if (memcmp(d + 3, "55501", 5) == 0) v->flags |= V_TEST;
     return true;
 }

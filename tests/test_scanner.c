@@ -498,3 +498,27 @@ Test(scanner, allow_markers_with_and_without_a_database)
         pii_scanner_free(sc);
     }
 }
+
+/* A bare 10- or 11-digit run is proposed as a phone only when it fits the NANP plan, the
+ * phone validator's rule: epoch seconds and counters ("1131566461") cost no candidate, a
+ * number does, and the findings are the validator's either way. */
+Test(scanner, bare_digit_runs_proposed_as_phones_only_within_the_plan)
+{
+    const pii_engine *e = t_engine("phone");
+    static const struct {
+        const char *s;
+        size_t n;
+    } cases[] = {
+        {"t=1131566461 x", 0},  {"n 0123456789 x", 0},
+        {"n 2195550123 x", 1},  {"n 12195550123 x", 1},
+        {"n 11315664612 x", 0}, {"n 2099110123 x", 0}, /* area 209, N11 exchange 911 */
+        {"n 2115550123 x", 0},  {"n 2925550123 x", 0}, /* N11 area, middle digit 9 */
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct cand_vec cv = {0};
+        size_t len = strlen(cases[i].s);
+        cr_assert(shape_scan(e, (const uint8_t *)cases[i].s, len, 0, len, &cv));
+        cr_expect_eq(cv.n, cases[i].n, "%s: %zu candidates", cases[i].s, cv.n);
+        free(cv.v);
+    }
+}
