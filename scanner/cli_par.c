@@ -72,6 +72,8 @@ struct task {
     struct task *next_q;     /* work queue / free list */
     char *name;              /* how the input is reported */
     int fd;                  /* -1: open `name` in the worker */
+    struct par_dir *dir;     /* and relative to this directory, as name + base */
+    size_t base;
     bool done;
     struct evbuf ev;
     size_t kept; /* capacity of ev counted in par.kept while on the free list */
@@ -387,6 +389,44 @@ static void task_done(struct par *p, struct task *t)
     walker_wake(p, released);
 }
 
+/* ---- directories: files opened relative to them ---------------------------------------- */
+
+struct par_dir {
+    int fd;
+    _Atomic unsigned refs;
+};
+
+/* Directories kept open at once: beyond, files are opened by their whole path (a tree of many
+ * small directories would otherwise hold one descriptor per queued input). */
+#define DIRS_MAX 64u
+static _Atomic unsigned dirs_open;
+
+struct par_dir *par_dir_new(int fd)
+{
+    if (atomic_fetch_add(&dirs_open, 1) >= DIRS_MAX) {
+        atomic_fetch_sub(&dirs_open, 1);
+        return NULL;
+    }
+    struct par_dir *d = malloc(sizeof *d);
+    if (d) d->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (!d || d->fd < 0) {
+        free(d);
+        atomic_fetch_sub(&dirs_open, 1);
+        return NULL;
+    }
+    atomic_init(&d->refs, 1);
+    return d;
+}
+
+void par_dir_put(struct par_dir *d)
+{
+    if (d && atomic_fetch_sub(&d->refs, 1) == 1) {
+        close(d->fd);
+        free(d);
+        atomic_fetch_sub(&dirs_open, 1);
+    }
+}
+
 /* A new entry at the end of the output order. */
 static struct task *task_new(struct par *p, const char *name, int fd)
 {
@@ -408,6 +448,8 @@ static struct task *task_new(struct par *p, const char *name, int fd)
     }
     if (t) {
         t->fd = fd;
+        t->dir = NULL;
+        t->base = 0;
         t->done = false;
         t->next_order = t->next_q = NULL;
         t->ev.n = t->ev.alen = 0;
@@ -813,13 +855,18 @@ static void scan_task(struct worker *w, struct task *t)
 {
     struct par *p = w->p;
     if (par_broken(p)) {
+        par_dir_put(t->dir);
+        t->dir = NULL;
         task_done(p, t);
         return;
     }
     int fd = t->fd;
     bool opened = false;
     if (fd < 0) {
-        fd = open(t->name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        fd = t->dir ? openat(t->dir->fd, t->name + t->base, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+                    : open(t->name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        par_dir_put(t->dir);
+        t->dir = NULL;
         if (fd < 0) {
             char msg[300];
             snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
@@ -1030,7 +1077,7 @@ bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_
     return worker_init(p, &p->w[0], err);
 }
 
-void par_input(struct run *r, const char *name, int fd)
+static void input_add(struct run *r, const char *name, int fd, struct par_dir *d, size_t base)
 {
     struct par *p = r->par;
     if (p->pool_on) walker_room(p);
@@ -1038,6 +1085,11 @@ void par_input(struct run *r, const char *name, int fd)
     if (!t) {
         sink_error(r, name, NULL, "out of memory");
         return;
+    }
+    if (d) {
+        atomic_fetch_add(&d->refs, 1);
+        t->dir = d;
+        t->base = base;
     }
     if (!p->pool_on && p->n_thr > 1 &&
         (p->n_inline >= INLINE_INPUTS || p->w[0].bytes >= INLINE_BYTES))
@@ -1059,6 +1111,16 @@ void par_input(struct run *r, const char *name, int fd)
         walker_flush_locked(p);
         pthread_mutex_unlock(&p->qlock);
     }
+}
+
+void par_input(struct run *r, const char *name, int fd)
+{
+    input_add(r, name, fd, NULL, 0);
+}
+
+void par_input_at(struct run *r, const char *name, struct par_dir *d, size_t base)
+{
+    input_add(r, name, -1, d, base);
 }
 
 void par_record(struct run *r, bool skipped, const char *path, const char *member, const char *msg)

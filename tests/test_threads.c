@@ -322,3 +322,51 @@ Test(threads, tiny_record_budget_no_deadlock, .timeout = 300)
     same_output_sj("tiny budget", args, 4, NULL, 0, true);
     unsetenv("PIISCAN_TEST_RECORD_BUDGET");
 }
+
+Test(threads, walk_opens_relative_to_directories)
+{
+    /* files found by a walk are opened relative to their directory, and past the directories
+     * kept open at once (64) by their whole path: either way the same files under the same
+     * names as when each is named on its own, with any -j */
+    char deep[600], list[600], p[700];
+    path_in(deep, sizeof deep, "deep");
+    cr_assert(mkdir(deep, 0700) == 0);
+    path_in(list, sizeof list, "deep-list.txt");
+    FILE *l = fopen(list, "w");
+    cr_assert(l);
+    for (int d = 0; d < 80; d++) {
+        snprintf(p, sizeof p, "%s/d%02d", deep, d);
+        cr_assert(mkdir(p, 0700) == 0);
+        snprintf(p, sizeof p, "%s/d%02d/s", deep, d);
+        cr_assert(mkdir(p, 0700) == 0);
+        const char *names[] = {"f.log", "s/g.log"};
+        for (int k = 0; k < 2; k++) {
+            size_t n;
+            char *s = gen((size_t)(d % 5) + 1, 500u + (unsigned)(d * 2 + k), &n);
+            snprintf(p, sizeof p, "%s/d%02d/%s", deep, d, names[k]);
+            t_write(p, s, n);
+            free(s);
+            fprintf(l, "%s\n", p); /* the walk's order: f.log sorts before s */
+        }
+    }
+    fclose(l);
+    char slash[700];
+    snprintf(slash, sizeof slash, "%s/", deep); /* its children are named deep/dNN */
+    const char *a1[] = {"-j1", slash, NULL};
+    const char *a2[] = {"-j1", "--files-from", list, NULL};
+    struct t_run r1 = t_exec(a1, NULL, 0), r2 = t_exec(a2, NULL, 0);
+    cr_assert_eq(r1.status, 1, "walk: exit %d (%s)", r1.status, r1.err);
+    cr_assert_eq(r2.status, 1, "list: exit %d (%s)", r2.status, r2.err);
+    char *s1 = stable(r1.out, r1.out_len), *s2 = stable(r2.out, r2.out_len);
+    json_t *recs = t_jsonl(r1.out, r1.out_len);
+    json_t *f[200];
+    cr_assert_gt(t_records(recs, "finding", f, 200), 100);
+    json_decref(recs);
+    cr_assert_str_eq(s1, s2, "a walk differs from the same files named one by one");
+    free(s1);
+    free(s2);
+    t_run_free(&r1);
+    t_run_free(&r2);
+    const char *args[] = {slash};
+    same_output("a walk of 80 directories", args, 1, NULL, 0);
+}
