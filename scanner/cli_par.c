@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BINARY_SNIFF 8192
@@ -553,6 +554,8 @@ struct reader {
     size_t first, n;    /* segments in flight: fifo[first .. first + n), oldest first */
     size_t bytes;       /* in them */
     int fadvise_fd;     /* the input's file, told it is read sequentially once it is large */
+    int file_fd;        /* the input's file when opened here (at offset 0), else -1 */
+    uint64_t direct;    /* bytes read from it straight into segments (read_direct) */
     bool held;          /* the newest is filled but not handed over: whether more follows decides
                          * (the last segment of an input is scanned here, no thread woken) */
     pii_status scan_st; /* of the member being released */
@@ -736,6 +739,41 @@ static bool reader_push(struct reader *rd, struct seg *s, const struct member_he
     return true;
 }
 
+/* A plain file opened here, past its sniffed start: its next bytes are its member's (no
+ * decoder, offset 0), so they are read straight into the segment rather than into the
+ * source's buffer and copied (one copy of every byte less). *size: where to stop (its size
+ * now, as the source stops at its size when opened; 0: read through the source). */
+static uint64_t direct_size(const struct reader *rd, const pii_member *mb, uint64_t delivered)
+{
+    if (rd->file_fd < 0 || mb->depth != 0 || strcmp(mb->format, "plain")) return 0;
+    struct stat sb;
+    if (fstat(rd->file_fd, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    uint64_t size = (uint64_t)sb.st_size;
+    uint64_t max = rd->w->p->r->o->src.max_member_size;
+    if (!max) max = PII_SOURCE_DEFAULT_MEMBER_SIZE;
+    /* past the member limit: the source reads it and reports the limit */
+    return size > delivered && size <= max ? size : 0;
+}
+
+/* Reads up to cap bytes of the file at off into buf: PII_OK (*got 0 at its end) or the
+ * error, worded as the source words it. */
+static pii_status read_direct(int fd, uint8_t *buf, size_t cap, uint64_t off, size_t *got,
+                              pii_error *err)
+{
+    for (;;) {
+        ssize_t n = pread(fd, buf, cap, (off_t)off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "read error after %llu bytes: %s", (unsigned long long)off,
+                     strerror(errno));
+            return fail(err, PII_ERR_IO, msg);
+        }
+        *got = (size_t)n;
+        return PII_OK;
+    }
+}
+
 static void head_set(struct member_head *h, const struct seg *s, bool final)
 {
     h->len = s->len < PII_SEGMENT_HEAD ? s->len : PII_SEGMENT_HEAD;
@@ -760,15 +798,26 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
     }
     pii_status st = PII_OK;
     bool sniffed = false, first = true;
-    uint64_t bytes = 0;
+    uint64_t bytes = 0, dsize = 0;
     for (;;) {
         const void *b = NULL;
         size_t len = 0;
-        st = pii_source_read(src, &b, &len, rerr);
+        if (dsize) { /* the rest of a plain file, in place */
+            size_t room = cur->cap - cur->len;
+            if (room > dsize - bytes) room = (size_t)(dsize - bytes);
+            st = room ? read_direct(rd->file_fd, cur->buf + cur->len, room, bytes, &len, rerr)
+                      : PII_OK;
+            if (!st && !len) st = PII_END;
+            if (!st) rd->direct += len;
+            b = cur->buf + cur->len;
+        } else {
+            st = pii_source_read(src, &b, &len, rerr);
+            if (!st && !bytes) dsize = direct_size(rd, mb, len);
+        }
         const uint8_t *q = b;
         while (!st && len) {
             size_t room = cur->cap - cur->len, k = len < room ? len : room;
-            memcpy(cur->buf + cur->len, q, k);
+            if (q != cur->buf + cur->len) memcpy(cur->buf + cur->len, q, k);
             cur->len += k;
             bytes += k;
             q += k;
@@ -882,7 +931,8 @@ static void scan_task(struct worker *w, struct task *t)
         if (opened) close(fd);
         return;
     }
-    struct reader rd = {.w = w, .t = t, .fadvise_fd = opened ? fd : -1};
+    struct reader rd = {
+        .w = w, .t = t, .fadvise_fd = opened ? fd : -1, .file_fd = opened ? fd : -1};
     bool have_input = false, skipped_whole = false;
     const pii_member *m;
     while (!par_broken(p)) {
@@ -904,6 +954,8 @@ static void scan_task(struct worker *w, struct task *t)
     }
     pii_source_stats ss;
     pii_source_stats_get(src, &ss);
+    ss.compressed_bytes += rd.direct; /* read here, not through the source */
+    ss.expanded_bytes += rd.direct;
     reader_finish(&rd); /* olock held from here */
     /* an archive with nothing readable in it was still an input (not a skipped one) */
     if (!have_input && !skipped_whole) emit_locked(p, t, EV_INPUT, NULL, t->name, NULL, NULL, NULL);

@@ -370,3 +370,40 @@ Test(threads, walk_opens_relative_to_directories)
     const char *args[] = {slash};
     same_output("a walk of 80 directories", args, 1, NULL, 0);
 }
+
+Test(threads, plain_file_in_place_equals_source_reads)
+{
+    /* a plain file opened by the scanner is read straight into its segments past its sniffed
+     * start; the same bytes on stdin go through the source's buffer: the same records, byte
+     * counts and limit errors, in segments of 16 KiB and 1 MiB, with any -j */
+    char big[600];
+    path_in(big, sizeof big, "big.log");
+    size_t len;
+    char *data = t_slurp(big, &len);
+    cr_assert_gt(len, 100000); /* past the sniffed start, many 16 KiB segments */
+    static const char *extra[][3] = {
+        {"--format", "jsonl", NULL},
+        {"--format", "summary", NULL},
+        {"--chunk-size", "16384", NULL},
+        {"--max-member-size", "70000", NULL}, /* the source reports the limit */
+    };
+    static const char *jobs[] = {"-j1", "-j3"};
+    for (size_t e = 0; e < sizeof extra / sizeof *extra; e++)
+        for (size_t j = 0; j < 2; j++) {
+            const char *a1[] = {jobs[j], extra[e][0], extra[e][1], big, NULL};
+            const char *a2[] = {jobs[j], extra[e][0], extra[e][1], "--stdin-name", big, "-", NULL};
+            struct t_run r1 = t_exec(a1, NULL, 0), r2 = t_exec(a2, data, len);
+            cr_assert_eq(r1.status, r2.status, "%s %s: exit %d vs %d (%s)", extra[e][0], jobs[j],
+                         r1.status, r2.status, r1.err);
+            cr_assert_str_eq(r1.err ? r1.err : "", r2.err ? r2.err : "", "%s %s: stderr",
+                             extra[e][0], jobs[j]);
+            char *s1 = stable(r1.out, r1.out_len), *s2 = stable(r2.out, r2.out_len);
+            cr_assert_gt(strlen(s1), 100);
+            cr_assert_str_eq(s1, s2, "%s %s: file and stdin differ", extra[e][0], jobs[j]);
+            free(s1);
+            free(s2);
+            t_run_free(&r1);
+            t_run_free(&r2);
+        }
+    free(data);
+}
