@@ -159,6 +159,7 @@ struct par {
     _Atomic size_t alive;  /* entries of the output order (written under olock) */
     _Atomic bool w_asleep; /* the walker sleeps until `alive` is down to half */
     size_t max_alive;
+    bool no_direct; /* a test hook: plain files are read through the source (read_direct) */
 };
 
 static pii_status fail(pii_error *err, pii_status code, const char *msg)
@@ -739,13 +740,14 @@ static bool reader_push(struct reader *rd, struct seg *s, const struct member_he
     return true;
 }
 
-/* A plain file opened here, past its sniffed start: its next bytes are its member's (no
- * decoder, offset 0), so they are read straight into the segment rather than into the
- * source's buffer and copied (one copy of every byte less). *size: where to stop (its size
- * now, as the source stops at its size when opened; 0: read through the source). */
+/* A plain file opened here, past its first segment: its next bytes are its member's (no
+ * decoder, offset 0), so they are read straight into the segments rather than into the
+ * source's buffer and copied (one copy of every byte less). Returns where to stop: its size
+ * now, as the source stops at its size when opened; 0: go on reading through the source. */
 static uint64_t direct_size(const struct reader *rd, const pii_member *mb, uint64_t delivered)
 {
-    if (rd->file_fd < 0 || mb->depth != 0 || strcmp(mb->format, "plain")) return 0;
+    if (rd->file_fd < 0 || rd->w->p->no_direct || mb->depth != 0 || strcmp(mb->format, "plain"))
+        return 0;
     struct stat sb;
     if (fstat(rd->file_fd, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
     uint64_t size = (uint64_t)sb.st_size;
@@ -799,9 +801,16 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
     pii_status st = PII_OK;
     bool sniffed = false, first = true;
     uint64_t bytes = 0, dsize = 0;
+    bool direct_asked = false;
     for (;;) {
         const void *b = NULL;
         size_t len = 0;
+        /* once its first segment is full and not binary: a small file costs no fstat, and one
+         * found binary was read as far as the source reads it */
+        if (sniffed && !direct_asked) {
+            direct_asked = true;
+            dsize = direct_size(rd, mb, bytes);
+        }
         if (dsize) { /* the rest of a plain file, in place */
             size_t room = cur->cap - cur->len;
             if (room > dsize - bytes) room = (size_t)(dsize - bytes);
@@ -812,7 +821,6 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
             b = cur->buf + cur->len;
         } else {
             st = pii_source_read(src, &b, &len, rerr);
-            if (!st && !bytes) dsize = direct_size(rd, mb, len);
         }
         const uint8_t *q = b;
         while (!st && len) {
@@ -1119,6 +1127,9 @@ bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_
     /* a test hook (test_threads): a tiny budget makes every input but the oldest wait */
     const char *tb = getenv("PIISCAN_TEST_RECORD_BUDGET");
     if (tb && *tb) p->budget = strtoull(tb, NULL, 10);
+    /* another (test_threads): every file read through the source, to compare with */
+    const char *nd = getenv("PIISCAN_TEST_NO_DIRECT");
+    p->no_direct = nd && *nd;
     pthread_mutex_init(&p->qlock, NULL);
     pthread_cond_init(&p->qcond, NULL);
     pthread_mutex_init(&p->olock, NULL);
