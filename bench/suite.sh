@@ -10,13 +10,19 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$ROOT/build
 SIZE=1G
 RUNS=3
+ROWS=all
 while [ $# -gt 0 ]; do
     case $1 in
     --build) BUILD=$2; shift 2 ;;
     --size) SIZE=$2; shift 2 ;;
     --quick) SIZE=64M; RUNS=1; shift ;;
     --runs) RUNS=$2; shift 2 ;;
-    -h | --help) echo "usage: bench/suite.sh [--quick] [--size 1G] [--runs 3] [--build DIR]"; exit 0 ;;
+    --rows) ROWS=$2; shift 2 ;;
+    -h | --help)
+        echo "usage: bench/suite.sh [--quick] [--size 1G] [--runs 3] [--build DIR] [--rows LIST]"
+        echo "  --rows: some rows only, comma-separated: plain,gz,zst,tar,small,line,commit,startup"
+        echo "  PIISCAN=BIN: another piiscan binary (a baseline, in the same session)"
+        exit 0 ;;
     *) echo "suite.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -100,8 +106,12 @@ md ""
 md "| input | MB | piiscan -j1 GB/s | piiscan -jN GB/s | -jN wall ms | speed-up | CPU s -j1 / -jN | load | peak RSS MB -j1 / -jN | rg -j1 GB/s | rg GB/s | vs rg | decode alone GB/s | vs decode |"
 md "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 
-# row LABEL BYTES RGFLAGS(comma-separated or -) DECODE(yes/no) PATHS...
+want() { [ "$ROWS" = all ] || [[ ",$ROWS," == *",$1,"* ]]; }
+# row KEY LABEL BYTES RGFLAGS(comma-separated or -) DECODE(yes/no) PATHS...
 row() {
+    local key=$1
+    shift
+    want "$key" || return 0
     local label=$1 bytes=$2 rgflags=$3 dec=$4
     shift 4
     log "$label"
@@ -125,13 +135,18 @@ row() {
 }
 SMALL_BYTES=$(du -sb "$IN/small" | cut -f1)
 COMMIT_BYTES=$(cat "$IN"/commit/* | wc -c)
-row "plain" "$BYTES" - yes "$PLAIN"
-row ".gz" "$BYTES" -z yes "$PLAIN.gz"
-row ".zst" "$BYTES" -z yes "$PLAIN.zst"
-row "tar.gz, 1,000 members" "$BYTES" "-z,-a" yes "$IN/members.tar.gz"
-row "10,000 small files" "$SMALL_BYTES" - no "$IN/small"
-row "one 1 MB line" "$(stat -c %s "$IN/line.log")" - no "$IN/line.log"
-row "20-file commit" "$COMMIT_BYTES" - no "$IN"/commit/*
+row plain "plain" "$BYTES" - yes "$PLAIN"
+row gz ".gz" "$BYTES" -z yes "$PLAIN.gz"
+row zst ".zst" "$BYTES" -z yes "$PLAIN.zst"
+row tar "tar.gz, 1,000 members" "$BYTES" "-z,-a" yes "$IN/members.tar.gz"
+row small "10,000 small files" "$SMALL_BYTES" - no "$IN/small"
+row line "one 1 MB line" "$(stat -c %s "$IN/line.log")" - no "$IN/line.log"
+row commit "20-file commit" "$COMMIT_BYTES" - no "$IN"/commit/*
+if ! want startup; then
+    mv "$MD" "$OUT/suite.md"
+    cat "$OUT/suite.md"
+    exit 0
+fi
 log "start-up"
 RS=$("$RUNSTAT" -n 30 -w 3 -- "$PIISCAN" "$ONELINE")
 PST=$(f wall_med)

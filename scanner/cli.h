@@ -143,6 +143,16 @@ bool par_start(struct run *r, unsigned threads, size_t segment, const pii_scan_o
                pii_error *err);
 /* Scans an input: the file `name` (opened by a worker), or the open fd (not closed) named so. */
 void par_input(struct run *r, const char *name, int fd);
+/* A directory being walked, kept open so that its files are opened relative to it (one path
+ * component to look up, not the whole path): counted references, the walker's and one per
+ * queued input; the last one closes it. par_dir_new duplicates fd; NULL when it cannot or
+ * when many are open already (open files by their path then). */
+struct par_dir;
+struct par_dir *par_dir_new(int fd);
+void par_dir_put(struct par_dir *d);
+/* par_input of the file `name`, opened by a worker relative to d as name + base (its last
+ * component), and reported as name. */
+void par_input_at(struct run *r, const char *name, struct par_dir *d, size_t base);
 /* A record of the walk itself (an error, or a skipped path), in order with the inputs. */
 void par_record(struct run *r, bool skipped, const char *path, const char *member, const char *msg);
 /* Waits for every input, releases their records, stops the pool. */

@@ -450,7 +450,8 @@ struct dent {
     unsigned char type;
 };
 
-static void scan_path(struct run *r, const char *path, bool explicit_arg, unsigned char dtype);
+static void scan_path(struct run *r, const char *path, bool explicit_arg, unsigned char dtype,
+                      struct par_dir *dir, size_t base);
 
 static int dent_cmp(const void *a, const void *b)
 {
@@ -478,6 +479,8 @@ static void scan_dir(struct run *r, const char *path)
         ents[n].type = de->d_type;
         n++;
     }
+    /* its files are opened relative to it (cheaper path lookups), whatever thread opens them */
+    struct par_dir *dir = n ? par_dir_new(dirfd(d)) : NULL;
     closedir(d);
     /* sorted, so output does not depend on the file system's order */
     qsort(ents, n, sizeof *ents, dent_cmp);
@@ -494,16 +497,19 @@ static void scan_dir(struct run *r, const char *path)
         size_t at = pl;
         if (!slash) child[at++] = '/';
         memcpy(child + at, ents[i].name, nl + 1);
-        scan_path(r, child, false, ents[i].type);
+        scan_path(r, child, false, ents[i].type, dir, at);
     }
+    par_dir_put(dir);
     free(child);
     for (size_t i = 0; i < n; i++) free(ents[i].name);
     free(ents);
 }
 
 /* dtype: the entry's type from readdir inside a walk, which spares a stat of each file
- * (DT_UNKNOWN, and for explicit arguments: stat it). */
-static void scan_path(struct run *r, const char *path, bool explicit_arg, unsigned char dtype)
+ * (DT_UNKNOWN, and for explicit arguments: stat it). dir: the walked directory that holds it
+ * (its name at path + base), or NULL. */
+static void scan_path(struct run *r, const char *path, bool explicit_arg, unsigned char dtype,
+                      struct par_dir *dir, size_t base)
 {
     if (!strcmp(path, "-") && explicit_arg) {
         par_input(r, r->o->stdin_name ? r->o->stdin_name : "-", STDIN_FILENO);
@@ -557,7 +563,10 @@ static void scan_path(struct run *r, const char *path, bool explicit_arg, unsign
         par_record(r, true, path, NULL, "not a regular file");
         return;
     }
-    par_input(r, path, -1);
+    if (dir)
+        par_input_at(r, path, dir, base);
+    else
+        par_input(r, path, -1);
 }
 
 static bool scan_files_from(struct run *r, const char *list)
@@ -576,7 +585,7 @@ static bool scan_files_from(struct run *r, const char *list)
         if (!delim && n == 0) continue;
         if (delim && n && line[n - 1] == '\r') line[--n] = 0;
         if (n == 0) continue;
-        scan_path(r, line, true, DT_UNKNOWN);
+        scan_path(r, line, true, DT_UNKNOWN, NULL, 0);
     }
     bool ok = !ferror(f);
     if (!ok) fprintf(stderr, "piiscan: %s: read error\n", list);
@@ -715,13 +724,13 @@ int main(int argc, char **argv)
         list_ok = git_capture(av, &ls, &ln) == 0;
         if (!list_ok) fputs("piiscan: baseline: 'git ls-files' failed (run at the root)\n", stderr);
         for (size_t i = 0; list_ok && i < ln; i += strlen(ls + i) + 1)
-            scan_path(&r, ls + i, true, DT_UNKNOWN);
+            scan_path(&r, ls + i, true, DT_UNKNOWN, NULL, 0);
         free(ls);
     } else if (o.h.git_staged || o.h.baseline_cmd) {
     } else if (o.files_from)
         list_ok = scan_files_from(&r, o.files_from);
     for (size_t i = 0; i < o.n_paths && !r.out_broken; i++)
-        scan_path(&r, o.paths[i], true, DT_UNKNOWN);
+        scan_path(&r, o.paths[i], true, DT_UNKNOWN, NULL, 0);
     if (!o.files_from && o.n_paths == 0 && !o.h.git_staged && !o.h.baseline_cmd) {
         if (isatty(STDIN_FILENO)) {
             fputs("piiscan: no input: give PATHs, or pipe data to standard input\n"

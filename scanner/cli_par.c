@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BINARY_SNIFF 8192
@@ -72,6 +73,8 @@ struct task {
     struct task *next_q;     /* work queue / free list */
     char *name;              /* how the input is reported */
     int fd;                  /* -1: open `name` in the worker */
+    struct par_dir *dir;     /* and relative to this directory, as name + base */
+    size_t base;
     bool done;
     struct evbuf ev;
     size_t kept; /* capacity of ev counted in par.kept while on the free list */
@@ -156,6 +159,7 @@ struct par {
     _Atomic size_t alive;  /* entries of the output order (written under olock) */
     _Atomic bool w_asleep; /* the walker sleeps until `alive` is down to half */
     size_t max_alive;
+    bool no_direct; /* a test hook: plain files are read through the source (read_direct) */
 };
 
 static pii_status fail(pii_error *err, pii_status code, const char *msg)
@@ -387,6 +391,44 @@ static void task_done(struct par *p, struct task *t)
     walker_wake(p, released);
 }
 
+/* ---- directories: files opened relative to them ---------------------------------------- */
+
+struct par_dir {
+    int fd;
+    _Atomic unsigned refs;
+};
+
+/* Directories kept open at once: beyond, files are opened by their whole path (a tree of many
+ * small directories would otherwise hold one descriptor per queued input). */
+#define DIRS_MAX 64u
+static _Atomic unsigned dirs_open;
+
+struct par_dir *par_dir_new(int fd)
+{
+    if (atomic_fetch_add(&dirs_open, 1) >= DIRS_MAX) {
+        atomic_fetch_sub(&dirs_open, 1);
+        return NULL;
+    }
+    struct par_dir *d = malloc(sizeof *d);
+    if (d) d->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (!d || d->fd < 0) {
+        free(d);
+        atomic_fetch_sub(&dirs_open, 1);
+        return NULL;
+    }
+    atomic_init(&d->refs, 1);
+    return d;
+}
+
+void par_dir_put(struct par_dir *d)
+{
+    if (d && atomic_fetch_sub(&d->refs, 1) == 1) {
+        close(d->fd);
+        free(d);
+        atomic_fetch_sub(&dirs_open, 1);
+    }
+}
+
 /* A new entry at the end of the output order. */
 static struct task *task_new(struct par *p, const char *name, int fd)
 {
@@ -408,6 +450,8 @@ static struct task *task_new(struct par *p, const char *name, int fd)
     }
     if (t) {
         t->fd = fd;
+        t->dir = NULL;
+        t->base = 0;
         t->done = false;
         t->next_order = t->next_q = NULL;
         t->ev.n = t->ev.alen = 0;
@@ -511,6 +555,8 @@ struct reader {
     size_t first, n;    /* segments in flight: fifo[first .. first + n), oldest first */
     size_t bytes;       /* in them */
     int fadvise_fd;     /* the input's file, told it is read sequentially once it is large */
+    int file_fd;        /* the input's file when opened here (at offset 0), else -1 */
+    uint64_t direct;    /* bytes read from it straight into segments (read_direct) */
     bool held;          /* the newest is filled but not handed over: whether more follows decides
                          * (the last segment of an input is scanned here, no thread woken) */
     pii_status scan_st; /* of the member being released */
@@ -694,6 +740,42 @@ static bool reader_push(struct reader *rd, struct seg *s, const struct member_he
     return true;
 }
 
+/* A plain file opened here, past its first segment: its next bytes are its member's (no
+ * decoder, offset 0), so they are read straight into the segments rather than into the
+ * source's buffer and copied (one copy of every byte less). Returns where to stop: its size
+ * now, as the source stops at its size when opened; 0: go on reading through the source. */
+static uint64_t direct_size(const struct reader *rd, const pii_member *mb, uint64_t delivered)
+{
+    if (rd->file_fd < 0 || rd->w->p->no_direct || mb->depth != 0 || strcmp(mb->format, "plain"))
+        return 0;
+    struct stat sb;
+    if (fstat(rd->file_fd, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    uint64_t size = (uint64_t)sb.st_size;
+    uint64_t max = rd->w->p->r->o->src.max_member_size;
+    if (!max) max = PII_SOURCE_DEFAULT_MEMBER_SIZE;
+    /* past the member limit: the source reads it and reports the limit */
+    return size > delivered && size <= max ? size : 0;
+}
+
+/* Reads up to cap bytes of the file at off into buf: PII_OK (*got 0 at its end) or the
+ * error, worded as the source words it. */
+static pii_status read_direct(int fd, uint8_t *buf, size_t cap, uint64_t off, size_t *got,
+                              pii_error *err)
+{
+    for (;;) {
+        ssize_t n = pread(fd, buf, cap, (off_t)off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "read error after %llu bytes: %s", (unsigned long long)off,
+                     strerror(errno));
+            return fail(err, PII_ERR_IO, msg);
+        }
+        *got = (size_t)n;
+        return PII_OK;
+    }
+}
+
 static void head_set(struct member_head *h, const struct seg *s, bool final)
 {
     h->len = s->len < PII_SEGMENT_HEAD ? s->len : PII_SEGMENT_HEAD;
@@ -718,15 +800,32 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
     }
     pii_status st = PII_OK;
     bool sniffed = false, first = true;
-    uint64_t bytes = 0;
+    uint64_t bytes = 0, dsize = 0;
+    bool direct_asked = false;
     for (;;) {
         const void *b = NULL;
         size_t len = 0;
-        st = pii_source_read(src, &b, &len, rerr);
+        /* once its first segment is full and not binary: a small file costs no fstat, and one
+         * found binary was read as far as the source reads it */
+        if (sniffed && !direct_asked) {
+            direct_asked = true;
+            dsize = direct_size(rd, mb, bytes);
+        }
+        if (dsize) { /* the rest of a plain file, in place */
+            size_t room = cur->cap - cur->len;
+            if (room > dsize - bytes) room = (size_t)(dsize - bytes);
+            st = room ? read_direct(rd->file_fd, cur->buf + cur->len, room, bytes, &len, rerr)
+                      : PII_OK;
+            if (!st && !len) st = PII_END;
+            if (!st) rd->direct += len;
+            b = cur->buf + cur->len;
+        } else {
+            st = pii_source_read(src, &b, &len, rerr);
+        }
         const uint8_t *q = b;
         while (!st && len) {
             size_t room = cur->cap - cur->len, k = len < room ? len : room;
-            memcpy(cur->buf + cur->len, q, k);
+            if (q != cur->buf + cur->len) memcpy(cur->buf + cur->len, q, k);
             cur->len += k;
             bytes += k;
             q += k;
@@ -813,13 +912,18 @@ static void scan_task(struct worker *w, struct task *t)
 {
     struct par *p = w->p;
     if (par_broken(p)) {
+        par_dir_put(t->dir);
+        t->dir = NULL;
         task_done(p, t);
         return;
     }
     int fd = t->fd;
     bool opened = false;
     if (fd < 0) {
-        fd = open(t->name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        fd = t->dir ? openat(t->dir->fd, t->name + t->base, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+                    : open(t->name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        par_dir_put(t->dir);
+        t->dir = NULL;
         if (fd < 0) {
             char msg[300];
             snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
@@ -835,7 +939,8 @@ static void scan_task(struct worker *w, struct task *t)
         if (opened) close(fd);
         return;
     }
-    struct reader rd = {.w = w, .t = t, .fadvise_fd = opened ? fd : -1};
+    struct reader rd = {
+        .w = w, .t = t, .fadvise_fd = opened ? fd : -1, .file_fd = opened ? fd : -1};
     bool have_input = false, skipped_whole = false;
     const pii_member *m;
     while (!par_broken(p)) {
@@ -857,6 +962,8 @@ static void scan_task(struct worker *w, struct task *t)
     }
     pii_source_stats ss;
     pii_source_stats_get(src, &ss);
+    ss.compressed_bytes += rd.direct; /* read here, not through the source */
+    ss.expanded_bytes += rd.direct;
     reader_finish(&rd); /* olock held from here */
     /* an archive with nothing readable in it was still an input (not a skipped one) */
     if (!have_input && !skipped_whole) emit_locked(p, t, EV_INPUT, NULL, t->name, NULL, NULL, NULL);
@@ -1020,6 +1127,9 @@ bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_
     /* a test hook (test_threads): a tiny budget makes every input but the oldest wait */
     const char *tb = getenv("PIISCAN_TEST_RECORD_BUDGET");
     if (tb && *tb) p->budget = strtoull(tb, NULL, 10);
+    /* another (test_threads): every file read through the source, to compare with */
+    const char *nd = getenv("PIISCAN_TEST_NO_DIRECT");
+    p->no_direct = nd && *nd;
     pthread_mutex_init(&p->qlock, NULL);
     pthread_cond_init(&p->qcond, NULL);
     pthread_mutex_init(&p->olock, NULL);
@@ -1030,7 +1140,7 @@ bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_
     return worker_init(p, &p->w[0], err);
 }
 
-void par_input(struct run *r, const char *name, int fd)
+static void input_add(struct run *r, const char *name, int fd, struct par_dir *d, size_t base)
 {
     struct par *p = r->par;
     if (p->pool_on) walker_room(p);
@@ -1038,6 +1148,11 @@ void par_input(struct run *r, const char *name, int fd)
     if (!t) {
         sink_error(r, name, NULL, "out of memory");
         return;
+    }
+    if (d) {
+        atomic_fetch_add(&d->refs, 1);
+        t->dir = d;
+        t->base = base;
     }
     if (!p->pool_on && p->n_thr > 1 &&
         (p->n_inline >= INLINE_INPUTS || p->w[0].bytes >= INLINE_BYTES))
@@ -1059,6 +1174,16 @@ void par_input(struct run *r, const char *name, int fd)
         walker_flush_locked(p);
         pthread_mutex_unlock(&p->qlock);
     }
+}
+
+void par_input(struct run *r, const char *name, int fd)
+{
+    input_add(r, name, fd, NULL, 0);
+}
+
+void par_input_at(struct run *r, const char *name, struct par_dir *d, size_t base)
+{
+    input_add(r, name, -1, d, base);
 }
 
 void par_record(struct run *r, bool skipped, const char *path, const char *member, const char *msg)

@@ -322,3 +322,112 @@ Test(threads, tiny_record_budget_no_deadlock, .timeout = 300)
     same_output_sj("tiny budget", args, 4, NULL, 0, true);
     unsetenv("PIISCAN_TEST_RECORD_BUDGET");
 }
+
+Test(threads, walk_opens_relative_to_directories)
+{
+    /* files found by a walk are opened relative to their directory, and past the directories
+     * kept open at once (64) by their whole path: either way the same files under the same
+     * names as when each is named on its own, with any -j */
+    char deep[600], list[600], p[700];
+    path_in(deep, sizeof deep, "deep");
+    cr_assert(mkdir(deep, 0700) == 0);
+    path_in(list, sizeof list, "deep-list.txt");
+    FILE *l = fopen(list, "w");
+    cr_assert(l);
+    for (int d = 0; d < 80; d++) {
+        snprintf(p, sizeof p, "%s/d%02d", deep, d);
+        cr_assert(mkdir(p, 0700) == 0);
+        snprintf(p, sizeof p, "%s/d%02d/s", deep, d);
+        cr_assert(mkdir(p, 0700) == 0);
+        const char *names[] = {"f.log", "s/g.log"};
+        for (int k = 0; k < 2; k++) {
+            size_t n;
+            char *s = gen((size_t)(d % 5) + 1, 500u + (unsigned)(d * 2 + k), &n);
+            snprintf(p, sizeof p, "%s/d%02d/%s", deep, d, names[k]);
+            t_write(p, s, n);
+            free(s);
+            fprintf(l, "%s\n", p); /* the walk's order: f.log sorts before s */
+        }
+    }
+    fclose(l);
+    char slash[700];
+    snprintf(slash, sizeof slash, "%s/", deep); /* its children are named deep/dNN */
+    const char *a1[] = {"-j1", slash, NULL};
+    const char *a2[] = {"-j1", "--files-from", list, NULL};
+    struct t_run r1 = t_exec(a1, NULL, 0), r2 = t_exec(a2, NULL, 0);
+    cr_assert_eq(r1.status, 1, "walk: exit %d (%s)", r1.status, r1.err);
+    cr_assert_eq(r2.status, 1, "list: exit %d (%s)", r2.status, r2.err);
+    char *s1 = stable(r1.out, r1.out_len), *s2 = stable(r2.out, r2.out_len);
+    json_t *recs = t_jsonl(r1.out, r1.out_len);
+    json_t *f[200];
+    cr_assert_gt(t_records(recs, "finding", f, 200), 100);
+    json_decref(recs);
+    cr_assert_str_eq(s1, s2, "a walk differs from the same files named one by one");
+    free(s1);
+    free(s2);
+    t_run_free(&r1);
+    t_run_free(&r2);
+    const char *args[] = {slash};
+    same_output("a walk of 80 directories", args, 1, NULL, 0);
+}
+
+Test(threads, plain_file_in_place_equals_source_reads)
+{
+    /* a plain file opened by the scanner is read straight into its segments past its first
+     * one, or (PIISCAN_TEST_NO_DIRECT) all through the source's buffer as before: the same
+     * records, byte counts and limit errors, in segments of 16 KiB and 1 MiB, with any -j; and
+     * a binary file (a NUL in its first 8 KiB, skipped) counts the bytes the source counts.
+     * The text file also equals itself on stdin (a pipe: the source reads it). */
+    char big[600], bin[600];
+    path_in(big, sizeof big, "big.log");
+    path_in(bin, sizeof bin, "big.bin");
+    size_t len;
+    char *data = t_slurp(big, &len);
+    cr_assert_gt(len, 100000);    /* past the sniffed start, many 16 KiB segments */
+    const size_t blen = 3u << 20; /* over 1 MiB and its look-ahead */
+    char *bdata = malloc(blen);
+    cr_assert(bdata);
+    for (size_t i = 0; i < blen; i += len) memcpy(bdata + i, data, blen - i < len ? blen - i : len);
+    bdata[100] = 0;
+    t_write(bin, bdata, blen);
+    static const char *extra[][2] = {
+        {"--format", "jsonl"},
+        {"--format", "summary"},
+        {"--chunk-size", "16384"},
+        {"--max-member-size", "70000"}, /* the source reports the limit */
+    };
+    static const char *jobs[] = {"-j1", "-j3"};
+    for (size_t in = 0; in < 2; in++)
+        for (size_t e = 0; e < sizeof extra / sizeof *extra; e++)
+            for (size_t j = 0; j < 2; j++) {
+                const char *file = in ? bin : big;
+                const char *a1[] = {
+                    jobs[j], "--summary-json", "/dev/stdout", extra[e][0], extra[e][1], file, NULL};
+                const char *a2[] = {jobs[j],     "--summary-json", "/dev/stdout", extra[e][0],
+                                    extra[e][1], "--stdin-name",   file,          "-",
+                                    NULL};
+                struct t_run r[3];
+                r[0] = t_exec(a1, NULL, 0);
+                cr_assert(setenv("PIISCAN_TEST_NO_DIRECT", "1", 1) == 0);
+                r[1] = t_exec(a1, NULL, 0);
+                unsetenv("PIISCAN_TEST_NO_DIRECT");
+                r[2] = in ? (struct t_run){0} : t_exec(a2, data, len);
+                char *s0 = stable(r[0].out, r[0].out_len);
+                cr_assert_gt(strlen(s0), 100);
+                for (int k = 1; k < (in ? 2 : 3); k++) {
+                    cr_assert_eq(r[0].status, r[k].status, "%s %s %s (%d): exit %d vs %d (%s)",
+                                 file, extra[e][0], jobs[j], k, r[0].status, r[k].status, r[0].err);
+                    cr_assert_str_eq(r[0].err ? r[0].err : "", r[k].err ? r[k].err : "",
+                                     "%s %s %s (%d): stderr", file, extra[e][0], jobs[j], k);
+                    char *sk = stable(r[k].out, r[k].out_len);
+                    cr_assert_str_eq(s0, sk,
+                                     "%s %s %s: in place and through the source (%d) differ", file,
+                                     extra[e][0], jobs[j], k);
+                    free(sk);
+                }
+                free(s0);
+                for (int k = 0; k < (in ? 2 : 3); k++) t_run_free(&r[k]);
+            }
+    free(bdata);
+    free(data);
+}
