@@ -10,6 +10,9 @@
 #include "pii_internal.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static inline uint8_t lower(uint8_t c)
 {
@@ -102,14 +105,45 @@ static inline bool value_stop(uint8_t c)
            c == '[' || c == ';' || c == '&' || c == '?' || c == '\t' || c == '|' || c == '(';
 }
 
+/* One past the last value_stop byte of buf[from, to), 0 when there is none; buf is readable
+ * from lo. Every candidate of a detector with fields walks back up to 64 bytes for it (most
+ * IPv4 addresses of a log are in running text): 16 bytes a step. */
+static size_t last_stop(const uint8_t *buf, size_t lo, size_t from, size_t to)
+{
+#if defined(__SSE2__)
+    while (to > from && to - lo >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(buf + to - 16));
+#define EQ(c) _mm_cmpeq_epi8(v, _mm_set1_epi8(c))
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(EQ('"'), EQ('\'')), _mm_or_si128(EQ('='), EQ(':'))),
+            _mm_or_si128(_mm_or_si128(EQ('\n'), EQ(',')), _mm_or_si128(EQ('{'), EQ('['))));
+        m = _mm_or_si128(
+            m, _mm_or_si128(_mm_or_si128(EQ(';'), EQ('&')), _mm_or_si128(EQ('?'), EQ('\t'))));
+        m = _mm_or_si128(m, _mm_or_si128(EQ('|'), EQ('(')));
+#undef EQ
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (to - from < 16) bits &= ~0u << (16 - (to - from)); /* bytes before from */
+        if (bits) return to - 16 + (size_t)(31 - __builtin_clz(bits)) + 1;
+        if (to - from <= 16) return 0;
+        to -= 16;
+    }
+#else
+    (void)lo;
+#endif
+    for (; to > from; to--)
+        if (value_stop(buf[to - 1])) return to;
+    return 0;
+}
+
 bool field_key(const uint8_t *buf, size_t lo, size_t hi, size_t vs, struct field_name *out)
 {
     if (vs < lo || vs > hi) return false;
     size_t floor = vs - lo > PII_MAX_LOOK ? vs - PII_MAX_LOOK : lo;
     /* 1. back to where the value starts (a value's prefix: "Dr. ", "+", a quote) */
-    size_t p = vs, lim = vs - floor > 64 ? vs - 64 : floor;
-    while (p > lim && !value_stop(buf[p - 1])) p--;
-    if (p == floor || (p == lim && !value_stop(buf[p - 1]))) return false;
+    size_t lim = vs - floor > 64 ? vs - 64 : floor;
+    /* the byte just before a 64-byte walk may still be the stop (not before floor) */
+    size_t p = last_stop(buf, lo, lim > floor ? lim - 1 : floor, vs);
+    if (!p) return false;
     uint8_t c = buf[p - 1];
     if (c == '"' || c == '\'') {
         p--;
@@ -124,10 +158,12 @@ bool field_key(const uint8_t *buf, size_t lo, size_t hi, size_t vs, struct field
     } else {
         /* unquoted: spaces only between the separator and the value ("ts=1 level=info card
          * 4539…" does not put the card in field "level") */
-        size_t q = p;
-        while (q < vs && buf[q] == ' ') q++;
-        for (; q < vs; q++)
-            if (blank(buf[q])) return false;
+        /* from the value back: its own bytes, then spaces, then the separator (no tab comes
+         * between: a tab is a stop); going back stops early at running text's first space */
+        size_t q = vs;
+        while (q > p && buf[q - 1] != ' ') q--;
+        while (q > p && buf[q - 1] == ' ') q--;
+        if (q != p) return false;
     }
     if (c != ':' && c != '=') return false;
     p--;
