@@ -8,7 +8,6 @@
  * OVERLAP (>= longest match + look-ahead) bytes for the next one; the next window starts KEEP
  * (= PII_ROW_LOOK) bytes before limit so validators, context and CSV columns still see what
  * precedes. */
-#define _GNU_SOURCE /* memmem */
 #include "pii_internal.h"
 
 #include <hs/hs.h>
@@ -372,8 +371,7 @@ static pii_status decide(pii_scanner *s, uint64_t limit, bool final, pii_error *
     s->norm_len = 0;
     /* without a database (a subset of tokenizer-only detectors) nothing reports the marker:
      * one search of the window stands in, instead of one per finding in allow_inline() */
-    s->allow_seen = !s->e->db && s->inline_allow && s->len &&
-                    memmem(s->win, s->len, ALLOW_MARK, ALLOW_MARK_LEN) != NULL;
+    s->allow_seen = !s->e->db && s->inline_allow && allow_mark_in(s->win, s->len);
     if (s->e->db && s->len) {
         struct hs_ctx h = {.s = s};
         hs_error_t r = hs_scan((const hs_database_t *)s->e->db, (const char *)s->win,

@@ -7,23 +7,37 @@
 
 /* ==== IPv4 ============================================================================== */
 
-/* Exactly a dotted quad of 1-3 digit groups; strict: no leading zeros (RFC 3986 dec-octet). */
-static bool parse_ipv4(const uint8_t *s, size_t n, uint8_t o[4], bool strict)
+/* Exactly a dotted quad of 1-3 digit groups; strict: no leading zeros (RFC 3986 dec-octet).
+ * *lead0 (when not NULL) tells whether some group has one. Runs for every IPv4 candidate of a
+ * log: one pointer walk, one compare a digit. */
+static bool parse_ipv4(const uint8_t *s, size_t n, uint8_t o[4], bool strict, bool *lead0)
 {
-    size_t i = 0;
+    const uint8_t *p = s, *e = s + n;
+    bool z = false;
     for (int k = 0; k < 4; k++) {
         if (k > 0) {
-            if (i >= n || s[i] != '.') return false;
-            i++;
+            if (p == e || *p != '.') return false;
+            p++;
         }
-        size_t st = i;
-        unsigned val = 0;
-        while (i < n && is_digit(s[i]) && i - st < 3) val = val * 10 + (unsigned)(s[i++] - '0');
-        if (i == st || val > 255 || (i < n && is_digit(s[i]))) return false;
-        if (strict && i - st > 1 && s[st] == '0') return false;
+        unsigned val, d;
+        if (p == e || (val = (unsigned)*p - '0') > 9) return false;
+        bool lz = val == 0;
+        if (++p < e && (d = (unsigned)*p - '0') <= 9) {
+            val = val * 10 + d;
+            if (++p < e && (d = (unsigned)*p - '0') <= 9) {
+                val = val * 10 + d;
+                if (++p < e && (unsigned)*p - '0' <= 9) return false; /* a fourth digit */
+            }
+            if (lz) {
+                if (strict) return false;
+                z = true;
+            }
+        }
+        if (val > 255) return false;
         o[k] = (uint8_t)val;
     }
-    return i == n;
+    if (lead0) *lead0 = z;
+    return p == e;
 }
 
 static const struct {
@@ -69,7 +83,8 @@ static bool after_ipv6_group(const struct vctx *v)
 bool v_ipv4(struct vctx *v)
 {
     uint8_t o[4];
-    if (v->end <= v->start || !parse_ipv4(v->buf + v->start, v->end - v->start, o, false))
+    bool lead0;
+    if (v->end <= v->start || !parse_ipv4(v->buf + v->start, v->end - v->start, o, false, &lead0))
         return false;
     int b = v_at(v, v->start - 1), a = v_at(v, v->end);
     if (is_word(b) || (b == '.' && is_digit(v_at(v, v->start - 2)))) return false;
@@ -87,6 +102,8 @@ bool v_ipv4(struct vctx *v)
     if (o[0] == 255 && ((~x + 1) & ~x) == 0)
         v->conf -= 20; /* a netmask (255.255.255.0), not a host */
 
+    /* without a leading zero the address is its own normal form (nearly always) */
+    if (!lead0) return v_set_norm(v, (const char *)v->buf + v->start, v->end - v->start);
     /* by hand: this runs for every address in a log, snprintf would dominate */
     char norm[16];
     size_t len = 0;
@@ -124,7 +141,7 @@ static bool parse_ipv6(const uint8_t *s, size_t n, uint16_t w[8])
         }
         if (dot) { /* embedded IPv4: the last 32 bits */
             uint8_t o[4];
-            if (i != n || ng > 6 || !parse_ipv4(s + st, i - st, o, true)) return false;
+            if (i != n || ng > 6 || !parse_ipv4(s + st, i - st, o, true, NULL)) return false;
             g[ng++] = (uint16_t)(o[0] << 8 | o[1]);
             g[ng++] = (uint16_t)(o[2] << 8 | o[3]);
             break;

@@ -498,3 +498,66 @@ Test(scanner, allow_markers_with_and_without_a_database)
         pii_scanner_free(sc);
     }
 }
+
+/* Line numbers and columns against a count made here, for lines of every length from empty to
+ * past 64 bytes (the line counter reads 16 bytes a step and its tail as the 16 bytes ending at
+ * a finding), "\r\n" endings, and several addresses on one line, at chunk sizes that put
+ * window edges everywhere. */
+Test(scanner, lines_and_columns_at_every_line_length)
+{
+    static char s[12000];
+    struct {
+        uint64_t off, line, col;
+    } want[400];
+    size_t len = 0, nw = 0;
+    uint64_t line = 1, ls = 0;
+    uint32_t r = 12345;
+    for (int l = 0; l < 300 && len < sizeof s - 200; l++) {
+        r = r * 1103515245u + 12345u;
+        size_t pad = (r >> 8) % 90, ips = (r >> 20) % 3;
+        for (size_t i = 0; i < pad; i++) s[len++] = (i % 7 == 6) ? ' ' : 'z';
+        for (size_t k = 0; k < ips && nw < 400; k++) {
+            if (len > ls && s[len - 1] != ' ') s[len++] = ' ';
+            want[nw].off = len;
+            want[nw].line = line;
+            want[nw].col = len - ls + 1;
+            nw++;
+            len += (size_t)snprintf(s + len, 32, "11.%u.%u.%u", l % 200, (unsigned)k, l % 250 + 1);
+        }
+        if ((r >> 28) & 1) s[len++] = '\r';
+        s[len++] = '\n';
+        line++;
+        ls = len;
+    }
+    static const size_t chunks[] = {1, 7, 64, 4096, 0};
+    for (size_t c = 0; c < ARRAY_LEN(chunks); c++) {
+        struct tfinds got = t_scan(t_engine("ipv4"), s, len, chunks[c] == 1 ? 333 : 0, chunks[c]);
+        cr_assert_eq(got.n, nw, "chunk %zu: %zu findings, want %zu", chunks[c], got.n, nw);
+        for (size_t i = 0; i < nw; i++) {
+            cr_expect_eq(got.v[i].offset, want[i].off, "chunk %zu, #%zu", chunks[c], i);
+            cr_expect_eq(got.v[i].line, want[i].line, "chunk %zu, #%zu", chunks[c], i);
+            cr_expect_eq(got.v[i].column, want[i].col, "chunk %zu, #%zu", chunks[c], i);
+        }
+        t_free(&got);
+    }
+}
+
+/* The marker search of engines without a Hyperscan database compares three of the marker's
+ * bytes 16 positions at a time: the marker at every offset of buffers of every length around
+ * that step (the tail is searched apart), and near misses that share those three bytes. */
+Test(scanner, allow_mark_at_every_offset)
+{
+    char b[96];
+    for (size_t len = 0; len <= sizeof b; len++) {
+        for (size_t at = 0; at + ALLOW_MARK_LEN <= len; at++) {
+            memset(b, 'p', sizeof b);
+            memcpy(b + at, ALLOW_MARK, ALLOW_MARK_LEN);
+            cr_assert(allow_mark_in((const uint8_t *)b, len), "len %zu at %zu", len, at);
+            b[at + 3] = 'x'; /* "piixcan:allow": first, ':' and last bytes still there */
+            cr_assert(!allow_mark_in((const uint8_t *)b, len), "len %zu at %zu", len, at);
+        }
+        memset(b, 'p', sizeof b);
+        if (len >= ALLOW_MARK_LEN) memcpy(b + len - ALLOW_MARK_LEN, ALLOW_MARK, ALLOW_MARK_LEN - 1);
+        cr_assert(!allow_mark_in((const uint8_t *)b, len), "cut marker, len %zu", len);
+    }
+}
