@@ -398,43 +398,57 @@ bool field_in(const struct field_hdr *h, const struct ctx_set *fields, const uin
 
 /* ---- the record rule for `combined` sensitivity ----------------------------------------- */
 
+/* A key word and its length (known at compile time: the record rule compares every word of a
+ * record with the lists below). */
+struct key_word {
+    const char *s;
+    size_t n;
+};
+#define K(w)                                                                                       \
+    {                                                                                              \
+        w, sizeof w - 1                                                                            \
+    }
+
 /* What completes an account, card or log-in: its security code, a password or a credential
  * (Cal. Civ. Code 1798.140(ae)(1)(B)). Normalised like field names. */
-static const char *const credential_keys[] = {
-    "cvv",
-    "cvv2",
-    "cvc",
-    "cvc2",
-    "csc",
-    "cvn",
-    "cid",
-    "securitycode",
-    "cardcode",
-    "cardverificationcode",
-    "pin",
-    "password",
-    "passwd",
-    "pwd",
-    "pass",
-    "passphrase",
-    "secret",
-    "token",
-    "accesstoken",
-    "authtoken",
-    "apikey",
-    "secretkey",
-    "secretaccesskey",
-    "privatekey",
-    "otp",
-    "bearer",
+static const struct key_word credential_keys[] = {
+    K("cvv"),
+    K("cvv2"),
+    K("cvc"),
+    K("cvc2"),
+    K("csc"),
+    K("cvn"),
+    K("cid"),
+    K("securitycode"),
+    K("cardcode"),
+    K("cardverificationcode"),
+    K("pin"),
+    K("password"),
+    K("passwd"),
+    K("pwd"),
+    K("pass"),
+    K("passphrase"),
+    K("secret"),
+    K("token"),
+    K("accesstoken"),
+    K("authtoken"),
+    K("apikey"),
+    K("secretkey"),
+    K("secretaccesskey"),
+    K("privatekey"),
+    K("otp"),
+    K("bearer"),
 };
 
 /* What a credential completes: an account, card or log-in. */
-static const char *const account_keys[] = {
-    "user", "username",   "login", "email",  "account",     "acct",           "accountnumber",
-    "card", "cardnumber", "cc",    "ccnum",  "ccnumber",    "creditcard",     "cardno",
-    "pan",  "iban",       "uid",   "userid", "accesskeyid", "awsaccesskeyid", "clientid",
+static const struct key_word account_keys[] = {
+    K("user"),     K("username"),      K("login"),      K("email"),       K("account"),
+    K("acct"),     K("accountnumber"), K("card"),       K("cardnumber"),  K("cc"),
+    K("ccnum"),    K("ccnumber"),      K("creditcard"), K("cardno"),      K("pan"),
+    K("iban"),     K("uid"),           K("userid"),     K("accesskeyid"), K("awsaccesskeyid"),
+    K("clientid"),
 };
+#undef K
 
 /* A short numeric code after "cvv 123": the security-code words need no separator. */
 static bool short_code_key(const struct field_name *k)
@@ -442,20 +456,20 @@ static bool short_code_key(const struct field_name *k)
     return k->n <= 4 && k->s[0] == 'c'; /* cvv, cvv2, cvc, cvc2, csc, cvn, cid */
 }
 
-static bool key_listed(const char *const *list, size_t n, const struct field_name *k)
+static bool key_listed(const struct key_word *list, size_t n, const struct field_name *k)
 {
     for (size_t i = 0; i < n; i++) {
-        size_t m = strlen(list[i]);
+        size_t m = list[i].n;
         if (m > k->n) continue;
         size_t at = k->n - m;
-        if (((k->hard | k->soft) >> at & 1) && !memcmp(k->s + at, list[i], m)) return true;
+        if (((k->hard | k->soft) >> at & 1) && !memcmp(k->s + at, list[i].s, m)) return true;
     }
     return false;
 }
 
 /* A key at buf[i..] (a word start) followed by its separator and a non-empty value. */
-static bool key_value_at(const uint8_t *buf, size_t i, size_t z, const char *const *list, size_t n,
-                         bool credential_side, size_t own_s, size_t own_e)
+static bool key_value_at(const uint8_t *buf, size_t i, size_t z, const struct key_word *list,
+                         size_t n, bool credential_side, size_t own_s, size_t own_e)
 {
     size_t e = i;
     while (e < z && e - i < FIELD_NAME_MAX && (alnum(buf[e]) || buf[e] == '_' || buf[e] == '-'))
@@ -467,6 +481,9 @@ static bool key_value_at(const uint8_t *buf, size_t i, size_t z, const char *con
     bool sep = p < z && (buf[p] == '=' || buf[p] == ':');
     /* most words are neither a key nor a short code: decide that before normalising */
     if (!sep && (!credential_side || p == e || e - i > 8)) return false;
+    /* without one only a security-code word (cvv, cvc, csc, cid: short_code_key) or "bearer"
+     * counts: buf[i] is a letter, its word's first */
+    if (!sep && (buf[i] | 0x20) != 'c' && (buf[i] | 0x20) != 'b') return false;
     struct field_name k;
     if (!field_name_set(&k, buf + i, e - i) || !key_listed(list, n, &k)) return false;
     if (!sep) {
@@ -520,7 +537,7 @@ bool field_record_sensitive(const uint8_t *buf, size_t lo, size_t hi, size_t sta
     const uint8_t *nl = memchr(buf + end, '\n', z - end);
     if (nl) z = (size_t)(nl - buf);
     if (url_userinfo(buf, a, z)) return true;
-    const char *const *list = credential ? account_keys : credential_keys;
+    const struct key_word *list = credential ? account_keys : credential_keys;
     size_t n = credential ? ARRAY_LEN(account_keys) : ARRAY_LEN(credential_keys);
     for (size_t i = a; i < z; i++) {
         if (i >= start && i < end) {

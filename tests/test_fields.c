@@ -407,6 +407,12 @@ ParameterizedTestParameters(fields, combined_sensitivity)
         {"card 4539 1488 0343 6467 cvv 123", "credit_card", 1},
         {"{\"card\":\"4539148803436467\",\"cvc\":\"123\"}", "credit_card", 1},
         {"card 4539 1488 0343 6467 exp 12/27", "credit_card", 0},
+        /* without a separator: security-code words (any case) and "Bearer" only */
+        {"card 4539 1488 0343 6467 CSC 1234", "credit_card", 1},
+        {"card 4539 1488 0343 6467 Cid 123", "credit_card", 1},
+        {"card 4539 1488 0343 6467 pin 1234", "credit_card", 0},
+        {"iban DE62370400440532013001 Bearer a8f3k2", "iban", 1},
+        {"iban DE62370400440532013001 bearer -", "iban", 0},
         {"card=4539 1488 0343 6467 cvv=***", "credit_card", 0},
         {"card=4539 1488 0343 6467\ncvv=123", "credit_card", 0},
         {"iban=DE62370400440532013001 pin=4821", "iban", 1},
