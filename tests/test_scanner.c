@@ -561,3 +561,83 @@ Test(scanner, allow_mark_at_every_offset)
         cr_assert(!allow_mark_in((const uint8_t *)b, len), "cut marker, len %zu", len);
     }
 }
+
+static int collect_copy(const pii_finding *f, void *user)
+{
+    struct tfinds *fs = user;
+    if (fs->n == fs->cap) {
+        fs->cap = fs->cap ? fs->cap * 2 : 64;
+        fs->v = realloc(fs->v, fs->cap * sizeof *fs->v);
+        cr_assert(fs->v);
+    }
+    struct tfind *t = &fs->v[fs->n++];
+    memset(t, 0, sizeof *t);
+    snprintf(t->detector, sizeof t->detector, "%s", f->detector);
+    t->offset = f->offset;
+    t->line = f->line;
+    t->column = f->column;
+    t->length = f->length;
+    t->confidence = f->confidence;
+    t->sensitive = f->sensitive;
+    t->test_value = f->test_value;
+    t->ccpa = f->ccpa;
+    size_t n = f->length < sizeof t->match - 1 ? f->length : sizeof t->match - 1;
+    memcpy(t->match, f->match, n);
+    return 0;
+}
+
+/* pii_scan_buffer reads its windows in place from the caller's buffer instead of copying them:
+ * the same findings as feeding the bytes (13 at a time), at chunk sizes that cut windows
+ * everywhere, for an input whose length is and is not a whole number of windows, with a CSV
+ * header (read from the first window) and without a Hyperscan database. */
+Test(scanner, scan_buffer_in_place_equals_feeding)
+{
+    static const char *const rec[] = {
+        "name,email,ip\n",
+        "Ann Lee,ann.lee@northwind-mail.com,11.2.3.4\n",
+        "ts=1 src=11.9.8.7 card 4539 1488 0343 6467 cvv 123 mac 3c:5a:b4:11:22:33\n",
+        "{\"user\":\"kwalker\",\"password\":\"Sup3rS3cret!\",\"phone\":\"+1 650-825-5835\"}\n",
+        "iban DE62370400440532013001 from 11.20.30.40 # piiscan:allow ipv4 lab\n",
+    };
+    static char s[9000];
+    size_t len = 0;
+    for (size_t i = 0; len + 200 < sizeof s; i++) {
+        const char *r = rec[i == 0 ? 0 : 1 + i % (ARRAY_LEN(rec) - 1)];
+        memcpy(s + len, r, strlen(r));
+        len += strlen(r);
+        for (size_t k = 0; k < i % 5; k++) s[len++] = ' ';
+    }
+    static const char *const sets[] = {NULL, "ipv4,mac_address"};
+    static const size_t chunks[] = {1, 7, 64, 4096, 0};
+    for (size_t k = 0; k < ARRAY_LEN(sets); k++)
+        for (size_t c = 0; c < ARRAY_LEN(chunks); c++)
+            for (size_t cut = 0; cut < 2; cut++) {
+                const pii_engine *e = t_engine(sets[k]);
+                size_t n = len - cut * 101;
+                struct tfinds ref = t_scan(e, s, n, 13, chunks[c]);
+                pii_scan_opts o;
+                pii_scan_opts_init(&o);
+                if (chunks[c]) o.chunk_size = chunks[c];
+                pii_scanner *sc = NULL;
+                pii_error err = PII_ERROR_INIT;
+                cr_assert_eq(pii_scanner_new(e, &o, &sc, &err), PII_OK);
+                struct tfinds got = {0};
+                cr_assert_eq(pii_scan_buffer(sc, s, n, collect_copy, &got, &err), PII_OK);
+                cr_assert_eq(pii_scanner_bytes(sc), n);
+                /* and the scanner's own window is back: feeding works as before */
+                struct tfinds again = {0};
+                cr_assert_eq(pii_scanner_begin(sc), PII_OK);
+                cr_assert_eq(pii_scanner_feed(sc, s, n, collect_copy, &again, &err), PII_OK);
+                cr_assert_eq(pii_scanner_end(sc, collect_copy, &again, &err), PII_OK);
+                char what[96];
+                snprintf(what, sizeof what, "%s, chunk %zu, %zu bytes", sets[k] ? sets[k] : "all",
+                         chunks[c], n);
+                cr_assert_gt(ref.n, 100, "%s", what);
+                t_assert_same(&ref, &got, what);
+                t_assert_same(&ref, &again, what);
+                t_free(&ref);
+                t_free(&got);
+                t_free(&again);
+                pii_scanner_free(sc);
+            }
+}
