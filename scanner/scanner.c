@@ -289,6 +289,18 @@ static uint64_t count_newlines(const uint8_t *p, size_t n, size_t *last)
     *last = n;
 #if defined(__SSE2__)
     const __m128i nl = _mm_set1_epi8('\n');
+#define NL_MASK(at)                                                                                \
+    ((uint64_t)(unsigned)_mm_movemask_epi8(                                                        \
+        _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + (at))), nl)))
+    /* 64 bytes a step between findings that are far apart */
+    for (; n - i >= 64; i += 64) {
+        uint64_t m =
+            NL_MASK(i) | NL_MASK(i + 16) << 16 | NL_MASK(i + 32) << 32 | NL_MASK(i + 48) << 48;
+        if (!m) continue;
+        *last = i + 63 - (size_t)__builtin_clzll(m);
+        for (; m; m &= m - 1) total++;
+    }
+#undef NL_MASK
     for (; n - i >= 16; i += 16) {
         unsigned m = (unsigned)_mm_movemask_epi8(
             _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), nl));
