@@ -135,7 +135,10 @@ static size_t last_stop(const uint8_t *buf, size_t lo, size_t from, size_t to)
     return 0;
 }
 
-bool field_key(const uint8_t *buf, size_t lo, size_t hi, size_t vs, struct field_name *out)
+/* The bytes [*ks, *ke) of the key naming the value at vs (field_key before normalising);
+ * at most FIELD_NAME_MAX of them, so the name fits whenever it has a letter. */
+static bool key_span(const uint8_t *buf, size_t lo, size_t hi, size_t vs, size_t *ks_out,
+                     size_t *ke_out)
 {
     if (vs < lo || vs > hi) return false;
     size_t floor = vs - lo > PII_MAX_LOOK ? vs - PII_MAX_LOOK : lo;
@@ -195,7 +198,15 @@ bool field_key(const uint8_t *buf, size_t lo, size_t hi, size_t vs, struct field
             break;
         ks = p = q;
     }
-    return field_name_set(out, buf + ks, e - ks);
+    *ks_out = ks;
+    *ke_out = e;
+    return true;
+}
+
+bool field_key(const uint8_t *buf, size_t lo, size_t hi, size_t vs, struct field_name *out)
+{
+    size_t ks, ke;
+    return key_span(buf, lo, hi, vs, &ks, &ke) && field_name_set(out, buf + ks, ke - ks);
 }
 
 /* ---- CSV ------------------------------------------------------------------------------- */
@@ -387,9 +398,28 @@ static bool csv_column(const struct field_hdr *h, const uint8_t *buf, size_t lo,
 bool field_in(const struct field_hdr *h, const struct ctx_set *fields, const uint8_t *buf,
               size_t lo, size_t hi, uint64_t base, size_t vs, bool *named)
 {
-    struct field_name key;
     *named = true;
-    if (field_key(buf, lo, hi, vs, &key)) return field_name_in(fields, &key);
+    size_t ks, ke;
+    if (key_span(buf, lo, hi, vs, &ks, &ke)) {
+        /* Most keys in front of a value are not the detector's (every IPv4 address of a log
+         * asks): an entry is a suffix of the normalised name, so it ends with the key's last
+         * letter or digit; that is decided before normalising. The key names a field when it
+         * has a letter (field_name_set). */
+        size_t i = ke;
+        while (i > ks && !alnum(buf[i - 1])) i--;
+        bool letter = i > ks && alpha(buf[i - 1]);
+        for (size_t j = ks; !letter && j < i; j++) letter = alpha(buf[j]);
+        if (letter) {
+            uint8_t last = lower(buf[i - 1]);
+            for (size_t k = 0; k < fields->n; k++)
+                if ((uint8_t)fields->w[k].text[fields->w[k].len - 1] == last) {
+                    struct field_name key;
+                    field_name_set(&key, buf + ks, ke - ks);
+                    return field_name_in(fields, &key);
+                }
+            return false;
+        }
+    }
     size_t col;
     if (h->ok && csv_column(h, buf, lo, base, vs, &col)) return field_name_in(fields, &h->col[col]);
     *named = false;

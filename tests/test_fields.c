@@ -638,6 +638,13 @@ Test(fields, field_key_agrees_with_the_reference)
                                         "[",  "\\", "\n", "::", ":=", "==", "!=",
                                         "<=", "(",  "|",  "&",  "?",  ";",  "\\\"key\\\":\\\"",
                                         "[ "};
+    static const char *const names[] = {"ip", "*ip",  "*addr", "user_ip", "date_of_birth",
+                                        "x2", "*Name"};
+    struct ctx_set fields = {0};
+    for (size_t i = 0; i < ARRAY_LEN(names); i++)
+        cr_assert(field_set_add(&fields, names[i], strlen(names[i])));
+    struct field_hdr hdr;
+    field_hdr_reset(&hdr);
     uint32_t r = 11;
 #define RND(n) ((r = r * 1103515245u + 12345u), (size_t)((r >> 8) % (n)))
     static uint8_t buf[420];
@@ -660,6 +667,11 @@ Test(fields, field_key_agrees_with_the_reference)
         if (got)
             cr_assert(a.n == b.n && !memcmp(a.s, b.s, a.n) && a.hard == b.hard && a.soft == b.soft,
                       "iter %d: key", iter);
+        /* field_in decides most keys before normalising them: the same answer as normalising */
+        bool named, in = field_in(&hdr, &fields, buf, lo, hi, 0, vs, &named);
+        cr_assert_eq(named, ref, "iter %d: named", iter);
+        cr_assert_eq(in, ref && field_name_in(&fields, &b), "iter %d: in the fields", iter);
     }
+    ctx_set_release(&fields);
 #undef RND
 }
