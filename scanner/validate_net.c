@@ -2,8 +2,26 @@
  * URLs carrying user data. Knows address syntax and documentation ranges, not the finders. */
 #include "validate.h"
 
-#include <stdio.h>
 #include <string.h>
+
+/* x (16 bits) in lower-case hex without leading zeros / x (8 bits) in decimal, at out; returns the
+ * length. By hand: snprintf was most of an address's validation. */
+static size_t put_hex(char *out, unsigned x)
+{
+    size_t n = 0;
+    for (int sh = 12; sh >= 0; sh -= 4)
+        if ((x >> sh) || sh == 0 || n) out[n++] = "0123456789abcdef"[(x >> sh) & 15];
+    return n;
+}
+
+static size_t put_dec(char *out, unsigned x)
+{
+    size_t n = 0;
+    if (x >= 100) out[n++] = (char)('0' + x / 100);
+    if (x >= 10) out[n++] = (char)('0' + x / 10 % 10);
+    out[n++] = (char)('0' + x % 10);
+    return n;
+}
 
 /* ==== IPv4 ============================================================================== */
 
@@ -104,15 +122,11 @@ bool v_ipv4(struct vctx *v)
 
     /* without a leading zero the address is its own normal form (nearly always) */
     if (!lead0) return v_set_norm(v, (const char *)v->buf + v->start, v->end - v->start);
-    /* by hand: this runs for every address in a log, snprintf would dominate */
     char norm[16];
     size_t len = 0;
     for (int i = 0; i < 4; i++) {
-        unsigned x8 = o[i];
         if (i) norm[len++] = '.';
-        if (x8 >= 100) norm[len++] = (char)('0' + x8 / 100);
-        if (x8 >= 10) norm[len++] = (char)('0' + x8 / 10 % 10);
-        norm[len++] = (char)('0' + x8 % 10);
+        len += put_dec(norm + len, o[i]);
     }
     v_set_norm(v, norm, len);
     return true;
@@ -180,8 +194,9 @@ static bool parse_ipv6(const uint8_t *s, size_t n, uint16_t w[8])
     return true;
 }
 
-/* RFC 5952 text: lower case, no leading zeros, longest run (>= 2) of zero groups as '::'. */
-static size_t ipv6_canon(const uint16_t w[8], char *out, size_t cap)
+/* RFC 5952 text: lower case, no leading zeros, longest run (>= 2) of zero groups as '::'.
+ * At most 45 bytes ("ffff:…:255.255.255.255"), NUL-terminated: out holds 46. */
+static size_t ipv6_canon(const uint16_t w[8], char out[46])
 {
     int bs = -1, bl = 0;
     for (int i = 0; i < 8;) {
@@ -197,21 +212,27 @@ static size_t ipv6_canon(const uint16_t w[8], char *out, size_t cap)
     if (bl < 2) bs = -1;
     size_t n = 0;
     bool mapped = bs == 0 && bl == 5 && w[5] == 0xffff;
-    for (int i = 0; i < 8 && n < cap; i++) {
+    for (int i = 0; i < 8; i++) {
         if (i == bs) {
-            n += (size_t)snprintf(out + n, cap - n, "::");
+            out[n++] = ':';
+            out[n++] = ':';
             i += bl - 1;
             continue;
         }
         if (mapped && i == 6) {
-            n += (size_t)snprintf(out + n, cap - n, ":%u.%u.%u.%u", w[6] >> 8, w[6] & 0xff,
-                                  w[7] >> 8, w[7] & 0xff);
+            out[n++] = ':';
+            for (int k = 0; k < 4; k++) {
+                if (k) out[n++] = '.';
+                unsigned b = k & 1 ? w[6 + k / 2] & 0xffu : (unsigned)w[6 + k / 2] >> 8;
+                n += put_dec(out + n, b);
+            }
             break;
         }
-        bool colon = i > 0 && i != bs + bl;
-        n += (size_t)snprintf(out + n, cap - n, "%s%x", colon ? ":" : "", w[i]);
+        if (i > 0 && i != bs + bl) out[n++] = ':';
+        n += put_hex(out + n, w[i]);
     }
-    return n < cap ? n : cap - 1;
+    out[n] = '\0';
+    return n;
 }
 
 /* Are the bytes before start a word ending in letters (not a hex group)? */
@@ -272,7 +293,7 @@ bool v_ipv6(struct vctx *v)
     if ((w[0] & 0xffc0) == 0xfe80 || (w[0] & 0xfe00) == 0xfc00) v->conf -= 10;
 
     char norm[48];
-    size_t len = ipv6_canon(w, norm, sizeof norm);
+    size_t len = ipv6_canon(w, norm);
     v_set_norm(v, norm, len);
     return true;
 }
@@ -319,9 +340,12 @@ bool v_mac(struct vctx *v)
     if (m[0] == 0 && m[1] == 0 && m[2] == 0x5e && m[3] == 0 && m[4] == 0x53)
         v->flags |= V_TEST; /* RFC 7042 documentation block */
 
-    char norm[18];
-    snprintf(norm, sizeof norm, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
-             m[5]);
+    char norm[17];
+    for (int k = 0; k < 6; k++) {
+        norm[3 * k] = "0123456789abcdef"[m[k] >> 4];
+        norm[3 * k + 1] = "0123456789abcdef"[m[k] & 15];
+        if (k < 5) norm[3 * k + 2] = ':';
+    }
     v_set_norm(v, norm, 17);
     return true;
 }
