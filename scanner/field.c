@@ -544,7 +544,11 @@ static bool key_value_at(const uint8_t *buf, size_t i, size_t z, const struct ke
 static bool url_userinfo(const uint8_t *buf, size_t a, size_t z)
 {
     for (size_t i = a; i + 3 <= z; i++) {
-        if (buf[i] != ':' || buf[i + 1] != '/' || buf[i + 2] != '/') continue;
+        /* every combined finding's record is searched: memchr to each ':' */
+        const uint8_t *c = memchr(buf + i, ':', z - 2 - i);
+        if (!c) break;
+        i = (size_t)(c - buf);
+        if (buf[i + 1] != '/' || buf[i + 2] != '/') continue;
         size_t p = i + 3, colon = 0;
         while (p < z && p - i < PII_MAX_LOOK && !blank(buf[p]) && buf[p] != '/' && buf[p] != '@' &&
                buf[p] != '"')
