@@ -160,9 +160,9 @@ static bool key_span(const uint8_t *buf, size_t lo, size_t hi, size_t vs, size_t
         c = buf[p - 1];
     } else {
         /* unquoted: spaces only between the separator and the value ("ts=1 level=info card
-         * 4539…" does not put the card in field "level") */
-        /* from the value back: its own bytes, then spaces, then the separator (no tab comes
-         * between: a tab is a stop); going back stops early at running text's first space */
+         * 4539…" does not put the card in field "level"). Checked from the value back (its
+         * own bytes, then spaces, then the separator; no tab between: a tab is a stop), which
+         * stops early at running text's first space. */
         size_t q = vs;
         while (q > p && buf[q - 1] != ' ') q--;
         while (q > p && buf[q - 1] == ' ') q--;
