@@ -1,7 +1,6 @@
 /* context.c: context words around a candidate: whole-word, case-insensitive, symbols kept
  * ("ss#", "a/c"), inside a byte window clipped to the candidate's line. Knows nothing of
  * detectors beyond their word lists. */
-#define _GNU_SOURCE /* memrchr */
 #include "pii_internal.h"
 
 #include <stdlib.h>
@@ -138,40 +137,49 @@ static bool word_at(const struct ctx_word *cw, const uint8_t *s, size_t n, size_
     return true;
 }
 
-/* One pass over s[0..n): at each byte that starts some word, try those words. Whole word: an
- * alphanumeric edge of the word must not touch an alphanumeric neighbour, so "lic" does not
- * match inside "duplicate"; a symbol edge ("ss#") needs no boundary. */
-static bool scan_words(const struct ctx_set *set, const uint8_t *s, size_t n)
+/* The words of `m` (bits into set->w) tried at buf[i], a word start; a match must end by n.
+ * Whole word: an alphanumeric edge of the word must not touch an alphanumeric neighbour, so
+ * "lic" does not match inside "duplicate"; a symbol edge ("ss#") needs no boundary, nor does
+ * n (the candidate's own start, or the end of what may be read). */
+static bool words_at(const struct ctx_set *set, uint64_t m, const uint8_t *buf, size_t i, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        uint64_t m = set->mask[set->slot[s[i]]];
-        if (PII_LIKELY(!m)) continue;
-        if (i > 0 && alnum(s[i - 1]) && alnum(s[i])) continue;
-        do {
-            const struct ctx_word *cw = &set->w[__builtin_ctzll(m)];
-            m &= m - 1;
-            size_t ml;
-            if (cw->len > n - i || !word_at(cw, s, n, i, &ml)) continue;
-            if (alnum((uint8_t)cw->text[cw->len - 1]) && i + ml < n && alnum(s[i + ml])) continue;
-            return true;
-        } while (m);
-    }
+    do {
+        const struct ctx_word *cw = &set->w[__builtin_ctzll(m)];
+        m &= m - 1;
+        size_t ml;
+        if (cw->len > n - i || !word_at(cw, buf, n, i, &ml)) continue;
+        if (alnum((uint8_t)cw->text[cw->len - 1]) && i + ml < n && alnum(buf[i + ml])) continue;
+        return true;
+    } while (m);
     return false;
 }
 
+/* Called for every candidate of a detector with context words (every IPv4 address of a log),
+ * so each side of the window is one pass with no library calls: the line's edge is found in
+ * the same loop (no word holds a newline, so none crosses one), and a word start is told from
+ * the byte before it in buf, which also makes a word cut by the window's edge no word. */
 bool context_has(const struct ctx_set *set, const uint8_t *buf, size_t lo, size_t hi, size_t start,
                  size_t end, int before, int after)
 {
     if (!set->n || (!before && !after)) return false;
     size_t a = start - lo > (size_t)before ? start - (size_t)before : lo;
     size_t z = hi - end > (size_t)after ? end + (size_t)after : hi;
-    /* clip to the line */
-    const uint8_t *pl = start > a ? memrchr(buf + a, '\n', start - a) : NULL;
-    if (pl) a = (size_t)(pl - buf) + 1;
-    const uint8_t *nl = memchr(buf + end, '\n', z - end);
-    if (nl) z = (size_t)(nl - buf);
-    /* a word cut by the window's edge is not a word: the edge must be a boundary */
-    while (a < start && a > lo && alnum(buf[a - 1]) && alnum(buf[a])) a++;
-    if (scan_words(set, buf + a, start - a)) return true;
-    return z > end && scan_words(set, buf + end, z - end);
+    const uint8_t *slot = set->slot;
+    /* before: right to left, to the line's start; a word there must end by `start` */
+    for (size_t i = start; i > a;) {
+        uint8_t c = buf[--i];
+        if (c == '\n') break;
+        if (PII_LIKELY(!slot[c])) continue;
+        if (i > lo && alnum(buf[i - 1]) && alnum(c)) continue;
+        if (words_at(set, set->mask[slot[c]], buf, i, start)) return true;
+    }
+    /* after: left to right, to the line's end; `end` itself always starts a word */
+    for (size_t i = end; i < z; i++) {
+        uint8_t c = buf[i];
+        if (c == '\n') break;
+        if (PII_LIKELY(!slot[c])) continue;
+        if (i > end && alnum(buf[i - 1]) && alnum(c)) continue;
+        if (words_at(set, set->mask[slot[c]], buf, i, z)) return true;
+    }
+    return false;
 }

@@ -10,6 +10,9 @@
 #include "pii_internal.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static inline uint8_t lower(uint8_t c)
 {
@@ -102,14 +105,48 @@ static inline bool value_stop(uint8_t c)
            c == '[' || c == ';' || c == '&' || c == '?' || c == '\t' || c == '|' || c == '(';
 }
 
-bool field_key(const uint8_t *buf, size_t lo, size_t hi, size_t vs, struct field_name *out)
+/* One past the last value_stop byte of buf[from, to), 0 when there is none; buf is readable
+ * from lo. Every candidate of a detector with fields walks back up to 64 bytes for it (most
+ * IPv4 addresses of a log are in running text): 16 bytes a step. */
+static size_t last_stop(const uint8_t *buf, size_t lo, size_t from, size_t to)
+{
+#if defined(__SSE2__)
+    while (to > from && to - lo >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(buf + to - 16));
+#define EQ(c) _mm_cmpeq_epi8(v, _mm_set1_epi8(c))
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(EQ('"'), EQ('\'')), _mm_or_si128(EQ('='), EQ(':'))),
+            _mm_or_si128(_mm_or_si128(EQ('\n'), EQ(',')), _mm_or_si128(EQ('{'), EQ('['))));
+        m = _mm_or_si128(
+            m, _mm_or_si128(_mm_or_si128(EQ(';'), EQ('&')), _mm_or_si128(EQ('?'), EQ('\t'))));
+        m = _mm_or_si128(m, _mm_or_si128(EQ('|'), EQ('(')));
+#undef EQ
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (to - from < 16) bits &= ~0u << (16 - (to - from)); /* bytes before from */
+        if (bits) return to - 16 + (size_t)(31 - __builtin_clz(bits)) + 1;
+        if (to - from <= 16) return 0;
+        to -= 16;
+    }
+#else
+    (void)lo;
+#endif
+    for (; to > from; to--)
+        if (value_stop(buf[to - 1])) return to;
+    return 0;
+}
+
+/* The bytes [*ks, *ke) of the key naming the value at vs (field_key before normalising);
+ * at most FIELD_NAME_MAX of them, so the name fits whenever it has a letter. */
+static bool key_span(const uint8_t *buf, size_t lo, size_t hi, size_t vs, size_t *ks_out,
+                     size_t *ke_out)
 {
     if (vs < lo || vs > hi) return false;
     size_t floor = vs - lo > PII_MAX_LOOK ? vs - PII_MAX_LOOK : lo;
     /* 1. back to where the value starts (a value's prefix: "Dr. ", "+", a quote) */
-    size_t p = vs, lim = vs - floor > 64 ? vs - 64 : floor;
-    while (p > lim && !value_stop(buf[p - 1])) p--;
-    if (p == floor || (p == lim && !value_stop(buf[p - 1]))) return false;
+    size_t lim = vs - floor > 64 ? vs - 64 : floor;
+    /* the byte just before a 64-byte walk may still be the stop (not before floor) */
+    size_t p = last_stop(buf, lo, lim > floor ? lim - 1 : floor, vs);
+    if (!p) return false;
     uint8_t c = buf[p - 1];
     if (c == '"' || c == '\'') {
         p--;
@@ -123,11 +160,13 @@ bool field_key(const uint8_t *buf, size_t lo, size_t hi, size_t vs, struct field
         c = buf[p - 1];
     } else {
         /* unquoted: spaces only between the separator and the value ("ts=1 level=info card
-         * 4539…" does not put the card in field "level") */
-        size_t q = p;
-        while (q < vs && buf[q] == ' ') q++;
-        for (; q < vs; q++)
-            if (blank(buf[q])) return false;
+         * 4539…" does not put the card in field "level"). Checked from the value back (its
+         * own bytes, then spaces, then the separator; no tab between: a tab is a stop), which
+         * stops early at running text's first space. */
+        size_t q = vs;
+        while (q > p && buf[q - 1] != ' ') q--;
+        while (q > p && buf[q - 1] == ' ') q--;
+        if (q != p) return false;
     }
     if (c != ':' && c != '=') return false;
     p--;
@@ -159,7 +198,15 @@ bool field_key(const uint8_t *buf, size_t lo, size_t hi, size_t vs, struct field
             break;
         ks = p = q;
     }
-    return field_name_set(out, buf + ks, e - ks);
+    *ks_out = ks;
+    *ke_out = e;
+    return true;
+}
+
+bool field_key(const uint8_t *buf, size_t lo, size_t hi, size_t vs, struct field_name *out)
+{
+    size_t ks, ke;
+    return key_span(buf, lo, hi, vs, &ks, &ke) && field_name_set(out, buf + ks, ke - ks);
 }
 
 /* ---- CSV ------------------------------------------------------------------------------- */
@@ -351,9 +398,28 @@ static bool csv_column(const struct field_hdr *h, const uint8_t *buf, size_t lo,
 bool field_in(const struct field_hdr *h, const struct ctx_set *fields, const uint8_t *buf,
               size_t lo, size_t hi, uint64_t base, size_t vs, bool *named)
 {
-    struct field_name key;
     *named = true;
-    if (field_key(buf, lo, hi, vs, &key)) return field_name_in(fields, &key);
+    size_t ks, ke;
+    if (key_span(buf, lo, hi, vs, &ks, &ke)) {
+        /* Most keys in front of a value are not the detector's (every IPv4 address of a log
+         * asks): an entry is a suffix of the normalised name, so it ends with the key's last
+         * letter or digit; that is decided before normalising. The key names a field when it
+         * has a letter (field_name_set). */
+        size_t i = ke;
+        while (i > ks && !alnum(buf[i - 1])) i--;
+        bool letter = i > ks && alpha(buf[i - 1]);
+        for (size_t j = ks; !letter && j < i; j++) letter = alpha(buf[j]);
+        if (letter) {
+            uint8_t last = lower(buf[i - 1]);
+            for (size_t k = 0; k < fields->n; k++)
+                if ((uint8_t)fields->w[k].text[fields->w[k].len - 1] == last) {
+                    struct field_name key;
+                    field_name_set(&key, buf + ks, ke - ks);
+                    return field_name_in(fields, &key);
+                }
+            return false;
+        }
+    }
     size_t col;
     if (h->ok && csv_column(h, buf, lo, base, vs, &col)) return field_name_in(fields, &h->col[col]);
     *named = false;
@@ -362,43 +428,57 @@ bool field_in(const struct field_hdr *h, const struct ctx_set *fields, const uin
 
 /* ---- the record rule for `combined` sensitivity ----------------------------------------- */
 
+/* A key word and its length (known at compile time: the record rule compares every word of a
+ * record with the lists below). */
+struct key_word {
+    const char *s;
+    size_t n;
+};
+#define K(w)                                                                                       \
+    {                                                                                              \
+        w, sizeof w - 1                                                                            \
+    }
+
 /* What completes an account, card or log-in: its security code, a password or a credential
  * (Cal. Civ. Code 1798.140(ae)(1)(B)). Normalised like field names. */
-static const char *const credential_keys[] = {
-    "cvv",
-    "cvv2",
-    "cvc",
-    "cvc2",
-    "csc",
-    "cvn",
-    "cid",
-    "securitycode",
-    "cardcode",
-    "cardverificationcode",
-    "pin",
-    "password",
-    "passwd",
-    "pwd",
-    "pass",
-    "passphrase",
-    "secret",
-    "token",
-    "accesstoken",
-    "authtoken",
-    "apikey",
-    "secretkey",
-    "secretaccesskey",
-    "privatekey",
-    "otp",
-    "bearer",
+static const struct key_word credential_keys[] = {
+    K("cvv"),
+    K("cvv2"),
+    K("cvc"),
+    K("cvc2"),
+    K("csc"),
+    K("cvn"),
+    K("cid"),
+    K("securitycode"),
+    K("cardcode"),
+    K("cardverificationcode"),
+    K("pin"),
+    K("password"),
+    K("passwd"),
+    K("pwd"),
+    K("pass"),
+    K("passphrase"),
+    K("secret"),
+    K("token"),
+    K("accesstoken"),
+    K("authtoken"),
+    K("apikey"),
+    K("secretkey"),
+    K("secretaccesskey"),
+    K("privatekey"),
+    K("otp"),
+    K("bearer"),
 };
 
 /* What a credential completes: an account, card or log-in. */
-static const char *const account_keys[] = {
-    "user", "username",   "login", "email",  "account",     "acct",           "accountnumber",
-    "card", "cardnumber", "cc",    "ccnum",  "ccnumber",    "creditcard",     "cardno",
-    "pan",  "iban",       "uid",   "userid", "accesskeyid", "awsaccesskeyid", "clientid",
+static const struct key_word account_keys[] = {
+    K("user"),     K("username"),      K("login"),      K("email"),       K("account"),
+    K("acct"),     K("accountnumber"), K("card"),       K("cardnumber"),  K("cc"),
+    K("ccnum"),    K("ccnumber"),      K("creditcard"), K("cardno"),      K("pan"),
+    K("iban"),     K("uid"),           K("userid"),     K("accesskeyid"), K("awsaccesskeyid"),
+    K("clientid"),
 };
+#undef K
 
 /* A short numeric code after "cvv 123": the security-code words need no separator. */
 static bool short_code_key(const struct field_name *k)
@@ -406,20 +486,20 @@ static bool short_code_key(const struct field_name *k)
     return k->n <= 4 && k->s[0] == 'c'; /* cvv, cvv2, cvc, cvc2, csc, cvn, cid */
 }
 
-static bool key_listed(const char *const *list, size_t n, const struct field_name *k)
+static bool key_listed(const struct key_word *list, size_t n, const struct field_name *k)
 {
     for (size_t i = 0; i < n; i++) {
-        size_t m = strlen(list[i]);
+        size_t m = list[i].n;
         if (m > k->n) continue;
         size_t at = k->n - m;
-        if (((k->hard | k->soft) >> at & 1) && !memcmp(k->s + at, list[i], m)) return true;
+        if (((k->hard | k->soft) >> at & 1) && !memcmp(k->s + at, list[i].s, m)) return true;
     }
     return false;
 }
 
 /* A key at buf[i..] (a word start) followed by its separator and a non-empty value. */
-static bool key_value_at(const uint8_t *buf, size_t i, size_t z, const char *const *list, size_t n,
-                         bool credential_side, size_t own_s, size_t own_e)
+static bool key_value_at(const uint8_t *buf, size_t i, size_t z, const struct key_word *list,
+                         size_t n, bool credential_side, size_t own_s, size_t own_e)
 {
     size_t e = i;
     while (e < z && e - i < FIELD_NAME_MAX && (alnum(buf[e]) || buf[e] == '_' || buf[e] == '-'))
@@ -431,6 +511,9 @@ static bool key_value_at(const uint8_t *buf, size_t i, size_t z, const char *con
     bool sep = p < z && (buf[p] == '=' || buf[p] == ':');
     /* most words are neither a key nor a short code: decide that before normalising */
     if (!sep && (!credential_side || p == e || e - i > 8)) return false;
+    /* without one only a security-code word (cvv, cvc, csc, cid: short_code_key) or "bearer"
+     * counts: buf[i] is a letter, its word's first */
+    if (!sep && (buf[i] | 0x20) != 'c' && (buf[i] | 0x20) != 'b') return false;
     struct field_name k;
     if (!field_name_set(&k, buf + i, e - i) || !key_listed(list, n, &k)) return false;
     if (!sep) {
@@ -461,7 +544,11 @@ static bool key_value_at(const uint8_t *buf, size_t i, size_t z, const char *con
 static bool url_userinfo(const uint8_t *buf, size_t a, size_t z)
 {
     for (size_t i = a; i + 3 <= z; i++) {
-        if (buf[i] != ':' || buf[i + 1] != '/' || buf[i + 2] != '/') continue;
+        /* every combined finding's record is searched: memchr to each ':' */
+        const uint8_t *c = memchr(buf + i, ':', z - 2 - i);
+        if (!c) break;
+        i = (size_t)(c - buf);
+        if (buf[i + 1] != '/' || buf[i + 2] != '/') continue;
         size_t p = i + 3, colon = 0;
         while (p < z && p - i < PII_MAX_LOOK && !blank(buf[p]) && buf[p] != '/' && buf[p] != '@' &&
                buf[p] != '"')
@@ -484,7 +571,7 @@ bool field_record_sensitive(const uint8_t *buf, size_t lo, size_t hi, size_t sta
     const uint8_t *nl = memchr(buf + end, '\n', z - end);
     if (nl) z = (size_t)(nl - buf);
     if (url_userinfo(buf, a, z)) return true;
-    const char *const *list = credential ? account_keys : credential_keys;
+    const struct key_word *list = credential ? account_keys : credential_keys;
     size_t n = credential ? ARRAY_LEN(account_keys) : ARRAY_LEN(credential_keys);
     for (size_t i = a; i < z; i++) {
         if (i >= start && i < end) {

@@ -307,6 +307,9 @@ bool ctx_set_copy(struct ctx_set *dst, const struct ctx_set *src);
  * from 0) to PII_ALLOW_LOOK bytes after the match (or to buf_len): only those are read. */
 void allow_inline(const struct pii_engine *e, const uint8_t *buf, size_t buf_len, size_t start,
                   size_t len, pii_finding *f);
+/* Whether buf[0, len) holds the marker ALLOW_MARK anywhere (a window without a Hyperscan
+ * database to report it). */
+bool allow_mark_in(const uint8_t *buf, size_t len);
 
 /* ---- structured fields (field.c) ------------------------------------------------------- */
 

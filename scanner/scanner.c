@@ -8,7 +8,6 @@
  * OVERLAP (>= longest match + look-ahead) bytes for the next one; the next window starts KEEP
  * (= PII_ROW_LOOK) bytes before limit so validators, context and CSV columns still see what
  * precedes. */
-#define _GNU_SOURCE /* memrchr, memmem */
 #include "pii_internal.h"
 
 #include <hs/hs.h>
@@ -48,6 +47,8 @@ struct pii_scanner {
     int min_conf;
     int inline_allow;
     bool allow_seen;      /* the window holds an allow marker (or there is no database to tell) */
+    bool borrowed;        /* win points into the caller's buffer (pii_scan_buffer): moved, not
+                           * copied, from one window to the next */
     struct field_hdr hdr; /* CSV/TSV header of the current stream (field.c) */
 };
 
@@ -277,25 +278,47 @@ static bool confirm(pii_scanner *s, const struct cand *c, uint64_t limit, struct
     return true;
 }
 
-/* Newlines in p[0..n). Log lines are short, so one memchr call per line cost more than the
- * scan itself; this counts 16 bytes a step (compare, accumulate bytes, sum with psadbw). */
-static uint64_t count_newlines(const uint8_t *p, size_t n)
+/* Newlines in p[0..n) and the offset of the last one (n when there is none), in one pass:
+ * findings are a line or two apart in logs, so a call per finding must be cheap (no memchr or
+ * memrchr calls, no byte loop for the tail). 16 bytes a step; a short tail is read as the 16
+ * bytes ending at p + n with the part already counted masked off. */
+static uint64_t count_newlines(const uint8_t *p, size_t n, size_t *last)
 {
     uint64_t total = 0;
     size_t i = 0;
+    *last = n;
 #if defined(__SSE2__)
-    const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
-    while (n - i >= 16) {
-        __m128i acc = zero;
-        size_t steps = (n - i) / 16;
-        if (steps > 255) steps = 255; /* a byte lane holds 255 */
-        for (size_t k = 0; k < steps; k++, i += 16)
-            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), nl));
-        __m128i sum = _mm_sad_epu8(acc, zero);
-        total += (uint64_t)_mm_cvtsi128_si64(sum) + (uint64_t)_mm_extract_epi16(sum, 4);
+    const __m128i nl = _mm_set1_epi8('\n');
+#define NL_MASK(at)                                                                                \
+    ((uint64_t)(unsigned)_mm_movemask_epi8(                                                        \
+        _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + (at))), nl)))
+    /* 64 bytes a step between findings that are far apart */
+    for (; n - i >= 64; i += 64) {
+        uint64_t m =
+            NL_MASK(i) | NL_MASK(i + 16) << 16 | NL_MASK(i + 32) << 32 | NL_MASK(i + 48) << 48;
+        if (!m) continue;
+        *last = i + 63 - (size_t)__builtin_clzll(m);
+        for (; m; m &= m - 1) total++;
+    }
+#undef NL_MASK
+    for (; n - i >= 16; i += 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), nl));
+        if (!m) continue;
+        *last = i + 31 - (size_t)__builtin_clz(m);
+        for (; m; m &= m - 1) total++;
+    }
+    if (i < n && n >= 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(
+                         _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + n - 16)), nl)) >>
+                     (16 - (n - i));
+        if (m) *last = i + 31 - (size_t)__builtin_clz(m);
+        for (; m; m &= m - 1) total++;
+        i = n;
     }
 #endif
-    for (; i < n; i++) total += p[i] == '\n';
+    for (; i < n; i++)
+        if (p[i] == '\n') total++, *last = i;
     return total;
 }
 
@@ -304,12 +327,11 @@ static void lines_to(pii_scanner *s, uint64_t to)
 {
     if (to <= s->line_pos) return;
     const uint8_t *p = s->win + (s->line_pos - s->base);
-    size_t n = (size_t)(to - s->line_pos);
-    uint64_t k = count_newlines(p, n);
+    size_t n = (size_t)(to - s->line_pos), last;
+    uint64_t k = count_newlines(p, n, &last);
     if (k) {
-        const uint8_t *last = memrchr(p, '\n', n);
         s->line_no += k;
-        s->line_start = s->base + (uint64_t)(last - s->win) + 1;
+        s->line_start = s->line_pos + last + 1;
     }
     s->line_pos = to;
 }
@@ -363,8 +385,7 @@ static pii_status decide(pii_scanner *s, uint64_t limit, bool final, pii_error *
     s->norm_len = 0;
     /* without a database (a subset of tokenizer-only detectors) nothing reports the marker:
      * one search of the window stands in, instead of one per finding in allow_inline() */
-    s->allow_seen = !s->e->db && s->inline_allow && s->len &&
-                    memmem(s->win, s->len, ALLOW_MARK, ALLOW_MARK_LEN) != NULL;
+    s->allow_seen = !s->e->db && s->inline_allow && allow_mark_in(s->win, s->len);
     if (s->e->db && s->len) {
         struct hs_ctx h = {.s = s};
         hs_error_t r = hs_scan((const hs_database_t *)s->e->db, (const char *)s->win,
@@ -413,7 +434,10 @@ static pii_status process(pii_scanner *s, bool final, pii_finding_fn fn, void *u
         /* keep KEEP bytes before limit and everything after it */
         uint64_t nb = limit - KEEP > s->base ? limit - KEEP : s->base;
         size_t drop = (size_t)(nb - s->base);
-        memmove(s->win, s->win + drop, s->len - drop);
+        if (s->borrowed)
+            s->win += drop;
+        else
+            memmove(s->win, s->win + drop, s->len - drop);
         s->len -= drop;
         s->base = nb;
     }
@@ -447,12 +471,29 @@ pii_status pii_scanner_end(pii_scanner *s, pii_finding_fn fn, void *user, pii_er
     return process(s, true, fn, user, err);
 }
 
+/* begin + feed + end without copying: the windows are those feed() would fill (cap bytes, then
+ * the rest), read in place from the caller's buffer, which stands in for the window buffer as
+ * in pii_scan_segment(). The copy was a tenth of a whole-buffer scan's instructions. */
 pii_status pii_scan_buffer(pii_scanner *s, const void *buf, size_t len, pii_finding_fn fn,
                            void *user, pii_error *err)
 {
     pii_status st = pii_scanner_begin(s);
-    if (!st) st = pii_scanner_feed(s, buf, len, fn, user, err);
-    if (!st) st = pii_scanner_end(s, fn, user, err);
+    if (st) return st;
+    if (!buf && len) return err_set(err, PII_ERR_ARG, NULL, "NULL argument");
+    uint8_t *own = s->win;
+    s->win = (uint8_t *)(uintptr_t)buf;
+    s->borrowed = true;
+    for (;;) {
+        size_t n = len - s->base < s->cap ? (size_t)(len - s->base) : s->cap;
+        s->len = n;
+        s->total = s->base + n;
+        if (n < s->cap) break;
+        if ((st = process(s, false, fn, user, err))) break;
+    }
+    if (!st) st = process(s, true, fn, user, err);
+    s->win = own;
+    s->borrowed = false;
+    s->len = 0;
     return st;
 }
 

@@ -2,28 +2,60 @@
  * URLs carrying user data. Knows address syntax and documentation ranges, not the finders. */
 #include "validate.h"
 
-#include <stdio.h>
 #include <string.h>
+
+/* x (16 bits) in lower-case hex without leading zeros / x (8 bits) in decimal, at out; returns the
+ * length. By hand: snprintf was most of an address's validation. */
+static size_t put_hex(char *out, unsigned x)
+{
+    size_t n = 0;
+    for (int sh = 12; sh >= 0; sh -= 4)
+        if ((x >> sh) || sh == 0 || n) out[n++] = "0123456789abcdef"[(x >> sh) & 15];
+    return n;
+}
+
+static size_t put_dec(char *out, unsigned x)
+{
+    size_t n = 0;
+    if (x >= 100) out[n++] = (char)('0' + x / 100);
+    if (x >= 10) out[n++] = (char)('0' + x / 10 % 10);
+    out[n++] = (char)('0' + x % 10);
+    return n;
+}
 
 /* ==== IPv4 ============================================================================== */
 
-/* Exactly a dotted quad of 1-3 digit groups; strict: no leading zeros (RFC 3986 dec-octet). */
-static bool parse_ipv4(const uint8_t *s, size_t n, uint8_t o[4], bool strict)
+/* Exactly a dotted quad of 1-3 digit groups; strict: no leading zeros (RFC 3986 dec-octet).
+ * *lead0 (when not NULL) tells whether some group has one. Runs for every IPv4 candidate of a
+ * log: one pointer walk, one compare a digit. */
+static bool parse_ipv4(const uint8_t *s, size_t n, uint8_t o[4], bool strict, bool *lead0)
 {
-    size_t i = 0;
+    const uint8_t *p = s, *e = s + n;
+    bool z = false;
     for (int k = 0; k < 4; k++) {
         if (k > 0) {
-            if (i >= n || s[i] != '.') return false;
-            i++;
+            if (p == e || *p != '.') return false;
+            p++;
         }
-        size_t st = i;
-        unsigned val = 0;
-        while (i < n && is_digit(s[i]) && i - st < 3) val = val * 10 + (unsigned)(s[i++] - '0');
-        if (i == st || val > 255 || (i < n && is_digit(s[i]))) return false;
-        if (strict && i - st > 1 && s[st] == '0') return false;
+        unsigned val, d;
+        if (p == e || (val = (unsigned)*p - '0') > 9) return false;
+        bool lz = val == 0;
+        if (++p < e && (d = (unsigned)*p - '0') <= 9) {
+            val = val * 10 + d;
+            if (++p < e && (d = (unsigned)*p - '0') <= 9) {
+                val = val * 10 + d;
+                if (++p < e && (unsigned)*p - '0' <= 9) return false; /* a fourth digit */
+            }
+            if (lz) {
+                if (strict) return false;
+                z = true;
+            }
+        }
+        if (val > 255) return false;
         o[k] = (uint8_t)val;
     }
-    return i == n;
+    if (lead0) *lead0 = z;
+    return p == e;
 }
 
 static const struct {
@@ -69,7 +101,8 @@ static bool after_ipv6_group(const struct vctx *v)
 bool v_ipv4(struct vctx *v)
 {
     uint8_t o[4];
-    if (v->end <= v->start || !parse_ipv4(v->buf + v->start, v->end - v->start, o, false))
+    bool lead0;
+    if (v->end <= v->start || !parse_ipv4(v->buf + v->start, v->end - v->start, o, false, &lead0))
         return false;
     int b = v_at(v, v->start - 1), a = v_at(v, v->end);
     if (is_word(b) || (b == '.' && is_digit(v_at(v, v->start - 2)))) return false;
@@ -87,15 +120,13 @@ bool v_ipv4(struct vctx *v)
     if (o[0] == 255 && ((~x + 1) & ~x) == 0)
         v->conf -= 20; /* a netmask (255.255.255.0), not a host */
 
-    /* by hand: this runs for every address in a log, snprintf would dominate */
+    /* without a leading zero the address is its own normal form (nearly always) */
+    if (!lead0) return v_set_norm(v, (const char *)v->buf + v->start, v->end - v->start);
     char norm[16];
     size_t len = 0;
     for (int i = 0; i < 4; i++) {
-        unsigned x8 = o[i];
         if (i) norm[len++] = '.';
-        if (x8 >= 100) norm[len++] = (char)('0' + x8 / 100);
-        if (x8 >= 10) norm[len++] = (char)('0' + x8 / 10 % 10);
-        norm[len++] = (char)('0' + x8 % 10);
+        len += put_dec(norm + len, o[i]);
     }
     v_set_norm(v, norm, len);
     return true;
@@ -124,7 +155,7 @@ static bool parse_ipv6(const uint8_t *s, size_t n, uint16_t w[8])
         }
         if (dot) { /* embedded IPv4: the last 32 bits */
             uint8_t o[4];
-            if (i != n || ng > 6 || !parse_ipv4(s + st, i - st, o, true)) return false;
+            if (i != n || ng > 6 || !parse_ipv4(s + st, i - st, o, true, NULL)) return false;
             g[ng++] = (uint16_t)(o[0] << 8 | o[1]);
             g[ng++] = (uint16_t)(o[2] << 8 | o[3]);
             break;
@@ -163,8 +194,9 @@ static bool parse_ipv6(const uint8_t *s, size_t n, uint16_t w[8])
     return true;
 }
 
-/* RFC 5952 text: lower case, no leading zeros, longest run (>= 2) of zero groups as '::'. */
-static size_t ipv6_canon(const uint16_t w[8], char *out, size_t cap)
+/* RFC 5952 text: lower case, no leading zeros, longest run (>= 2) of zero groups as '::'.
+ * At most 45 bytes ("ffff:…:255.255.255.255"), NUL-terminated: out holds 46. */
+static size_t ipv6_canon(const uint16_t w[8], char out[46])
 {
     int bs = -1, bl = 0;
     for (int i = 0; i < 8;) {
@@ -180,21 +212,27 @@ static size_t ipv6_canon(const uint16_t w[8], char *out, size_t cap)
     if (bl < 2) bs = -1;
     size_t n = 0;
     bool mapped = bs == 0 && bl == 5 && w[5] == 0xffff;
-    for (int i = 0; i < 8 && n < cap; i++) {
+    for (int i = 0; i < 8; i++) {
         if (i == bs) {
-            n += (size_t)snprintf(out + n, cap - n, "::");
+            out[n++] = ':';
+            out[n++] = ':';
             i += bl - 1;
             continue;
         }
         if (mapped && i == 6) {
-            n += (size_t)snprintf(out + n, cap - n, ":%u.%u.%u.%u", w[6] >> 8, w[6] & 0xff,
-                                  w[7] >> 8, w[7] & 0xff);
+            out[n++] = ':';
+            for (int k = 0; k < 4; k++) {
+                if (k) out[n++] = '.';
+                unsigned b = k & 1 ? w[6 + k / 2] & 0xffu : (unsigned)w[6 + k / 2] >> 8;
+                n += put_dec(out + n, b);
+            }
             break;
         }
-        bool colon = i > 0 && i != bs + bl;
-        n += (size_t)snprintf(out + n, cap - n, "%s%x", colon ? ":" : "", w[i]);
+        if (i > 0 && i != bs + bl) out[n++] = ':';
+        n += put_hex(out + n, w[i]);
     }
-    return n < cap ? n : cap - 1;
+    out[n] = '\0';
+    return n;
 }
 
 /* Are the bytes before start a word ending in letters (not a hex group)? */
@@ -255,7 +293,7 @@ bool v_ipv6(struct vctx *v)
     if ((w[0] & 0xffc0) == 0xfe80 || (w[0] & 0xfe00) == 0xfc00) v->conf -= 10;
 
     char norm[48];
-    size_t len = ipv6_canon(w, norm, sizeof norm);
+    size_t len = ipv6_canon(w, norm);
     v_set_norm(v, norm, len);
     return true;
 }
@@ -302,9 +340,12 @@ bool v_mac(struct vctx *v)
     if (m[0] == 0 && m[1] == 0 && m[2] == 0x5e && m[3] == 0 && m[4] == 0x53)
         v->flags |= V_TEST; /* RFC 7042 documentation block */
 
-    char norm[18];
-    snprintf(norm, sizeof norm, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
-             m[5]);
+    char norm[17];
+    for (int k = 0; k < 6; k++) {
+        norm[3 * k] = "0123456789abcdef"[m[k] >> 4];
+        norm[3 * k + 1] = "0123456789abcdef"[m[k] & 15];
+        if (k < 5) norm[3 * k + 2] = ':';
+    }
     v_set_norm(v, norm, 17);
     return true;
 }

@@ -1,6 +1,7 @@
 /* test_fields.c: structured-field context (JSON keys, nested and escaped JSON, logfmt, CSV/TSV
  * headers remembered across windows), the field-driven and text detectors, and the record
  * rule for `combined` sensitivity. All values are synthetic. */
+#include "pii_internal.h"
 #include "testutil.h"
 
 #include <criterion/criterion.h>
@@ -407,6 +408,12 @@ ParameterizedTestParameters(fields, combined_sensitivity)
         {"card 4539 1488 0343 6467 cvv 123", "credit_card", 1},
         {"{\"card\":\"4539148803436467\",\"cvc\":\"123\"}", "credit_card", 1},
         {"card 4539 1488 0343 6467 exp 12/27", "credit_card", 0},
+        /* without a separator: security-code words (any case) and "Bearer" only */
+        {"card 4539 1488 0343 6467 CSC 1234", "credit_card", 1},
+        {"card 4539 1488 0343 6467 Cid 123", "credit_card", 1},
+        {"card 4539 1488 0343 6467 pin 1234", "credit_card", 0},
+        {"iban DE62370400440532013001 Bearer a8f3k2", "iban", 1},
+        {"iban DE62370400440532013001 bearer -", "iban", 0},
         {"card=4539 1488 0343 6467 cvv=***", "credit_card", 0},
         {"card=4539 1488 0343 6467\ncvv=123", "credit_card", 0},
         {"iban=DE62370400440532013001 pin=4821", "iban", 1},
@@ -517,4 +524,154 @@ Test(fields, url_password_is_no_user_key)
     cr_expect_eq(t_count(&f, "username", "Pa55887"), 0);
     cr_expect_eq(t_count(&f, "password", "Pa55887$"), 1);
     t_free(&f);
+}
+
+/* ---- field_key against the previous scalar walk ----------------------------------------- */
+
+/* field_key() as it was before its walk back to the separator read 16 bytes a step (and its
+ * blank rule went back from the value), kept as the reference the rewrite must agree with. */
+static bool ref_alpha(uint8_t c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static bool ref_blank(uint8_t c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static bool ref_key_char(uint8_t c)
+{
+    return ((c >= '0' && c <= '9') || ref_alpha(c)) || c == '_' || c == '-' || c == '.' ||
+           c == '$' || c == '@' || c == '/';
+}
+
+static bool ref_value_stop(uint8_t c)
+{
+    return c == '"' || c == '\'' || c == '=' || c == ':' || c == '\n' || c == ',' || c == '{' ||
+           c == '[' || c == ';' || c == '&' || c == '?' || c == '\t' || c == '|' || c == '(';
+}
+
+static bool ref_field_key(const uint8_t *buf, size_t lo, size_t hi, size_t vs,
+                          struct field_name *out)
+{
+    if (vs < lo || vs > hi) return false;
+    size_t floor = vs - lo > PII_MAX_LOOK ? vs - PII_MAX_LOOK : lo;
+    /* 1. back to where the value starts (a value's prefix: "Dr. ", "+", a quote) */
+    size_t p = vs, lim = vs - floor > 64 ? vs - 64 : floor;
+    while (p > lim && !ref_value_stop(buf[p - 1])) p--;
+    if (p == floor || (p == lim && !ref_value_stop(buf[p - 1]))) return false;
+    uint8_t c = buf[p - 1];
+    if (c == '"' || c == '\'') {
+        p--;
+        if (p > floor && buf[p - 1] == '\\') p--; /* \"key\":\"value\" */
+        while (p > floor && ref_blank(buf[p - 1])) p--;
+        if (p > floor && buf[p - 1] == '[') { /* the first element of an array */
+            p--;
+            while (p > floor && ref_blank(buf[p - 1])) p--;
+        }
+        if (p == floor) return false;
+        c = buf[p - 1];
+    } else {
+        /* unquoted: spaces only between the separator and the value ("ts=1 level=info card
+         * 4539…" does not put the card in field "level") */
+        size_t q = p;
+        while (q < vs && buf[q] == ' ') q++;
+        for (; q < vs; q++)
+            if (ref_blank(buf[q])) return false;
+    }
+    if (c != ':' && c != '=') return false;
+    p--;
+    if (p > floor) {
+        uint8_t b = buf[p - 1];
+        if (c == ':' && b == ':') return false; /* a::b, IPv6 */
+        if (c == '=' && (b == '=' || b == '!' || b == '<' || b == '>')) return false;
+        if (c == '=' && b == ':') p--; /* := */
+    }
+    size_t sp = 0;
+    while (p > floor && ref_blank(buf[p - 1]) && sp < 8) p--, sp++;
+    bool quoted = false;
+    if (p > floor && (buf[p - 1] == '"' || buf[p - 1] == '\'')) {
+        quoted = true;
+        p--;
+        if (p > floor && buf[p - 1] == '\\') p--;
+    }
+    size_t e = p;
+    while (p > floor && e - p <= FIELD_NAME_MAX && ref_key_char(buf[p - 1])) p--;
+    if (p == e || e - p > FIELD_NAME_MAX) return false;
+    /* "Date of Birth: …", "customer name: …": up to three more words of letters, unquoted */
+    size_t ks = p;
+    for (int w = 0; w < 3 && !quoted; w++) {
+        if (p < floor + 2 || buf[p - 1] != ' ' || !ref_alpha(buf[p - 2])) break;
+        size_t q = p - 1;
+        while (q > floor && ref_alpha(buf[q - 1]) && e - q < FIELD_NAME_MAX) q--;
+        if (q > floor && !ref_blank(buf[q - 1]) && buf[q - 1] != '"' && buf[q - 1] != '{' &&
+            buf[q - 1] != ',' && buf[q - 1] != '\n')
+            break;
+        ks = p = q;
+    }
+    return field_name_set(out, buf + ks, e - ks);
+}
+
+/* Random records of keys, separators, quotes, blanks and running text, long enough for the
+ * 64-byte walk and the PII_MAX_LOOK floor, with the value's start and the readable range cut
+ * anywhere. */
+Test(fields, field_key_agrees_with_the_reference)
+{
+    /* mostly text without a stop byte, so that walks of 64 bytes and more happen */
+    static const char *const text[] = {"ip",
+                                       "user_ip",
+                                       "Date of Birth",
+                                       "src",
+                                       " ",
+                                       "   ",
+                                       "x",
+                                       "1.2.3.4",
+                                       "$",
+                                       "@",
+                                       "/",
+                                       "-",
+                                       "connection from",
+                                       "abcdefghijklmnopqrstuvwxyz0123456789",
+                                       "customer name"};
+    static const char *const punct[] = {"\"", "'",  "=",  ":",  "\t", ",",  "{",
+                                        "[",  "\\", "\n", "::", ":=", "==", "!=",
+                                        "<=", "(",  "|",  "&",  "?",  ";",  "\\\"key\\\":\\\"",
+                                        "[ "};
+    static const char *const names[] = {"ip", "*ip",  "*addr", "user_ip", "date_of_birth",
+                                        "x2", "*Name"};
+    struct ctx_set fields = {0};
+    for (size_t i = 0; i < ARRAY_LEN(names); i++)
+        cr_assert(field_set_add(&fields, names[i], strlen(names[i])));
+    struct field_hdr hdr;
+    field_hdr_reset(&hdr);
+    uint32_t r = 11;
+#define RND(n) ((r = r * 1103515245u + 12345u), (size_t)((r >> 8) % (n)))
+    static uint8_t buf[420];
+    for (int iter = 0; iter < 60000; iter++) {
+        size_t len = 0, want = RND(sizeof buf);
+        while (len < want) {
+            const char *t = RND(6) ? text[RND(ARRAY_LEN(text))] : punct[RND(ARRAY_LEN(punct))];
+            size_t n = strlen(t);
+            if (len + n > sizeof buf) break;
+            memcpy(buf + len, t, n);
+            len += n;
+        }
+        size_t lo = RND(len / 4 + 1), hi = len - RND(len / 4 + 1);
+        if (hi < lo) hi = lo;
+        size_t vs = lo + RND(hi - lo + 1);
+        struct field_name a, b;
+        bool got = field_key(buf, lo, hi, vs, &a), ref = ref_field_key(buf, lo, hi, vs, &b);
+        cr_assert_eq(got, ref, "iter %d: value at %zu of \"%.*s\" [%zu,%zu)", iter, vs, (int)len,
+                     (const char *)buf, lo, hi);
+        if (got)
+            cr_assert(a.n == b.n && !memcmp(a.s, b.s, a.n) && a.hard == b.hard && a.soft == b.soft,
+                      "iter %d: key", iter);
+        /* field_in decides most keys before normalising them: the same answer as normalising */
+        bool named, in = field_in(&hdr, &fields, buf, lo, hi, 0, vs, &named);
+        cr_assert_eq(named, ref, "iter %d: named", iter);
+        cr_assert_eq(in, ref && field_name_in(&fields, &b), "iter %d: in the fields", iter);
+    }
+    ctx_set_release(&fields);
+#undef RND
 }

@@ -522,3 +522,146 @@ Test(scanner, bare_digit_runs_proposed_as_phones_only_within_the_plan)
         free(cv.v);
     }
 }
+
+/* Line numbers and columns against a count made here, for lines of every length from empty to
+ * past 64 bytes (the line counter reads 16 bytes a step and its tail as the 16 bytes ending at
+ * a finding), "\r\n" endings, and several addresses on one line, at chunk sizes that put
+ * window edges everywhere. */
+Test(scanner, lines_and_columns_at_every_line_length)
+{
+    static char s[12000];
+    struct {
+        uint64_t off, line, col;
+    } want[400];
+    size_t len = 0, nw = 0;
+    uint64_t line = 1, ls = 0;
+    uint32_t r = 12345;
+    for (int l = 0; l < 300 && len < sizeof s - 200; l++) {
+        r = r * 1103515245u + 12345u;
+        size_t pad = (r >> 8) % 90, ips = (r >> 20) % 3;
+        for (size_t i = 0; i < pad; i++) s[len++] = (i % 7 == 6) ? ' ' : 'z';
+        for (size_t k = 0; k < ips && nw < 400; k++) {
+            if (len > ls && s[len - 1] != ' ') s[len++] = ' ';
+            want[nw].off = len;
+            want[nw].line = line;
+            want[nw].col = len - ls + 1;
+            nw++;
+            len += (size_t)snprintf(s + len, 32, "11.%u.%u.%u", l % 200, (unsigned)k, l % 250 + 1);
+        }
+        if ((r >> 28) & 1) s[len++] = '\r';
+        s[len++] = '\n';
+        line++;
+        ls = len;
+    }
+    static const size_t chunks[] = {1, 7, 64, 4096, 0};
+    for (size_t c = 0; c < ARRAY_LEN(chunks); c++) {
+        struct tfinds got = t_scan(t_engine("ipv4"), s, len, chunks[c] == 1 ? 333 : 0, chunks[c]);
+        cr_assert_eq(got.n, nw, "chunk %zu: %zu findings, want %zu", chunks[c], got.n, nw);
+        for (size_t i = 0; i < nw; i++) {
+            cr_expect_eq(got.v[i].offset, want[i].off, "chunk %zu, #%zu", chunks[c], i);
+            cr_expect_eq(got.v[i].line, want[i].line, "chunk %zu, #%zu", chunks[c], i);
+            cr_expect_eq(got.v[i].column, want[i].col, "chunk %zu, #%zu", chunks[c], i);
+        }
+        t_free(&got);
+    }
+}
+
+/* The marker search of engines without a Hyperscan database compares three of the marker's
+ * bytes 16 positions at a time: the marker at every offset of buffers of every length around
+ * that step (the tail is searched apart), and near misses that share those three bytes. */
+Test(scanner, allow_mark_at_every_offset)
+{
+    char b[96];
+    for (size_t len = 0; len <= sizeof b; len++) {
+        for (size_t at = 0; at + ALLOW_MARK_LEN <= len; at++) {
+            memset(b, 'p', sizeof b);
+            memcpy(b + at, ALLOW_MARK, ALLOW_MARK_LEN);
+            cr_assert(allow_mark_in((const uint8_t *)b, len), "len %zu at %zu", len, at);
+            b[at + 3] = 'x'; /* "piixcan:allow": first, ':' and last bytes still there */
+            cr_assert(!allow_mark_in((const uint8_t *)b, len), "len %zu at %zu", len, at);
+        }
+        memset(b, 'p', sizeof b);
+        if (len >= ALLOW_MARK_LEN) memcpy(b + len - ALLOW_MARK_LEN, ALLOW_MARK, ALLOW_MARK_LEN - 1);
+        cr_assert(!allow_mark_in((const uint8_t *)b, len), "cut marker, len %zu", len);
+    }
+}
+
+static int collect_copy(const pii_finding *f, void *user)
+{
+    struct tfinds *fs = user;
+    if (fs->n == fs->cap) {
+        fs->cap = fs->cap ? fs->cap * 2 : 64;
+        fs->v = realloc(fs->v, fs->cap * sizeof *fs->v);
+        cr_assert(fs->v);
+    }
+    struct tfind *t = &fs->v[fs->n++];
+    memset(t, 0, sizeof *t);
+    snprintf(t->detector, sizeof t->detector, "%s", f->detector);
+    t->offset = f->offset;
+    t->line = f->line;
+    t->column = f->column;
+    t->length = f->length;
+    t->confidence = f->confidence;
+    t->sensitive = f->sensitive;
+    t->test_value = f->test_value;
+    t->ccpa = f->ccpa;
+    size_t n = f->length < sizeof t->match - 1 ? f->length : sizeof t->match - 1;
+    memcpy(t->match, f->match, n);
+    return 0;
+}
+
+/* pii_scan_buffer reads its windows in place from the caller's buffer instead of copying them:
+ * the same findings as feeding the bytes (13 at a time), at chunk sizes that cut windows
+ * everywhere, for an input whose length is and is not a whole number of windows, with a CSV
+ * header (read from the first window) and without a Hyperscan database. */
+Test(scanner, scan_buffer_in_place_equals_feeding)
+{
+    static const char *const rec[] = {
+        "name,email,ip\n",
+        "Ann Lee,ann.lee@northwind-mail.com,11.2.3.4\n",
+        "ts=1 src=11.9.8.7 card 4539 1488 0343 6467 cvv 123 mac 3c:5a:b4:11:22:33\n",
+        "{\"user\":\"kwalker\",\"password\":\"Sup3rS3cret!\",\"phone\":\"+1 650-825-5835\"}\n",
+        "iban DE62370400440532013001 from 11.20.30.40 # piiscan:allow ipv4 lab\n",
+    };
+    static char s[9000];
+    size_t len = 0;
+    for (size_t i = 0; len + 200 < sizeof s; i++) {
+        const char *r = rec[i == 0 ? 0 : 1 + i % (ARRAY_LEN(rec) - 1)];
+        memcpy(s + len, r, strlen(r));
+        len += strlen(r);
+        for (size_t k = 0; k < i % 5; k++) s[len++] = ' ';
+    }
+    static const char *const sets[] = {NULL, "ipv4,mac_address"};
+    static const size_t chunks[] = {1, 7, 64, 4096, 0};
+    for (size_t k = 0; k < ARRAY_LEN(sets); k++)
+        for (size_t c = 0; c < ARRAY_LEN(chunks); c++)
+            for (size_t cut = 0; cut < 2; cut++) {
+                const pii_engine *e = t_engine(sets[k]);
+                size_t n = len - cut * 101;
+                struct tfinds ref = t_scan(e, s, n, 13, chunks[c]);
+                pii_scan_opts o;
+                pii_scan_opts_init(&o);
+                if (chunks[c]) o.chunk_size = chunks[c];
+                pii_scanner *sc = NULL;
+                pii_error err = PII_ERROR_INIT;
+                cr_assert_eq(pii_scanner_new(e, &o, &sc, &err), PII_OK);
+                struct tfinds got = {0};
+                cr_assert_eq(pii_scan_buffer(sc, s, n, collect_copy, &got, &err), PII_OK);
+                cr_assert_eq(pii_scanner_bytes(sc), n);
+                /* and the scanner's own window is back: feeding works as before */
+                struct tfinds again = {0};
+                cr_assert_eq(pii_scanner_begin(sc), PII_OK);
+                cr_assert_eq(pii_scanner_feed(sc, s, n, collect_copy, &again, &err), PII_OK);
+                cr_assert_eq(pii_scanner_end(sc, collect_copy, &again, &err), PII_OK);
+                char what[96];
+                snprintf(what, sizeof what, "%s, chunk %zu, %zu bytes", sets[k] ? sets[k] : "all",
+                         chunks[c], n);
+                cr_assert_gt(ref.n, 100, "%s", what);
+                t_assert_same(&ref, &got, what);
+                t_assert_same(&ref, &again, what);
+                t_free(&ref);
+                t_free(&got);
+                t_free(&again);
+                pii_scanner_free(sc);
+            }
+}

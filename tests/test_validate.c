@@ -485,6 +485,11 @@ static struct vec ipv4_invalid[] = {
     {"1.2.3.4.", NULL, 0},
     {"1..2.3", NULL, 0},
     {"1234.1.1.1", NULL, 0},
+    {"1.2.3.1234", NULL, 0},
+    {"1.2.3.4a", NULL, 0},
+    {"1.2.3.", NULL, 0},
+    {".1.2.3", NULL, 0},
+    {"1.2.3.-4", NULL, 0},
     {"0.0.0.0", NULL, 0},
     {"255.255.255.255", NULL, 0},
     {"v1.2.3.4", "1.2.3.4", 0},
@@ -517,6 +522,16 @@ Test(validate_ipv4, norm_and_conf)
     r = t_validate_span("ipv4", "8.8.8.8", NULL);
     cr_assert_eq(r.conf, 0);
     NORM_EQ(r, "8.8.8.8");
+    /* a leading zero in any group (the normal form is then built, not copied) */
+    r = t_validate_span("ipv4", "8.8.8.08", NULL);
+    cr_assert(r.ok);
+    NORM_EQ(r, "8.8.8.8");
+    r = t_validate_span("ipv4", "8.00.8.8", NULL);
+    cr_assert(r.ok);
+    NORM_EQ(r, "8.0.8.8");
+    r = t_validate_span("ipv4", "203.0.113.255", NULL);
+    cr_assert(r.ok);
+    NORM_EQ(r, "203.0.113.255");
     r = t_validate_span("ipv4", "127.0.0.1", NULL);
     cr_assert(r.ok);
     cr_assert_eq(r.conf, -10);
