@@ -147,6 +147,7 @@ struct ctx_set {
     uint8_t *slot;  /* [256]: index into mask, 0 for a byte no word starts with; NULL if empty */
     uint64_t *mask; /* [n_mask], mask[0] == 0 */
     size_t n_mask;
+    bool sym;    /* a word starts with a byte that is neither a letter nor a digit */
     void *block; /* a copy (ctx_set_copy) holds all of the above in this one allocation */
 };
 

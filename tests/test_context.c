@@ -173,29 +173,35 @@ Test(context, one_pass_agrees_with_the_reference)
                                        ":",
                                        "=",
                                        "/"};
-    struct ctx_set s = {0};
-    for (size_t i = 0; i < ARRAY_LEN(words); i++)
-        cr_assert(ctx_set_add(&s, words[i], strlen(words[i])));
-    uint32_t r = 7;
+    /* pass 1 leaves out "#x": a set whose words all start with a letter or a digit looks only
+     * at those (context_has reads 16 bytes a step, windows up to 80 bytes a side) */
+    for (int pass = 0; pass < 2; pass++) {
+        struct ctx_set s = {0};
+        for (size_t i = 0; i < ARRAY_LEN(words); i++)
+            if (pass == 0 || words[i][0] != '#')
+                cr_assert(ctx_set_add(&s, words[i], strlen(words[i])));
+        cr_assert_eq(s.sym, pass == 0);
+        uint32_t r = 7 + (uint32_t)pass;
 #define RND(n) ((r = r * 1103515245u + 12345u), (size_t)((r >> 8) % (n)))
-    uint8_t buf[120];
-    for (int iter = 0; iter < 40000; iter++) {
-        size_t len = 0, want = RND(sizeof buf);
-        while (len < want) {
-            const char *t = toks[RND(ARRAY_LEN(toks))];
-            size_t n = strlen(t);
-            if (len + n > sizeof buf) break;
-            memcpy(buf + len, t, n);
-            len += n;
+        uint8_t buf[160];
+        for (int iter = 0; iter < 40000; iter++) {
+            size_t len = 0, want = RND(sizeof buf);
+            while (len < want) {
+                const char *t = toks[RND(ARRAY_LEN(toks))];
+                size_t n = strlen(t);
+                if (len + n > sizeof buf) break;
+                memcpy(buf + len, t, n);
+                len += n;
+            }
+            size_t lo = RND(len + 1), hi = lo + RND(len - lo + 1);
+            size_t start = lo + RND(hi - lo + 1), end = start + RND(hi - start + 1);
+            int before = (int)RND(80), after = (int)RND(60);
+            bool got = context_has(&s, buf, lo, hi, start, end, before, after);
+            bool ref = ref_context_has(&s, buf, lo, hi, start, end, before, after);
+            cr_assert_eq(got, ref, "iter %d: \"%.*s\" [%zu,%zu) in [%zu,%zu) %d/%d", iter, (int)len,
+                         (const char *)buf, start, end, lo, hi, before, after);
         }
-        size_t lo = RND(len + 1), hi = lo + RND(len - lo + 1);
-        size_t start = lo + RND(hi - lo + 1), end = start + RND(hi - start + 1);
-        int before = (int)RND(40), after = (int)RND(20);
-        bool got = context_has(&s, buf, lo, hi, start, end, before, after);
-        bool ref = ref_context_has(&s, buf, lo, hi, start, end, before, after);
-        cr_assert_eq(got, ref, "iter %d: \"%.*s\" [%zu,%zu) in [%zu,%zu) %d/%d", iter, (int)len,
-                     (const char *)buf, start, end, lo, hi, before, after);
-    }
 #undef RND
-    ctx_set_release(&s);
+        ctx_set_release(&s);
+    }
 }
