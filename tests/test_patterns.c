@@ -244,6 +244,7 @@ static void expect_same_set(const struct ctx_set *a, const struct ctx_set *b, co
     }
     if (!a->n) return;
     cr_expect_eq(a->n_mask, b->n_mask, "%s %s", id, what);
+    cr_expect_eq(a->sym, b->sym, "%s %s: a word starts with a symbol", id, what);
     cr_expect(!memcmp(a->slot, b->slot, 256), "%s %s slots", id, what);
     cr_expect(!memcmp(a->mask, b->mask, a->n_mask * sizeof *a->mask), "%s %s masks", id, what);
 }

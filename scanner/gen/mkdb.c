@@ -50,8 +50,11 @@ static void emit_set(FILE *f, const struct ctx_set *c, const char *name)
         fputs("{0}", f);
         return;
     }
-    fprintf(f, "{(struct ctx_word *)%s_w, %zu, (uint8_t *)%s_s, (uint64_t *)%s_m, %zu, NULL}", name,
-            c->n, name, name, c->n_mask);
+    /* designated: a field added to struct ctx_set must not shift the values into others */
+    fprintf(f,
+            "{.w = (struct ctx_word *)%s_w, .n = %zu, .slot = (uint8_t *)%s_s, "
+            ".mask = (uint64_t *)%s_m, .n_mask = %zu, .sym = %d, .block = NULL}",
+            name, c->n, name, name, c->n_mask, c->sym ? 1 : 0);
 }
 
 /* The parsed catalogue as C data (struct detector, `fixed`): start-up copies the array and
