@@ -639,15 +639,20 @@ static void reader_release(struct reader *rd, bool keep_lock)
     w->spare[w->n_spare++] = s;
 }
 
+/* The held segment (the newest, not handed over) scanned here. */
+static void reader_scan_held(struct reader *rd)
+{
+    if (!rd->held) return;
+    struct seg *s = ring_at(rd, rd->n - 1);
+    seg_scan(rd->w, s);
+    s->state = SEG_DONE;
+    rd->held = false;
+}
+
 /* Everything in flight out, in order: the held segment is scanned here. */
 static void reader_drain(struct reader *rd)
 {
-    if (rd->held) {
-        struct seg *s = ring_at(rd, rd->n - 1);
-        seg_scan(rd->w, s);
-        s->state = SEG_DONE;
-        rd->held = false;
-    }
+    reader_scan_held(rd);
     while (rd->n) reader_release(rd, false);
 }
 
@@ -655,12 +660,7 @@ static void reader_drain(struct reader *rd)
  * records and its release take one lock. */
 static void reader_finish(struct reader *rd)
 {
-    if (rd->held) {
-        struct seg *s = ring_at(rd, rd->n - 1);
-        seg_scan(rd->w, s);
-        s->state = SEG_DONE;
-        rd->held = false;
-    }
+    reader_scan_held(rd);
     if (!rd->n) {
         pthread_mutex_lock(&rd->w->p->olock);
         reader_before_locked(rd);

@@ -100,12 +100,12 @@ static pii_status fd_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got
     }
 }
 
-static void plain_free(struct layer *l)
+void layer_free_plain(struct layer *l)
 {
     free(l);
 }
 
-static const struct layer_ops fd_ops = {"file", fd_read, plain_free};
+static const struct layer_ops fd_ops = {"file", fd_read, layer_free_plain};
 
 struct layer *source_fd_layer(struct pii_source *s)
 {
@@ -146,7 +146,7 @@ static pii_status prefix_read(struct layer *l, uint8_t *buf, size_t cap, size_t 
     return layer_read(l->parent, buf, cap, got, err);
 }
 
-static const struct layer_ops prefix_ops = {"prefix", prefix_read, plain_free};
+static const struct layer_ops prefix_ops = {"prefix", prefix_read, layer_free_plain};
 
 /* The sniffed bytes not yet delivered, when l replays them (pii_source_read hands them out
  * where they are: no copy, and a file within them needs no read buffer). */

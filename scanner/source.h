@@ -67,6 +67,9 @@ struct layer {
 void layer_init(struct layer *l, const struct layer_ops *ops, struct pii_source *s,
                 struct layer *parent);
 
+/* layer_ops.free for a layer that owns nothing but its own allocation. */
+void layer_free_plain(struct layer *l);
+
 /* Reads from l, updates out_bytes and applies the expansion-ratio limit. */
 pii_status layer_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got, pii_error *err);
 

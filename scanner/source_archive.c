@@ -248,12 +248,7 @@ static pii_status entry_read(struct layer *l, uint8_t *buf, size_t cap, size_t *
     return PII_OK;
 }
 
-static void entry_free(struct layer *l)
-{
-    free(l);
-}
-
-static const struct layer_ops entry_ops = {"archive member", entry_read, entry_free};
+static const struct layer_ops entry_ops = {"archive member", entry_read, layer_free_plain};
 
 struct layer *source_entry_layer(struct pii_source *s, unsigned parent_frame)
 {

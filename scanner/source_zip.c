@@ -534,12 +534,7 @@ static pii_status zl_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got
     return st;
 }
 
-static void zl_free(struct layer *l)
-{
-    free(l);
-}
-
-static const struct layer_ops zip_ops = {"zip member", zl_read, zl_free};
+static const struct layer_ops zip_ops = {"zip member", zl_read, layer_free_plain};
 
 struct layer *source_zip_layer(struct pii_source *s, unsigned fi)
 {

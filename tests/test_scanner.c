@@ -586,30 +586,6 @@ Test(scanner, allow_mark_at_every_offset)
     }
 }
 
-static int collect_copy(const pii_finding *f, void *user)
-{
-    struct tfinds *fs = user;
-    if (fs->n == fs->cap) {
-        fs->cap = fs->cap ? fs->cap * 2 : 64;
-        fs->v = realloc(fs->v, fs->cap * sizeof *fs->v);
-        cr_assert(fs->v);
-    }
-    struct tfind *t = &fs->v[fs->n++];
-    memset(t, 0, sizeof *t);
-    snprintf(t->detector, sizeof t->detector, "%s", f->detector);
-    t->offset = f->offset;
-    t->line = f->line;
-    t->column = f->column;
-    t->length = f->length;
-    t->confidence = f->confidence;
-    t->sensitive = f->sensitive;
-    t->test_value = f->test_value;
-    t->ccpa = f->ccpa;
-    size_t n = f->length < sizeof t->match - 1 ? f->length : sizeof t->match - 1;
-    memcpy(t->match, f->match, n);
-    return 0;
-}
-
 /* pii_scan_buffer reads its windows in place from the caller's buffer instead of copying them:
  * the same findings as feeding the bytes (13 at a time), at chunk sizes that cut windows
  * everywhere, for an input whose length is and is not a whole number of windows, with a CSV
@@ -646,13 +622,13 @@ Test(scanner, scan_buffer_in_place_equals_feeding)
                 pii_error err = PII_ERROR_INIT;
                 cr_assert_eq(pii_scanner_new(e, &o, &sc, &err), PII_OK);
                 struct tfinds got = {0};
-                cr_assert_eq(pii_scan_buffer(sc, s, n, collect_copy, &got, &err), PII_OK);
+                cr_assert_eq(pii_scan_buffer(sc, s, n, t_collect, &got, &err), PII_OK);
                 cr_assert_eq(pii_scanner_bytes(sc), n);
                 /* and the scanner's own window is back: feeding works as before */
                 struct tfinds again = {0};
                 cr_assert_eq(pii_scanner_begin(sc), PII_OK);
-                cr_assert_eq(pii_scanner_feed(sc, s, n, collect_copy, &again, &err), PII_OK);
-                cr_assert_eq(pii_scanner_end(sc, collect_copy, &again, &err), PII_OK);
+                cr_assert_eq(pii_scanner_feed(sc, s, n, t_collect, &again, &err), PII_OK);
+                cr_assert_eq(pii_scanner_end(sc, t_collect, &again, &err), PII_OK);
                 char what[96];
                 snprintf(what, sizeof what, "%s, chunk %zu, %zu bytes", sets[k] ? sets[k] : "all",
                          chunks[c], n);

@@ -46,7 +46,7 @@ const pii_engine *t_engine(const char *detectors)
     return e;
 }
 
-static int collect(const pii_finding *f, void *user)
+int t_collect(const pii_finding *f, void *user)
 {
     struct tfinds *fs = user;
     if (fs->n == fs->cap) { /* geometric: ASan's realloc always copies */
@@ -83,9 +83,9 @@ struct tfinds t_scan(const pii_engine *e, const char *data, size_t len, size_t f
     if (!feed) feed = len ? len : 1;
     for (size_t p = 0; p < len; p += feed) {
         size_t n = len - p < feed ? len - p : feed;
-        cr_assert_eq(pii_scanner_feed(s, data + p, n, collect, &fs, &err), PII_OK, "%s", err.msg);
+        cr_assert_eq(pii_scanner_feed(s, data + p, n, t_collect, &fs, &err), PII_OK, "%s", err.msg);
     }
-    cr_assert_eq(pii_scanner_end(s, collect, &fs, &err), PII_OK, "%s", err.msg);
+    cr_assert_eq(pii_scanner_end(s, t_collect, &fs, &err), PII_OK, "%s", err.msg);
     pii_scanner_free(s);
     return fs;
 }

@@ -31,6 +31,8 @@ const pii_engine *t_engine(const char *detectors);
  * an internal chunk size of `chunk` (0 = default). */
 struct tfinds t_scan(const pii_engine *e, const char *data, size_t len, size_t feed, size_t chunk);
 void t_free(struct tfinds *f);
+/* A pii_finding_fn copying each finding into the struct tfinds at user (t_scan's). */
+int t_collect(const pii_finding *f, void *user);
 /* Number of findings of detector `id` (NULL: all) whose match equals `match` (NULL: any). */
 size_t t_count(const struct tfinds *f, const char *id, const char *match);
 /* Logs every finding (detector, match, confidence): context for a failed expectation. */
