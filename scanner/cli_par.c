@@ -75,6 +75,8 @@ struct task {
     int fd;                  /* -1: open `name` in the worker */
     struct par_dir *dir;     /* and relative to this directory, as name + base */
     size_t base;
+    bool
+        regular; /* a regular file as the walk's readdir said: no fstat (PII_SOURCE_REGULAR_FILE) */
     bool done;
     struct evbuf ev;
     size_t kept; /* capacity of ev counted in par.kept while on the free list */
@@ -451,6 +453,7 @@ static struct task *task_new(struct par *p, const char *name, int fd)
     if (t) {
         t->fd = fd;
         t->dir = NULL;
+        t->regular = false;
         t->base = 0;
         t->done = false;
         t->next_order = t->next_q = NULL;
@@ -934,7 +937,9 @@ static void scan_task(struct worker *w, struct task *t)
     }
     pii_source *src = NULL;
     pii_error err = PII_ERROR_INIT;
-    if (pii_source_open_fd(fd, t->name, &p->r->o->src, &src, &err)) {
+    pii_source_opts so = p->r->o->src;
+    if (t->regular && opened) so.flags |= PII_SOURCE_REGULAR_FILE;
+    if (pii_source_open_fd(fd, t->name, &so, &src, &err)) {
         task_fail(p, t, err.msg);
         if (opened) close(fd);
         return;
@@ -1140,7 +1145,8 @@ bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_
     return worker_init(p, &p->w[0], err);
 }
 
-static void input_add(struct run *r, const char *name, int fd, struct par_dir *d, size_t base)
+static void input_add(struct run *r, const char *name, int fd, struct par_dir *d, size_t base,
+                      bool regular)
 {
     struct par *p = r->par;
     if (p->pool_on) walker_room(p);
@@ -1154,6 +1160,7 @@ static void input_add(struct run *r, const char *name, int fd, struct par_dir *d
         t->dir = d;
         t->base = base;
     }
+    t->regular = regular;
     if (!p->pool_on && p->n_thr > 1 &&
         (p->n_inline >= INLINE_INPUTS || p->w[0].bytes >= INLINE_BYTES))
         pool_start(p);
@@ -1178,12 +1185,12 @@ static void input_add(struct run *r, const char *name, int fd, struct par_dir *d
 
 void par_input(struct run *r, const char *name, int fd)
 {
-    input_add(r, name, fd, NULL, 0);
+    input_add(r, name, fd, NULL, 0, false);
 }
 
 void par_input_at(struct run *r, const char *name, struct par_dir *d, size_t base)
 {
-    input_add(r, name, -1, d, base);
+    input_add(r, name, -1, d, base, true);
 }
 
 void par_record(struct run *r, bool skipped, const char *path, const char *member, const char *msg)
