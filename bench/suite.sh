@@ -11,6 +11,7 @@ BUILD=$ROOT/build
 SIZE=1G
 RUNS=3
 ROWS=all
+CORPUS=
 while [ $# -gt 0 ]; do
     case $1 in
     --build) BUILD=$2; shift 2 ;;
@@ -18,9 +19,12 @@ while [ $# -gt 0 ]; do
     --quick) SIZE=64M; RUNS=1; shift ;;
     --runs) RUNS=$2; shift 2 ;;
     --rows) ROWS=$2; shift 2 ;;
+    --corpus) CORPUS=$2; shift 2 ;;
     -h | --help)
         echo "usage: bench/suite.sh [--quick] [--size 1G] [--runs 3] [--build DIR] [--rows LIST]"
         echo "  --rows: some rows only, comma-separated: plain,gz,zst,tar,small,line,commit,startup"
+        echo "  --corpus DIR: the inputs of an earlier run (e.g. another worktree's bench/corpus/suite-64M),"
+        echo "    read only: nothing is generated or written there"
         echo "  PIISCAN=BIN: another piiscan binary (a baseline, in the same session)"
         exit 0 ;;
     *) echo "suite.sh: unknown argument $1" >&2; exit 2 ;;
@@ -45,6 +49,12 @@ done
 
 IN=$ROOT/bench/corpus/suite-$SIZE
 OUT=$ROOT/bench/out
+if [ -n "$CORPUS" ]; then
+    IN=$(cd "$CORPUS" && pwd)
+    for x in plain.log plain.log.gz plain.log.zst members.tar.gz small line.log commit; do
+        [ -e "$IN/$x" ] || { echo "suite.sh: $IN/$x missing (--corpus is read only)" >&2; exit 2; }
+    done
+fi
 mkdir -p "$IN" "$OUT"
 PLAIN=$IN/plain.log
 if [ ! -s "$PLAIN" ]; then
@@ -80,7 +90,7 @@ if [ ! -d "$IN/commit" ]; then
     mkdir -p "$IN/commit"
     for i in $(seq 1 20); do tail -c +$((i * 7919)) "$PLAIN" | head -c $((2000 + i * 300)) >"$IN/commit/f$i.txt"; done
 fi
-ONELINE=$IN/oneline.log
+ONELINE=$OUT/oneline.log
 printf '2024-11-21 03:14:07 INFO sshd[4211]: Accepted publickey for deploy from host-a port 52214\n' >"$ONELINE"
 
 RS=""

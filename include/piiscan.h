@@ -318,6 +318,11 @@ typedef struct pii_source_opts {
 /* Read every zip through libarchive, as before the central-directory reader (which inflates
  * with ISA-L when built with it): for comparisons (PIISCAN_ZIP=libarchive in the CLI). */
 #define PII_SOURCE_ZIP_LIBARCHIVE 0x2u
+/* The caller knows the fd is a regular file (a directory walk's d_type): the source does not
+ * fstat it, and takes a read that returns fewer bytes than asked for as its end (what a local
+ * file system does), which spares the read that would return 0. One system call less per
+ * file, of the four a small file costs. */
+#define PII_SOURCE_REGULAR_FILE 0x4u
 
 /* Fills o with the defaults (all zero: every limit at its default). */
 PII_API void pii_source_opts_init(pii_source_opts *o);

@@ -150,8 +150,9 @@ void par_input(struct run *r, const char *name, int fd);
 struct par_dir;
 struct par_dir *par_dir_new(int fd);
 void par_dir_put(struct par_dir *d);
-/* par_input of the file `name`, opened by a worker relative to d as name + base (its last
- * component), and reported as name. */
+/* par_input of a regular file found by a directory walk (readdir's type: not asked again),
+ * `name`, opened by a worker relative to d as name + base (its last component), or by its
+ * whole name when d is NULL, and reported as name. */
 void par_input_at(struct run *r, const char *name, struct par_dir *d, size_t base);
 /* A record of the walk itself (an error, or a skipped path), in order with the inputs. */
 void par_record(struct run *r, bool skipped, const char *path, const char *member, const char *msg);

@@ -563,7 +563,7 @@ static void scan_path(struct run *r, const char *path, bool explicit_arg, unsign
         par_record(r, true, path, NULL, "not a regular file");
         return;
     }
-    if (dir)
+    if (!explicit_arg)
         par_input_at(r, path, dir, base);
     else
         par_input(r, path, -1);

@@ -38,7 +38,8 @@
  * costs milliseconds. */
 #define INLINE_INPUTS 32u
 #define INLINE_BYTES  (1u << 20)
-#define PUSH_BATCH    8u /* inputs the walker queues under one lock */
+#define PUSH_BATCH    8u  /* inputs the walker queues under one lock */
+#define TAKE_MAX      16u /* inputs a thread takes from the queue under one lock */
 
 /* ---- records: what the sinks receive, applied at once or buffered until the input's turn -- */
 
@@ -75,6 +76,8 @@ struct task {
     int fd;                  /* -1: open `name` in the worker */
     struct par_dir *dir;     /* and relative to this directory, as name + base */
     size_t base;
+    bool
+        regular; /* a regular file as the walk's readdir said: no fstat (PII_SOURCE_REGULAR_FILE) */
     bool done;
     struct evbuf ev;
     size_t kept; /* capacity of ev counted in par.kept while on the free list */
@@ -104,7 +107,8 @@ struct seg {
     pii_segment_info info;
     pii_status st;
     pii_error err;
-    int state; /* SEG_FREE … SEG_DONE */
+    int state;   /* SEG_FREE … SEG_DONE */
+    bool pooled; /* handed to the pool (seg_submit): its state and results are another thread's */
     struct seg *next_q;
     bool first;              /* its member's first segment: the join starts there */
     char *member;            /* its member's name chain (a copy: the source moves on) */
@@ -159,7 +163,8 @@ struct par {
     _Atomic size_t alive;  /* entries of the output order (written under olock) */
     _Atomic bool w_asleep; /* the walker sleeps until `alive` is down to half */
     size_t max_alive;
-    bool no_direct; /* a test hook: plain files are read through the source (read_direct) */
+    bool no_direct;  /* a test hook: plain files are read through the source (read_direct) */
+    size_t take_max; /* a test hook: inputs taken at once whatever the queue's length (0: by it) */
 };
 
 static pii_status fail(pii_error *err, pii_status code, const char *msg)
@@ -451,6 +456,7 @@ static struct task *task_new(struct par *p, const char *name, int fd)
     if (t) {
         t->fd = fd;
         t->dir = NULL;
+        t->regular = false;
         t->base = 0;
         t->done = false;
         t->next_order = t->next_q = NULL;
@@ -527,6 +533,7 @@ static void seg_submit(struct worker *w, struct seg *s)
     }
     pthread_mutex_lock(&p->qlock);
     s->state = SEG_QUEUED;
+    s->pooled = true;
     s->next_q = NULL;
     if (p->s_tail)
         p->s_tail->next_q = s;
@@ -540,6 +547,8 @@ static void seg_submit(struct worker *w, struct seg *s)
 static void seg_wait(struct worker *w, struct seg *s)
 {
     struct par *p = w->p;
+    /* scanned here (a small input's only segment): no lock to take, no line to share */
+    if (!s->pooled) return;
     /* under the lock even when it looks done: its results were written by another thread */
     pthread_mutex_lock(&p->qlock);
     while (s->state != SEG_DONE)
@@ -731,6 +740,7 @@ static bool reader_push(struct reader *rd, struct seg *s, const struct member_he
     memcpy(s->head.b, head->b, head->len);
     s->first = first;
     s->state = SEG_FREE;
+    s->pooled = false;
     s->after.n = s->after.alen = 0;
     rd->w->n_spare--; /* s is the top spare (reader_slot) */
     rd->w->fifo[(rd->first + rd->n) % rd->w->n_ring] = s;
@@ -934,7 +944,9 @@ static void scan_task(struct worker *w, struct task *t)
     }
     pii_source *src = NULL;
     pii_error err = PII_ERROR_INIT;
-    if (pii_source_open_fd(fd, t->name, &p->r->o->src, &src, &err)) {
+    pii_source_opts so = p->r->o->src;
+    if (t->regular && opened) so.flags |= PII_SOURCE_REGULAR_FILE;
+    if (pii_source_open_fd(fd, t->name, &so, &src, &err)) {
         task_fail(p, t, err.msg);
         if (opened) close(fd);
         return;
@@ -987,15 +999,32 @@ static bool work_one(struct worker *w)
     if (help_one(w)) return true;
     struct task *t = p->q_head;
     if (!t) return false;
-    p->q_head = t->next_q;
+    /* several inputs per lock while the queue is long (one lock and one cache line's trip
+     * between the cores for many small files), one at a time near its end, so that the
+     * threads finish together. Taken in order and scanned in order: the oldest input not done
+     * is always one a thread is scanning, so whatever waits for its turn gets it. */
+    size_t n = p->take_max ? p->take_max : atomic_load(&p->q_n) / (2 * (size_t)p->n_thr), k = 1;
+    if (n > TAKE_MAX) n = TAKE_MAX;
+    struct task *last = t;
+    while (k < n && last->next_q) {
+        last = last->next_q;
+        k++;
+    }
+    p->q_head = last->next_q;
     if (!p->q_head) p->q_tail = NULL;
-    atomic_fetch_sub(&p->q_n, 1);
-    p->active++;
+    last->next_q = NULL;
+    atomic_fetch_sub(&p->q_n, k);
+    p->active += k;
     pthread_mutex_unlock(&p->qlock);
-    scan_task(w, t);
+    while (t) {
+        struct task *next = t->next_q;
+        scan_task(w, t); /* t may be recycled from here on */
+        t = next;
+    }
     pthread_mutex_lock(&p->qlock);
     /* an idle worker stays while an input in progress may still queue segments */
-    if (--p->active == 0) pthread_cond_broadcast(&p->qcond);
+    p->active -= k;
+    if (p->active == 0) pthread_cond_broadcast(&p->qcond);
     return true;
 }
 
@@ -1130,6 +1159,9 @@ bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_
     /* another (test_threads): every file read through the source, to compare with */
     const char *nd = getenv("PIISCAN_TEST_NO_DIRECT");
     p->no_direct = nd && *nd;
+    /* and another: every take as large as the queue allows (batches across directories) */
+    const char *tk = getenv("PIISCAN_TEST_TAKE");
+    if (tk && *tk) p->take_max = strtoull(tk, NULL, 10);
     pthread_mutex_init(&p->qlock, NULL);
     pthread_cond_init(&p->qcond, NULL);
     pthread_mutex_init(&p->olock, NULL);
@@ -1140,7 +1172,8 @@ bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_
     return worker_init(p, &p->w[0], err);
 }
 
-static void input_add(struct run *r, const char *name, int fd, struct par_dir *d, size_t base)
+static void input_add(struct run *r, const char *name, int fd, struct par_dir *d, size_t base,
+                      bool regular)
 {
     struct par *p = r->par;
     if (p->pool_on) walker_room(p);
@@ -1154,6 +1187,7 @@ static void input_add(struct run *r, const char *name, int fd, struct par_dir *d
         t->dir = d;
         t->base = base;
     }
+    t->regular = regular;
     if (!p->pool_on && p->n_thr > 1 &&
         (p->n_inline >= INLINE_INPUTS || p->w[0].bytes >= INLINE_BYTES))
         pool_start(p);
@@ -1178,12 +1212,12 @@ static void input_add(struct run *r, const char *name, int fd, struct par_dir *d
 
 void par_input(struct run *r, const char *name, int fd)
 {
-    input_add(r, name, fd, NULL, 0);
+    input_add(r, name, fd, NULL, 0, false);
 }
 
 void par_input_at(struct run *r, const char *name, struct par_dir *d, size_t base)
 {
-    input_add(r, name, -1, d, base);
+    input_add(r, name, -1, d, base, true);
 }
 
 void par_record(struct run *r, bool skipped, const char *path, const char *member, const char *msg)
@@ -1201,6 +1235,13 @@ void par_record(struct run *r, bool skipped, const char *path, const char *membe
     if (!t) {
         sink_error(r, path, NULL, "out of memory");
         return;
+    }
+    /* the inputs before it go to the queue first: its record may wait for its turn (the record
+     * budget), which takes every older input being scanned, not kept back by the walker */
+    if (p->pool_on && p->pend_head) {
+        pthread_mutex_lock(&p->qlock);
+        walker_flush_locked(p);
+        pthread_mutex_unlock(&p->qlock);
     }
     emit(p, t, skipped ? EV_SKIPPED : EV_ERROR, NULL, path, member, msg, NULL);
     task_done(p, t);

@@ -84,7 +84,7 @@ static pii_status fd_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got
      * (whatever its start, it cannot have given more): no read to be told so, which is one
      * syscall of the four a small file costs. One that grew since is read as it was then. */
     int64_t size = l->src->fd_size;
-    if (size > 0 && l->out_bytes >= (uint64_t)size) {
+    if ((size > 0 && l->out_bytes >= (uint64_t)size) || l->src->fd_eof) {
         *got = 0;
         return PII_OK;
     }
@@ -95,6 +95,8 @@ static pii_status fd_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got
             return err_errno(err, PII_ERR_IO, errno, NULL, "read error after %llu bytes",
                              (unsigned long long)l->out_bytes);
         *got = (size_t)n;
+        /* a regular file known as such (no fstat): a short read was its end */
+        if ((l->src->o.flags & PII_SOURCE_REGULAR_FILE) && (size_t)n < cap) l->src->fd_eof = true;
         l->src->st.compressed_bytes += (uint64_t)n;
         return PII_OK;
     }
@@ -518,8 +520,12 @@ pii_status pii_source_next_member(pii_source *s, const pii_member **m, pii_error
         s->started = true;
         struct stat sb;
         /* where the input starts in the file is asked only when an archive needs it (classify) */
-        s->seekable = fstat(s->fd, &sb) == 0 && S_ISREG(sb.st_mode);
-        s->fd_size = s->seekable ? sb.st_size : 0;
+        if (s->o.flags & PII_SOURCE_REGULAR_FILE) {
+            s->seekable = true; /* its size unknown: a short read ends it (fd_read) */
+        } else {
+            s->seekable = fstat(s->fd, &sb) == 0 && S_ISREG(sb.st_mode);
+            s->fd_size = s->seekable ? sb.st_size : 0;
+        }
         pii_status st = push(s, NULL, err);
         if (st) return st;
         if (!frame_add(&s->fr[0], source_fd_layer(s)))

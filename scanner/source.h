@@ -134,7 +134,8 @@ struct pii_source {
     uint64_t decoded;      /* bytes produced by decoders and archive members, all levels */
     bool input_fatal;      /* an input-wide limit was hit: nothing more is read */
     bool seekable;         /* the fd is a regular file */
-    int64_t fd_size;       /* its size when the input began (0: not a regular file) */
+    int64_t fd_size;       /* its size when the input began (0: not a regular file, or not asked) */
+    bool fd_eof;           /* PII_SOURCE_REGULAR_FILE: a read came short, the file has ended */
 };
 
 /* Base layers: the input's fd, and an archive member's data. */

@@ -414,6 +414,59 @@ Test(source, large_plain_in_order)
     free(big);
 }
 
+/* PII_SOURCE_REGULAR_FILE (a walk's regular file: no fstat, a short read is its end): every
+ * byte of files around the sniffer's and the read size's edges, and an archive (read with
+ * seeks from where the input began) is still one. */
+Test(source, regular_file_flag)
+{
+    const size_t sizes[] = {
+        0, 1, 4000, 0x8010 - 1, 0x8010, 0x8010 + 1, 256u * 1024u + 77u, 3u * 256u * 1024u};
+    char *big = malloc(3u * 256u * 1024u);
+    cr_assert(big);
+    for (size_t i = 0; i < 3u * 256u * 1024u; i++) big[i] = (char)('a' + (i * 7 + i / 4099) % 26);
+    pii_source_opts o;
+    pii_source_opts_init(&o);
+    o.flags = PII_SOURCE_REGULAR_FILE;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        t_write(t_path("r.txt"), big, sizes[k]);
+        int fd = open(t_path("r.txt"), O_RDONLY);
+        cr_assert(fd >= 0);
+        pii_source *s = NULL;
+        pii_error err = PII_ERROR_INIT;
+        cr_assert_eq(pii_source_open_fd(fd, "r.txt", &o, &s, &err), PII_OK);
+        struct res *r = drain_src(s);
+        cr_assert_eq(r->n, 1, "size %zu", sizes[k]);
+        cr_expect_eq(r->m[0].len, sizes[k], "size %zu: %zu bytes", sizes[k], r->m[0].len);
+        size_t kept = sizes[k] < (1u << 20) ? sizes[k] : (1u << 20);
+        cr_expect(!kept || !memcmp(r->m[0].data, big, kept), "size %zu: bytes differ", sizes[k]);
+        cr_expect_eq(r->st.compressed_bytes, sizes[k]);
+        cr_expect_eq(r->nerr, 0);
+        res_free(r);
+        pii_source_free(s);
+        close(fd);
+    }
+    free(big);
+    struct t_entry e[] = {{"a.txt", TEXT, strlen(TEXT), 0, NULL},
+                          {"b.txt", "second\n", 7, 0, NULL}};
+    t_archive(t_path("r.tar"), "tar", "none", e, 2, NULL, NULL);
+    t_archive(t_path("r.zip"), "zip", "none", e, 2, NULL, NULL);
+    const char *arcs[] = {"r.tar", "r.zip"};
+    for (int i = 0; i < 2; i++) {
+        int fd = open(t_path(arcs[i]), O_RDONLY);
+        cr_assert(fd >= 0);
+        pii_source *s = NULL;
+        pii_error err = PII_ERROR_INIT;
+        cr_assert_eq(pii_source_open_fd(fd, arcs[i], &o, &s, &err), PII_OK);
+        struct res *r = drain_src(s);
+        cr_assert_eq(r->n, 2, "%s", arcs[i]);
+        cr_expect_str_eq(r->m[0].data, TEXT, "%s", arcs[i]);
+        cr_expect_eq(r->nerr, 0, "%s: %s", arcs[i], r->errmsg[0]);
+        res_free(r);
+        pii_source_free(s);
+        close(fd);
+    }
+}
+
 /* ISA-L is loaded on first use; when it cannot be, gzip falls back to zlib and says so. */
 Test(source, gzip_without_isal_is_zlib)
 {

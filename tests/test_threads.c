@@ -323,6 +323,25 @@ Test(threads, tiny_record_budget_no_deadlock, .timeout = 300)
     unsetenv("PIISCAN_TEST_RECORD_BUDGET");
 }
 
+Test(threads, batches_of_inputs, .timeout = 300)
+{
+    /* threads take up to 16 queued inputs at once (PIISCAN_TEST_TAKE: always as many as are
+     * queued): batches that straddle directories and hold unreadable, binary, empty, .gz and
+     * truncated .gz files, from a walk and from a list, give -j1's output; and with a record
+     * budget of one byte (every input but the oldest waits for its turn) none deadlocks */
+    char many[600], list[600], mixed[600];
+    path_in(many, sizeof many, "many");
+    path_in(list, sizeof list, "list.txt");
+    path_in(mixed, sizeof mixed, "mixed.tar.gz");
+    cr_assert(setenv("PIISCAN_TEST_TAKE", "16", 1) == 0);
+    const char *args[] = {many, "--files-from", list, mixed, many};
+    same_output("batches", args, 5, NULL, 0);
+    cr_assert(setenv("PIISCAN_TEST_RECORD_BUDGET", "1", 1) == 0);
+    same_output("batches, tiny budget", args, 5, NULL, 0);
+    unsetenv("PIISCAN_TEST_RECORD_BUDGET");
+    unsetenv("PIISCAN_TEST_TAKE");
+}
+
 Test(threads, walk_opens_relative_to_directories)
 {
     /* files found by a walk are opened relative to their directory, and past the directories
