@@ -152,7 +152,8 @@ struct par_dir *par_dir_new(int fd);
 void par_dir_put(struct par_dir *d);
 /* par_input of a regular file found by a directory walk (readdir's type: not asked again),
  * `name`, opened by a worker relative to d as name + base (its last component), or by its
- * whole name when d is NULL, and reported as name. */
+ * whole name when d is NULL, and reported as name. On a local file system (d known) it is read
+ * without fstat, a short read being its end (PII_SOURCE_REGULAR_FILE). */
 void par_input_at(struct run *r, const char *name, struct par_dir *d, size_t base);
 /* A record of the walk itself (an error, or a skipped path), in order with the inputs. */
 void par_record(struct run *r, bool skipped, const char *path, const char *member, const char *msg);

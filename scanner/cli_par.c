@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #define BINARY_SNIFF 8192
@@ -76,8 +77,9 @@ struct task {
     int fd;                  /* -1: open `name` in the worker */
     struct par_dir *dir;     /* and relative to this directory, as name + base */
     size_t base;
-    bool
-        regular; /* a regular file as the walk's readdir said: no fstat (PII_SOURCE_REGULAR_FILE) */
+    /* a regular file as the walk's readdir said, on a local file system: no fstat, a short
+     * read is its end (PII_SOURCE_REGULAR_FILE) */
+    bool regular;
     bool done;
     struct evbuf ev;
     size_t kept; /* capacity of ev counted in par.kept while on the free list */
@@ -401,7 +403,32 @@ static void task_done(struct par *p, struct task *t)
 struct par_dir {
     int fd;
     _Atomic unsigned refs;
+    bool whole_reads; /* on a local file system: see whole_reads_fs */
 };
+
+/* Whether a read of a regular file on the file system of fd returns less than asked only at
+ * the file's end, so that PII_SOURCE_REGULAR_FILE may take a short read as the end: true of
+ * the local disk and memory file systems, not promised by network or FUSE ones (a FUSE daemon
+ * with direct_io returns what it likes), where the end is still asked for: nothing is lost
+ * for the system call saved. */
+static bool whole_reads_fs(int fd)
+{
+    struct statfs sf;
+    if (fstatfs(fd, &sf) != 0) return false;
+    switch ((unsigned long)sf.f_type) {
+    case 0xEF53UL:     /* ext2, ext3, ext4 */
+    case 0x58465342UL: /* xfs */
+    case 0x9123683EUL: /* btrfs */
+    case 0x01021994UL: /* tmpfs */
+    case 0x858458F6UL: /* ramfs */
+    case 0xF2F52010UL: /* f2fs */
+    case 0x2FC12FC1UL: /* zfs */
+    case 0x794C7630UL: /* overlayfs (containers) */
+        return true;
+    default:
+        return false;
+    }
+}
 
 /* Directories kept open at once: beyond, files are opened by their whole path (a tree of many
  * small directories would otherwise hold one descriptor per queued input). */
@@ -422,6 +449,7 @@ struct par_dir *par_dir_new(int fd)
         return NULL;
     }
     atomic_init(&d->refs, 1);
+    d->whole_reads = whole_reads_fs(d->fd);
     return d;
 }
 
@@ -1217,7 +1245,7 @@ void par_input(struct run *r, const char *name, int fd)
 
 void par_input_at(struct run *r, const char *name, struct par_dir *d, size_t base)
 {
-    input_add(r, name, -1, d, base, true);
+    input_add(r, name, -1, d, base, d && d->whole_reads);
 }
 
 void par_record(struct run *r, bool skipped, const char *path, const char *member, const char *msg)
