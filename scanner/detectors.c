@@ -157,6 +157,26 @@ static bool valid_id(const char *s)
     return true;
 }
 
+/* expr with every {KEYSEP} written out as KEYSEP_EXPR (malloc'd; NULL when out of memory) */
+static char *keysep_expand(const char *expr)
+{
+    size_t n = 0, ml = strlen(KEYSEP_MACRO), el = strlen(KEYSEP_EXPR);
+    for (const char *q = expr; (q = strstr(q, KEYSEP_MACRO)); q += ml) n++;
+    char *out = malloc(strlen(expr) + n * el + 1), *o = out;
+    if (!out) return NULL;
+    for (const char *q = expr, *m; *q; q = m + ml) {
+        m = strstr(q, KEYSEP_MACRO);
+        size_t k = m ? (size_t)(m - q) : strlen(q);
+        memcpy(o, q, k);
+        o += k;
+        if (!m) break;
+        memcpy(o, KEYSEP_EXPR, el);
+        o += el;
+    }
+    *o = 0;
+    return out;
+}
+
 /* "/expr/flags" -> expr and HS flags */
 static pii_status parse_expr(struct parse *p, const char *s, struct detector *d)
 {
@@ -185,6 +205,14 @@ static pii_status parse_expr(struct parse *p, const char *s, struct detector *d)
     if (close - s - 1 == 0) return bad(p, "empty expression", NULL);
     d->expr = xstrndup(s + 1, (size_t)(close - s - 1));
     if (!d->expr) return err_set(p->err, PII_ERR_NOMEM, p->origin, "out of memory");
+    if (strstr(d->expr, KEYSEP_MACRO)) {
+        if (d->kind != FIND_ANCHOR) return bad(p, "{KEYSEP} is for anchor: expressions", NULL);
+        char *x = keysep_expand(d->expr);
+        if (!x) return err_set(p->err, PII_ERR_NOMEM, p->origin, "out of memory");
+        free(d->expr);
+        d->expr = x;
+        d->keysep = true;
+    }
     d->hs_flags = flags;
     if (p->widths && p->k < p->n_widths) {
         d->width = p->widths[p->k++];

@@ -127,7 +127,27 @@ static void hs_entry(const struct detector *x, uint32_t det, struct hs_map *m, u
     /* Start of match costs up to 50x (PERFORMANCE.md): only a variable-width re: needs it;
      * anchors hand their end to the validator, fixed widths give the start. */
     *flags = x->hs_flags | ((x->kind == FIND_RE && !width) ? HS_FLAG_SOM_LEFTMOST : 0);
-    *m = (struct hs_map){.det = det, .width = width, .kind = x->kind};
+    *m = (struct hs_map){.det = det, .width = width, .kind = x->kind, .keysep = x->keysep};
+}
+
+static bool keysep_space(uint8_t c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r'); /* Hyperscan's \s */
+}
+
+size_t keysep_end(const uint8_t *buf, size_t len, size_t end)
+{
+    uint8_t c = buf[end - 1];
+    size_t p = end, spaces = 0;
+    if (c == '\\') {
+        if (p < len && (buf[p] == '"' || buf[p] == '\'')) p++;
+    } else if (keysep_space(c)) {
+        spaces = 1;
+    } else if (c != '"' && c != '\'') {
+        return end; /* ':' or '=' itself, or another branch's match */
+    }
+    for (; spaces < 3 && p < len && keysep_space(buf[p]); spaces++) p++;
+    return p < len && (buf[p] == ':' || buf[p] == '=') ? p + 1 : 0;
 }
 
 /* The database compiled at build time serves when every enabled Hyperscan detector is a

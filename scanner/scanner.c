@@ -132,6 +132,7 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
         return 0; /* HS_MAP_OFF: a built-in detector not enabled in this engine */
     }
     size_t start, end = (size_t)to;
+    if (m->keysep && !(end = keysep_end(h->s->win, h->s->len, end))) return 0;
     if (m->kind == FIND_ANCHOR)
         start = end; /* the validator finds the span */
     else

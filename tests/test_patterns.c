@@ -41,6 +41,7 @@ ParameterizedTestParameters(patterns, bad_files_name_their_line)
         {"a\tg\tre:/EMP/\t-\t-\t8\tA\tno\tsevere\t80\n", "my.tsv:1", "risk must be"},
         {"a\tg\tre:/EMP/\t-\t-\t8\tA\tno\tlow\t101\n", "my.tsv:1", "confidence"},
         {"a\tg\tre:/EMP/\t-\t\t8\tA\tno\tlow\t80\n", "my.tsv:1", "empty column 5 (context)"},
+        {ROW("a", "re:/emp{KEYSEP}/", "-"), "my.tsv:1", "{KEYSEP} is for anchor:"},
     };
     return cr_make_param_array(struct bad_case, cases, sizeof cases / sizeof *cases);
 }
@@ -285,6 +286,7 @@ Test(patterns, builtin_table_is_the_parsed_catalogue)
         cr_expect_eq(a->kind, b->kind, "%s", id);
         cr_expect_eq(a->hs_flags, b->hs_flags, "%s", id);
         cr_expect_eq(a->width, b->width, "%s", id);
+        cr_expect_eq(a->keysep, b->keysep, "%s keysep", id);
         cr_expect_eq(a->shape, b->shape, "%s", id);
         cr_expect_eq(a->ctx_mode, b->ctx_mode, "%s", id);
         cr_expect_eq(a->win_before, b->win_before, "%s", id);
@@ -331,5 +333,109 @@ Test(patterns, email_validator_takes_either_anchor)
         t_free(&f);
         pii_engine_free(e);
         pii_detectors_free(d);
+    }
+}
+
+/* Every anchor end of `expr` in s[0, n), ascending, as a Hyperscan database of it alone gives
+ * them; with keysep, completed by keysep_end as the scanner does (duplicates dropped). */
+struct ends {
+    const uint8_t *s;
+    size_t n, k, v[4096];
+    bool keysep;
+};
+
+static int on_end(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+                  void *user)
+{
+    (void)id, (void)from, (void)flags;
+    struct ends *e = user;
+    size_t end = (size_t)to;
+    if (e->keysep && !(end = keysep_end(e->s, e->n, end))) return 0;
+    for (size_t i = 0; i < e->k; i++)
+        if (e->v[i] == end) return 0;
+    cr_assert_lt(e->k, sizeof e->v / sizeof *e->v);
+    e->v[e->k++] = end;
+    return 0;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void anchor_ends(const char *expr, bool keysep, const uint8_t *s, size_t n, struct ends *e)
+{
+    pii_error err = PII_ERROR_INIT;
+    const struct hslib *hsl = hslib_get(NULL, &err);
+    cr_assert(hsl, "%s", err.msg);
+    hs_database_t *db = NULL;
+    hs_compile_error_t *cerr = NULL;
+    unsigned flags = HS_FLAG_CASELESS, id = 0;
+    cr_assert_eq(hsl->compile_multi(&expr, &flags, &id, 1, HS_MODE_BLOCK, NULL, &db, &cerr),
+                 HS_SUCCESS, "%s: %s", expr, cerr ? cerr->message : "?");
+    hs_scratch_t *scr = NULL;
+    cr_assert_eq(hs_alloc_scratch(db, &scr), HS_SUCCESS);
+    *e = (struct ends){.s = s, .n = n, .keysep = keysep};
+    cr_assert_eq(hs_scan(db, (const char *)s, (unsigned)n, 0, scr, on_end, e), HS_SUCCESS);
+    qsort(e->v, e->k, sizeof *e->v, cmp_size);
+    hs_free_scratch(scr);
+    hs_free_database(db);
+}
+
+/* {KEYSEP} hands Hyperscan only the separator's first byte and keysep_end the rest: the anchors
+ * must be exactly those of the expression written out, `\\?["']?\s{0,3}[:=]`, on text made of
+ * little but names, quotes, backslashes, white space and separators (and other branches of
+ * the expression, `://`, pass through unchanged). */
+Test(patterns, keysep_gives_the_anchors_of_the_written_out_separator)
+{
+    static const char *const toks[] = {"user", "username", "LOGIN", "\"",   "'",  "\\",
+                                       " ",    "  ",       "\t",    "\r\n", ":",  "=",
+                                       "//",   "x",        "\v",    "\f",   "us", "er"};
+    enum { N = 200000 };
+    uint8_t *s = malloc(N + 16);
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    for (size_t i = 0; i < N;) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        const char *t = toks[(x >> 11) % (sizeof toks / sizeof *toks)];
+        memcpy(s + i, t, strlen(t));
+        i += strlen(t);
+    }
+    static const char *const names = "(user(_?name)?|login)";
+    char old[128], with[128];
+    snprintf(old, sizeof old, "%s\\\\?[\"']?\\s{0,3}[:=]|:\\/\\/", names);
+    snprintf(with, sizeof with, "%s%s|:\\/\\/", names, KEYSEP_EXPR);
+    size_t total = 0;
+    for (size_t off = 0; off < N; off += 2000) { /* 100 pieces: window ends cut separators */
+        struct ends *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+        anchor_ends(old, false, s + off, 2000, a);
+        anchor_ends(with, true, s + off, 2000, b);
+        cr_assert_eq(a->k, b->k, "piece at %zu: %zu anchors written out, %zu with {KEYSEP}", off,
+                     a->k, b->k);
+        for (size_t i = 0; i < a->k; i++)
+            cr_assert_eq(a->v[i], b->v[i], "piece at %zu: anchor %zu", off, i);
+        total += a->k;
+        free(a);
+        free(b);
+    }
+    cr_expect_gt(total, 1000, "the text must hold many anchors (%zu)", total);
+    free(s);
+}
+
+/* keysep_end case by case: where the anchor ends, or 0 */
+Test(patterns, keysep_end_completes_the_separator)
+{
+    static const struct {
+        const char *s;
+        size_t end, want;
+    } cases[] = {
+        {"user=x", 5, 5},      {"user:x", 5, 5},      {"user\":\"x\"", 5, 6}, {"user' = x", 5, 7},
+        {"user\\\":\"", 5, 7}, {"user\\ =", 5, 7},    {"user\\=", 5, 6},      {"user   :", 5, 8},
+        {"user    :", 5, 0},   {"user\t\r\n=", 5, 8}, {"user x", 5, 0},       {"user\"", 5, 0},
+        {"user\" x:", 5, 0},   {"user\\\\=", 5, 0},   {"a://b", 4, 4},        {"Mr. A", 5, 5},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const uint8_t *b = (const uint8_t *)cases[i].s;
+        cr_expect_eq(keysep_end(b, strlen(cases[i].s), cases[i].end), cases[i].want, "case %zu", i);
     }
 }

@@ -85,8 +85,8 @@ static void emit_detectors(FILE *f, const pii_detectors *d)
         c_str(f, x->origin);
         fprintf(f, ", .kind = %d, .expr = ", (int)x->kind);
         c_str(f, x->expr);
-        fprintf(f, ", .hs_flags = %uu, .width = %uu, .shape = %d, .validator_name = ", x->hs_flags,
-                (unsigned)x->width, x->shape);
+        fprintf(f, ", .hs_flags = %uu, .width = %uu, .keysep = %s, .shape = %d, .validator_name = ",
+                x->hs_flags, (unsigned)x->width, x->keysep ? "true" : "false", x->shape);
         c_str(f, x->validator_name);
         /* .validate: looked up by name at load (validator_find), the registry's business */
         const struct ctx_set *sets[] = {&x->ctx, &x->neg, &x->fields};
