@@ -392,28 +392,9 @@ bool v_email(struct vctx *v)
     else
         return false;
 
-    /* Local part, walking back from the '@'. */
-    size_t j = at;
-    while (at - j <= 64 && is_local(v_at(v, j - 1))) j--;
-    if (at - j > 64) return false;
-    int before = v_at(v, j - 1);
-    if (before == '*') return false; /* a masked address: j***@example.com */
-    if (esc == 3) {
-        while (at - j >= 3 && v->buf[j] == '%' && is_hex(v->buf[j + 1]) && is_hex(v->buf[j + 2]))
-            j += 3; /* %3Cjohn%40example.com: the encoded '<' is not part of it */
-    } else if (esc == 6 && before == '\\' && at - j > 5 && v->buf[j] == 'u' &&
-               is_hex(v->buf[j + 1]) && is_hex(v->buf[j + 2]) && is_hex(v->buf[j + 3]) &&
-               is_hex(v->buf[j + 4])) {
-        j += 5; /* \u003cjohn\u0040example.com */
-    }
-    if (j == at || v->buf[j] == '.' || v->buf[at - 1] == '.') return false;
-    for (size_t k = j; k + 1 < at; k++) {
-        if (v->buf[k] == '.' && v->buf[k + 1] == '.') return false;
-    }
-    if (v_at(v, j - 1) == ':' && url_before(v, j - 1)) return false; /* URL userinfo */
-    if (j >= v->lo + 3 && match_at(v, j - 3, "://")) return false; /* sftp://user@host: a log-in */
-
-    /* Domain, walking forward. */
+    /* Domain, walking forward, first: of the '@' in logs few are an address's ("user@host"
+     * without a dot, "Worker@999]"), and the domain rejects them before the local part is
+     * walked. */
     size_t d = at + esc, p = d, dom_end = d, tld = d, labels = 0;
     for (;;) {
         size_t q = p;
@@ -438,6 +419,27 @@ bool v_email(struct vctx *v)
     if (!test) {
         if (!tld_known((const char *)v->buf + tld, dom_end - tld)) return false;
     }
+    /* Local part, walking back from the '@'. */
+    size_t j = at;
+    while (at - j <= 64 && is_local(v_at(v, j - 1))) j--;
+    if (at - j > 64) return false;
+    int before = v_at(v, j - 1);
+    if (before == '*') return false; /* a masked address: j***@example.com */
+    if (esc == 3) {
+        while (at - j >= 3 && v->buf[j] == '%' && is_hex(v->buf[j + 1]) && is_hex(v->buf[j + 2]))
+            j += 3; /* %3Cjohn%40example.com: the encoded '<' is not part of it */
+    } else if (esc == 6 && before == '\\' && at - j > 5 && v->buf[j] == 'u' &&
+               is_hex(v->buf[j + 1]) && is_hex(v->buf[j + 2]) && is_hex(v->buf[j + 3]) &&
+               is_hex(v->buf[j + 4])) {
+        j += 5; /* \u003cjohn\u0040example.com */
+    }
+    if (j == at || v->buf[j] == '.' || v->buf[at - 1] == '.') return false;
+    for (size_t k = j; k + 1 < at; k++) {
+        if (v->buf[k] == '.' && v->buf[k + 1] == '.') return false;
+    }
+    if (v_at(v, j - 1) == ':' && url_before(v, j - 1)) return false; /* URL userinfo */
+    if (j >= v->lo + 3 && match_at(v, j - 3, "://")) return false; /* sftp://user@host: a log-in */
+
     if (test) v->flags |= V_TEST;
     v->start = j;
     v->end = dom_end;
