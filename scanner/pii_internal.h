@@ -379,6 +379,9 @@ bool field_in(const struct field_hdr *h, const struct ctx_set *fields, const uin
  * code, password or credential; for a credential (`credential` true) an account or log-in. */
 bool field_record_sensitive(const uint8_t *buf, size_t lo, size_t hi, size_t start, size_t end,
                             bool credential);
+/* The same, a byte at a time (the reference the tests compare it with). */
+bool field_record_sensitive_ref(const uint8_t *buf, size_t lo, size_t hi, size_t start, size_t end,
+                                bool credential);
 
 /* Validators that take whole CSV cells as candidates (validate_text.c). */
 bool validator_cells(validate_fn fn);
