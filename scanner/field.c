@@ -498,12 +498,42 @@ static bool key_listed(const struct key_word *list, size_t n, const struct field
 }
 
 /* A key at buf[i..] (a word start) followed by its separator and a non-empty value. */
-static bool key_value_at(const uint8_t *buf, size_t i, size_t z, const struct key_word *list,
-                         size_t n, bool credential_side, size_t own_s, size_t own_e)
+static inline bool word_byte(uint8_t c)
+{
+    return alnum(c) || c == '_' || c == '-';
+}
+
+/* One past the run of word_byte()s from i (at most FIELD_NAME_MAX), before z; buf is readable
+ * to hi. wide: the first 16 bytes as one mask when they may be read (most keys and words are
+ * shorter: the byte loop's exit was a coin toss). */
+static inline size_t word_end(const uint8_t *buf, size_t i, size_t z, size_t hi, bool wide)
 {
     size_t e = i;
-    while (e < z && e - i < FIELD_NAME_MAX && (alnum(buf[e]) || buf[e] == '_' || buf[e] == '-'))
-        e++;
+#if defined(__SSE2__)
+    if (wide && hi - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(buf + i));
+        __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+        __m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+        __m128i w = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d),
+                                 _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l));
+        w = _mm_or_si128(w, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
+        unsigned k = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(w)); /* 0-16 */
+        if (k < 16) return z - i < k ? z : i + k;
+        e = i + 16;
+    }
+#else
+    (void)hi, (void)wide;
+#endif
+    while (e < z && e - i < FIELD_NAME_MAX && word_byte(buf[e])) e++;
+    return e < z ? e : z;
+}
+
+static bool key_value_at(const uint8_t *buf, size_t i, size_t z, size_t hi, bool wide,
+                         const struct key_word *list, size_t n, bool credential_side, size_t own_s,
+                         size_t own_e)
+{
+    size_t e = word_end(buf, i, z, hi, wide);
     if (e == i) return false;
     size_t p = e;
     while (p < z && (buf[p] == '"' || buf[p] == '\'' || buf[p] == '\\')) p++;
@@ -584,7 +614,7 @@ static bool record_keys(const uint8_t *buf, size_t a, size_t from, size_t z, siz
             continue;
         }
         if (!alpha(buf[i]) || (i > a && alnum(buf[i - 1]))) continue;
-        if (key_value_at(buf, i, z, list, n, !credential, start, end)) return true;
+        if (key_value_at(buf, i, z, z, false, list, n, !credential, start, end)) return true;
     }
     return false;
 }
@@ -618,8 +648,8 @@ bool field_record_sensitive(const uint8_t *buf, size_t lo, size_t hi, size_t sta
             m &= ~(((1u << e0) - 1) & ~((1u << s0) - 1));
         }
         for (; m; m &= m - 1)
-            if (key_value_at(buf, i + (size_t)__builtin_ctz(m), z, list, n, !credential, start,
-                             end))
+            if (key_value_at(buf, i + (size_t)__builtin_ctz(m), z, hi, true, list, n, !credential,
+                             start, end))
                 return true;
     }
 #endif
