@@ -1232,3 +1232,58 @@ Test(validate, ipv4_wide_reads_agree_with_byte_walks)
     cr_expect(accepted > 10000, "%d accepted", accepted);
 #undef RND
 }
+
+/* v_email walks a domain's labels 16 bytes at a time when it may read them: the same answers
+ * as the byte walk it takes near the end of what it may read (newlines outside stand for the
+ * edge: they end a label, a local part and a URL as the edge does). */
+Test(validate, email_wide_reads_agree_with_byte_walks)
+{
+    static const char *const parts[] = {
+        "john",    "j.doe",
+        "x",       "@",
+        "@",       "%40",
+        "\\u0040", ".",
+        "-",       "com",
+        "org",     "io",
+        "example", "a-b",
+        "host1",   "tbird-admin1",
+        "999",     "]",
+        " ",       "_",
+        "*",       "://",
+        ":",       "mail.example.com",
+        "co.uk",   "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789"};
+    uint32_t r = 9;
+#define RND(n) ((r = r * 1103515245u + 12345u), (unsigned)((r >> 8) % (n)))
+    int accepted = 0;
+    for (int iter = 0; iter < 100000; iter++) {
+        char t[200];
+        size_t n = 0, at = 0;
+        bool have_at = false;
+        while (n < 120) {
+            const char *p = parts[RND(ARRAY_LEN(parts))];
+            size_t k = strlen(p);
+            if (!have_at && (p[0] == '@' || p[0] == '%' || p[0] == '\\'))
+                have_at = true, at = n + k;
+            memcpy(t + n, p, k);
+            n += k;
+            if (have_at && !RND(4)) break;
+        }
+        if (!have_at) continue;
+        struct vctx x = {.buf = (const uint8_t *)t, .lo = 0, .hi = n, .anchor = at};
+        x.start = x.end = at;
+        uint8_t wide[300];
+        memset(wide, '\n', sizeof wide);
+        memcpy(wide + 32, t, n);
+        struct vctx y = {.buf = wide, .lo = 0, .hi = n + 64, .anchor = at + 32};
+        y.start = y.end = at + 32;
+        bool ok1 = v_email(&x), ok2 = v_email(&y);
+        cr_assert_eq(ok2, ok1, "iter %d: \"%.*s\" anchor %zu", iter, (int)n, t, at);
+        if (!ok1) continue;
+        accepted++;
+        cr_assert(x.start + 32 == y.start && x.end + 32 == y.end && x.flags == y.flags &&
+                      x.norm_len == y.norm_len && !memcmp(x.norm, y.norm, x.norm_len),
+                  "iter %d: \"%.*s\"", iter, (int)n, t);
+    }
+    cr_expect(accepted > 1000, "%d accepted", accepted);
+#undef RND
+}
