@@ -225,6 +225,23 @@ bool context_has(const struct ctx_set *set, const uint8_t *buf, size_t lo, size_
         }
         i = q;
     }
+    /* the rest, under 16 bytes, as one block ending at i when 16 bytes may be read there
+     * (a byte loop was a mispredicted branch every few bytes); what precedes a is masked off */
+    if (!line_start && i > a && i - lo >= 16) {
+        size_t q = i - 16;
+        unsigned keep = ~((1u << (16 - (i - a))) - 1) & 0xffffu;
+        unsigned nl, m = starts16(set, buf, q, q > lo && alnum(buf[q - 1]), &nl);
+        nl &= keep;
+        m &= keep;
+        if (nl) m &= ~((2u << (31 - __builtin_clz(nl))) - 1);
+        while (m) {
+            unsigned k = 31u - (unsigned)__builtin_clz(m);
+            m &= ~(1u << k);
+            uint8_t c = buf[q + k];
+            if (slot[c] && words_at(set, set->mask[slot[c]], buf, q + k, start)) return true;
+        }
+        line_start = true; /* nothing left before */
+    }
 #endif
     while (!line_start && i > a) {
         uint8_t c = buf[--i];
@@ -247,6 +264,21 @@ bool context_has(const struct ctx_set *set, const uint8_t *buf, size_t lo, size_
         }
         if (nl) return false;
         i += 16;
+    }
+    /* the rest as one block from i, what follows z masked off */
+    if (i < z && hi - i >= 16) {
+        unsigned keep = (1u << (z - i)) - 1;
+        unsigned nl, m = starts16(set, buf, i, i > end && alnum(buf[i - 1]), &nl);
+        nl &= keep;
+        m &= keep;
+        if (nl) m &= (1u << __builtin_ctz(nl)) - 1;
+        while (m) {
+            unsigned k = (unsigned)__builtin_ctz(m);
+            m &= m - 1;
+            uint8_t c = buf[i + k];
+            if (slot[c] && words_at(set, set->mask[slot[c]], buf, i + k, z)) return true;
+        }
+        return false;
     }
 #endif
     for (; i < z; i++) {

@@ -498,12 +498,42 @@ static bool key_listed(const struct key_word *list, size_t n, const struct field
 }
 
 /* A key at buf[i..] (a word start) followed by its separator and a non-empty value. */
-static bool key_value_at(const uint8_t *buf, size_t i, size_t z, const struct key_word *list,
-                         size_t n, bool credential_side, size_t own_s, size_t own_e)
+static inline bool word_byte(uint8_t c)
+{
+    return alnum(c) || c == '_' || c == '-';
+}
+
+/* One past the run of word_byte()s from i (at most FIELD_NAME_MAX), before z; buf is readable
+ * to hi. wide: the first 16 bytes as one mask when they may be read (most keys and words are
+ * shorter: the byte loop's exit was a coin toss). */
+static inline size_t word_end(const uint8_t *buf, size_t i, size_t z, size_t hi, bool wide)
 {
     size_t e = i;
-    while (e < z && e - i < FIELD_NAME_MAX && (alnum(buf[e]) || buf[e] == '_' || buf[e] == '-'))
-        e++;
+#if defined(__SSE2__)
+    if (wide && hi - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(buf + i));
+        __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+        __m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+        __m128i w = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d),
+                                 _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l));
+        w = _mm_or_si128(w, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
+        unsigned k = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(w)); /* 0-16 */
+        if (k < 16) return z - i < k ? z : i + k;
+        e = i + 16;
+    }
+#else
+    (void)hi, (void)wide;
+#endif
+    while (e < z && e - i < FIELD_NAME_MAX && word_byte(buf[e])) e++;
+    return e < z ? e : z;
+}
+
+static bool key_value_at(const uint8_t *buf, size_t i, size_t z, size_t hi, bool wide,
+                         const struct key_word *list, size_t n, bool credential_side, size_t own_s,
+                         size_t own_e)
+{
+    size_t e = word_end(buf, i, z, hi, wide);
     if (e == i) return false;
     size_t p = e;
     while (p < z && (buf[p] == '"' || buf[p] == '\'' || buf[p] == '\\')) p++;
@@ -558,8 +588,77 @@ static bool url_userinfo(const uint8_t *buf, size_t a, size_t z)
     return false;
 }
 
+#if defined(__SSE2__)
+/* Bit k: p[k] is a letter / a letter or a digit (alpha() and alnum() on 16 bytes). */
+static inline void classes16(const uint8_t *p, unsigned *letter, unsigned *word)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)p);
+    __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    __m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+    __m128i isd = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+    __m128i isl = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l);
+    *letter = (unsigned)_mm_movemask_epi8(isl);
+    *word = (unsigned)_mm_movemask_epi8(_mm_or_si128(isd, isl));
+}
+#endif
+
+/* The key-value pairs of the record [a, z) outside the finding's own bytes [start, end): each
+ * word start (a letter not after a letter or digit; a itself counts) is tried as a key. The
+ * straightforward version, and the one for what the 16-byte steps leave. */
+static bool record_keys(const uint8_t *buf, size_t a, size_t from, size_t z, size_t start,
+                        size_t end, const struct key_word *list, size_t n, bool credential)
+{
+    for (size_t i = from; i < z; i++) {
+        if (i >= start && i < end) {
+            i = end - 1; /* not the finding's own bytes */
+            continue;
+        }
+        if (!alpha(buf[i]) || (i > a && alnum(buf[i - 1]))) continue;
+        if (key_value_at(buf, i, z, z, false, list, n, !credential, start, end)) return true;
+    }
+    return false;
+}
+
 bool field_record_sensitive(const uint8_t *buf, size_t lo, size_t hi, size_t start, size_t end,
                             bool credential)
+{
+    size_t a = start - lo > PII_MAX_LOOK ? start - PII_MAX_LOOK : lo;
+    size_t z = hi - end > PII_MAX_LOOK ? end + PII_MAX_LOOK : hi;
+    const uint8_t *nl = start > a ? memrchr(buf + a, '\n', start - a) : NULL;
+    if (nl) a = (size_t)(nl - buf) + 1;
+    nl = memchr(buf + end, '\n', z - end);
+    if (nl) z = (size_t)(nl - buf);
+    if (url_userinfo(buf, a, z)) return true;
+    const struct key_word *list = credential ? account_keys : credential_keys;
+    size_t n = credential ? ARRAY_LEN(account_keys) : ARRAY_LEN(credential_keys);
+    size_t i = a;
+#if defined(__SSE2__)
+    /* A record is up to 512 bytes of which a few dozen start a word: the word starts of 16
+     * bytes at once as a bit mask (a test per byte was a mispredicted branch every few bytes,
+     * 140 per call) */
+    bool prev = false; /* a itself may start a word, whatever precedes it */
+    for (; z - i >= 16; i += 16) {
+        unsigned letter, word;
+        classes16(buf + i, &letter, &word);
+        unsigned m = letter & ~((word << 1) | (prev ? 1u : 0u)) & 0xffffu;
+        prev = (word >> 15) & 1;
+        /* not the finding's own bytes */
+        if (i + 16 > start && i < end) {
+            size_t s0 = start > i ? start - i : 0, e0 = end - i < 16 ? end - i : 16;
+            m &= ~(((1u << e0) - 1) & ~((1u << s0) - 1));
+        }
+        for (; m; m &= m - 1)
+            if (key_value_at(buf, i + (size_t)__builtin_ctz(m), z, hi, true, list, n, !credential,
+                             start, end))
+                return true;
+    }
+#endif
+    return record_keys(buf, a, i, z, start, end, list, n, credential);
+}
+
+/* The straightforward field_record_sensitive(), for the tests. */
+bool field_record_sensitive_ref(const uint8_t *buf, size_t lo, size_t hi, size_t start, size_t end,
+                                bool credential)
 {
     size_t a = start - lo > PII_MAX_LOOK ? start - PII_MAX_LOOK : lo;
     size_t z = hi - end > PII_MAX_LOOK ? end + PII_MAX_LOOK : hi;
@@ -573,13 +672,5 @@ bool field_record_sensitive(const uint8_t *buf, size_t lo, size_t hi, size_t sta
     if (url_userinfo(buf, a, z)) return true;
     const struct key_word *list = credential ? account_keys : credential_keys;
     size_t n = credential ? ARRAY_LEN(account_keys) : ARRAY_LEN(credential_keys);
-    for (size_t i = a; i < z; i++) {
-        if (i >= start && i < end) {
-            i = end - 1; /* not the finding's own bytes */
-            continue;
-        }
-        if (!alpha(buf[i]) || (i > a && alnum(buf[i - 1]))) continue;
-        if (key_value_at(buf, i, z, list, n, !credential, start, end)) return true;
-    }
-    return false;
+    return record_keys(buf, a, a, z, start, end, list, n, credential);
 }

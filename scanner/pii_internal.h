@@ -304,6 +304,15 @@ bool cand_push(struct cand_vec *cv, uint32_t det, size_t start, size_t end, size
 bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from, size_t to,
                 struct cand_vec *out);
 
+/* ---- line numbers (scanner.c) ---------------------------------------------------------- */
+
+/* Counts the newlines of p[0..n) and sets *last to the offset of the last one (n when there is
+ * none). Variants by instruction set, all with the same results (tests compare them). */
+typedef uint64_t (*newlines_fn)(const uint8_t *p, size_t n, size_t *last);
+/* The variant named want ("avx512bw", "avx2", "sse2", "scalar"; NULL when this CPU cannot run
+ * it or there is none of that name), or for want NULL the best this CPU runs. */
+newlines_fn newlines_select(const char *want);
+
 /* ---- context (context.c) --------------------------------------------------------------- */
 
 /* Whole-word, case-insensitive search of the set's words in the window around [start, end)
@@ -384,6 +393,9 @@ bool field_in(const struct field_hdr *h, const struct ctx_set *fields, const uin
  * code, password or credential; for a credential (`credential` true) an account or log-in. */
 bool field_record_sensitive(const uint8_t *buf, size_t lo, size_t hi, size_t start, size_t end,
                             bool credential);
+/* The same, a byte at a time (the reference the tests compare it with). */
+bool field_record_sensitive_ref(const uint8_t *buf, size_t lo, size_t hi, size_t start, size_t end,
+                                bool credential);
 
 /* Validators that take whole CSV cells as candidates (validate_text.c). */
 bool validator_cells(validate_fn fn);

@@ -13,9 +13,6 @@
 #include <hs/hs.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #define KEEP PII_ROW_LOOK
 _Static_assert(PII_ROW_LOOK >= PII_MAX_LOOK, "the window keeps every look-behind");
@@ -50,6 +47,7 @@ struct pii_scanner {
     bool borrowed;        /* win points into the caller's buffer (pii_scan_buffer): moved, not
                            * copied, from one window to the next */
     struct field_hdr hdr; /* CSV/TSV header of the current stream (field.c) */
+    newlines_fn newlines; /* the best newline counter this CPU runs */
 };
 
 void pii_scan_opts_init(pii_scan_opts *o)
@@ -71,6 +69,7 @@ pii_status pii_scanner_new(const pii_engine *e, const pii_scan_opts *o, pii_scan
     if (s->chunk > (64u << 20)) s->chunk = 64u << 20;
     s->min_conf = o ? o->min_confidence : 0;
     s->inline_allow = o ? o->inline_allow : 0;
+    s->newlines = newlines_select(NULL);
     s->cap = KEEP + s->chunk + PII_OVERLAP;
     s->win = malloc(s->cap);
     s->last_end = calloc(e->n_det ? e->n_det : 1, sizeof *s->last_end);
@@ -281,46 +280,142 @@ static bool confirm(pii_scanner *s, const struct cand *c, uint64_t limit, struct
 
 /* Newlines in p[0..n) and the offset of the last one (n when there is none), in one pass:
  * findings are a line or two apart in logs, so a call per finding must be cheap (no memchr or
- * memrchr calls, no byte loop for the tail). 16 bytes a step; a short tail is read as the 16
- * bytes ending at p + n with the part already counted masked off. */
-static uint64_t count_newlines(const uint8_t *p, size_t n, size_t *last)
+ * memrchr calls, no byte loop for the tail), and all calls together read the whole input once.
+ * The straightforward version, and the reference the others are tested against. */
+static uint64_t newlines_scalar(const uint8_t *p, size_t n, size_t *last)
 {
+    uint64_t total = 0;
+    *last = n;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] == '\n') total++, *last = i;
+    return total;
+}
+
+#if defined(__x86_64__)
+#define PII_X86 1
+#include <immintrin.h>
+#else
+#define PII_X86 0
+#endif
+
+#if PII_X86
+/* c ? a : b as a conditional move, not a branch (GCC makes one of the ternary and of the
+ * mask arithmetic: a coin toss when about one block in five holds a newline). */
+static inline size_t pick(uint64_t c, size_t a, size_t b)
+{
+    __asm__("test %1, %1\n\tcmovne %2, %0" : "+r"(b) : "r"(c), "r"(a) : "cc");
+    return b;
+}
+
+/* 16 bytes a step; a short tail is read as the 16 bytes ending at p + n with the part already
+ * counted masked off. The popcount instruction is not baseline x86-64: a table of nibbles. */
+static uint64_t newlines_sse2(const uint8_t *p, size_t n, size_t *last)
+{
+    static const uint8_t bits4[16] = {0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4};
     uint64_t total = 0;
     size_t i = 0;
     *last = n;
-#if defined(__SSE2__)
     const __m128i nl = _mm_set1_epi8('\n');
-#define NL_MASK(at)                                                                                \
-    ((uint64_t)(unsigned)_mm_movemask_epi8(                                                        \
-        _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + (at))), nl)))
-    /* 64 bytes a step between findings that are far apart */
-    for (; n - i >= 64; i += 64) {
-        uint64_t m =
-            NL_MASK(i) | NL_MASK(i + 16) << 16 | NL_MASK(i + 32) << 32 | NL_MASK(i + 48) << 48;
-        if (!m) continue;
-        *last = i + 63 - (size_t)__builtin_clzll(m);
-        for (; m; m &= m - 1) total++;
-    }
-#undef NL_MASK
     for (; n - i >= 16; i += 16) {
         unsigned m = (unsigned)_mm_movemask_epi8(
             _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), nl));
         if (!m) continue;
         *last = i + 31 - (size_t)__builtin_clz(m);
-        for (; m; m &= m - 1) total++;
+        total += bits4[m & 15] + bits4[m >> 4 & 15] + bits4[m >> 8 & 15] + bits4[m >> 12];
     }
     if (i < n && n >= 16) {
         unsigned m = (unsigned)_mm_movemask_epi8(
                          _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + n - 16)), nl)) >>
                      (16 - (n - i));
         if (m) *last = i + 31 - (size_t)__builtin_clz(m);
-        for (; m; m &= m - 1) total++;
+        total += bits4[m & 15] + bits4[m >> 4 & 15] + bits4[m >> 8 & 15] + bits4[m >> 12];
         i = n;
     }
-#endif
     for (; i < n; i++)
         if (p[i] == '\n') total++, *last = i;
     return total;
+}
+
+/* 32 bytes a step, the tail as the 32 bytes ending at p + n; under 32 bytes, SSE2's way. */
+__attribute__((target("avx2,popcnt"))) static uint64_t newlines_avx2(const uint8_t *p, size_t n,
+                                                                     size_t *last)
+{
+    if (n < 32) return newlines_sse2(p, n, last);
+    uint64_t total = 0;
+    size_t i = 0, l = n;
+    const __m256i nl = _mm256_set1_epi8('\n');
+    for (; n - i >= 32; i += 32) {
+        uint32_t m = (uint32_t)_mm256_movemask_epi8(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + i)), nl));
+        size_t at = i + 31 - (size_t)__builtin_clz(m | 1);
+        l = pick(m, at, l);
+        total += (uint64_t)__builtin_popcount(m);
+    }
+    if (i < n) {
+        uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+                         _mm256_loadu_si256((const __m256i *)(p + n - 32)), nl)) >>
+                     (32 - (n - i));
+        size_t at = i + 31 - (size_t)__builtin_clz(m | 1);
+        l = pick(m, at, l);
+        total += (uint64_t)__builtin_popcount(m);
+    }
+    *last = l;
+    return total;
+}
+
+/* 64 bytes a step, the tail with a masked load (masked-off bytes are not read, so it may not
+ * fault): no scalar part at all. */
+__attribute__((target("avx512bw,popcnt"))) static uint64_t newlines_avx512(const uint8_t *p,
+                                                                           size_t n, size_t *last)
+{
+    uint64_t total = 0;
+    size_t i = 0, l = n;
+    const __m512i nl = _mm512_set1_epi8('\n');
+    for (; n - i >= 64; i += 64) {
+        uint64_t m = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(p + i)), nl);
+        size_t at = i + 63 - (size_t)__builtin_clzll(m | 1);
+        l = pick(m, at, l);
+        total += (uint64_t)__builtin_popcountll(m);
+    }
+    if (i < n) {
+        __mmask64 k = ~0ull >> (64 - (n - i));
+        uint64_t m = _mm512_mask_cmpeq_epi8_mask(k, _mm512_maskz_loadu_epi8(k, p + i), nl);
+        size_t at = i + 63 - (size_t)__builtin_clzll(m | 1);
+        l = pick(m, at, l);
+        total += (uint64_t)__builtin_popcountll(m);
+    }
+    *last = l;
+    return total;
+}
+#endif
+
+static const struct {
+    const char *name;
+    newlines_fn fn;
+} newline_variants[] = {
+#if PII_X86
+    {"avx512bw", newlines_avx512},
+    {"avx2", newlines_avx2},
+    {"sse2", newlines_sse2},
+#endif
+    {"scalar", newlines_scalar},
+};
+
+newlines_fn newlines_select(const char *want)
+{
+    for (size_t i = 0; i < ARRAY_LEN(newline_variants); i++) {
+        const char *n = newline_variants[i].name;
+        if (want && strcmp(want, n)) continue;
+#if PII_X86
+        __builtin_cpu_init();
+        if (!strcmp(n, "avx512bw") && !__builtin_cpu_supports("avx512bw")) continue;
+        if (!strcmp(n, "avx2") &&
+            !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")))
+            continue;
+#endif
+        return newline_variants[i].fn;
+    }
+    return want ? NULL : newlines_scalar;
 }
 
 /* Advance the line cursor to absolute offset `to` (within the window). */
@@ -329,7 +424,7 @@ static void lines_to(pii_scanner *s, uint64_t to)
     if (to <= s->line_pos) return;
     const uint8_t *p = s->win + (s->line_pos - s->base);
     size_t n = (size_t)(to - s->line_pos), last;
-    uint64_t k = count_newlines(p, n, &last);
+    uint64_t k = s->newlines(p, n, &last);
     if (k) {
         s->line_no += k;
         s->line_start = s->line_pos + last + 1;

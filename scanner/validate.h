@@ -133,6 +133,12 @@ bool v_phone(struct vctx *v);
 bool v_geo(struct vctx *v);
 bool v_iban(struct vctx *v);
 bool v_ipv4(struct vctx *v);
+/* s[0..n) is exactly a dotted quad of 1-3 digit groups, each at most 255, into o; strict: no
+ * group with a leading zero, else *lead0 (when not NULL) tells whether some group has one. */
+bool ipv4_parse(const uint8_t *s, size_t n, uint8_t o[4], bool strict, bool *lead0);
+/* ipv4_parse(s, n, o, false, lead0) without a branch per digit; s[0..16) must be readable
+ * (SSE2 builds only). */
+bool ipv4_parse16(const uint8_t *s, size_t n, uint8_t o[4], bool *lead0);
 bool v_ipv6(struct vctx *v);
 bool v_mac(struct vctx *v);
 bool v_email(struct vctx *v);

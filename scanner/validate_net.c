@@ -3,6 +3,9 @@
 #include "validate.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* x (16 bits) in lower-case hex without leading zeros / x (8 bits) in decimal, at out; returns the
  * length. By hand: snprintf was most of an address's validation. */
@@ -26,9 +29,9 @@ static size_t put_dec(char *out, unsigned x)
 /* ==== IPv4 ============================================================================== */
 
 /* Exactly a dotted quad of 1-3 digit groups; strict: no leading zeros (RFC 3986 dec-octet).
- * *lead0 (when not NULL) tells whether some group has one. Runs for every IPv4 candidate of a
- * log: one pointer walk, one compare a digit. */
-static bool parse_ipv4(const uint8_t *s, size_t n, uint8_t o[4], bool strict, bool *lead0)
+ * *lead0 (when not NULL) tells whether some group has one. One pointer walk, one compare a
+ * digit; the reference of ipv4_parse16(). */
+bool ipv4_parse(const uint8_t *s, size_t n, uint8_t o[4], bool strict, bool *lead0)
 {
     const uint8_t *p = s, *e = s + n;
     bool z = false;
@@ -58,6 +61,46 @@ static bool parse_ipv4(const uint8_t *s, size_t n, uint8_t o[4], bool strict, bo
     return p == e;
 }
 
+#if defined(__SSE2__)
+/* The value of the group of s that ends at e and has len (1-3) digits; t is s with four '0'
+ * bytes before it, so that a short group's missing digits read as zeros. */
+static inline unsigned group_val(const uint8_t *t, unsigned e, unsigned len)
+{
+    unsigned x0 = (unsigned)(t[e + 1] - '0') & (0u - (len == 3));
+    unsigned x1 = (unsigned)(t[e + 2] - '0') & (0u - (len >= 2));
+    return x0 * 100 + x1 * 10 + (unsigned)(t[e + 3] - '0');
+}
+
+bool ipv4_parse16(const uint8_t *s, size_t n, uint8_t o[4], bool *lead0)
+{
+    if (n < 7 || n > 15) return false;
+    __m128i v = _mm_loadu_si128((const __m128i *)s);
+    __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    unsigned valid = (1u << n) - 1;
+    unsigned dig =
+        (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+    unsigned dot = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))) & valid;
+    unsigned d2 = dot & (dot - 1), d3 = d2 & (d2 - 1);
+    /* three dots, the rest digits */
+    if (((dig | dot) & valid) != valid || !d3 || (d3 & (d3 - 1))) return false;
+    unsigned e0 = (unsigned)__builtin_ctz(dot), e1 = (unsigned)__builtin_ctz(d2),
+             e2 = (unsigned)__builtin_ctz(d3), e3 = (unsigned)n;
+    unsigned l0 = e0, l1 = e1 - e0 - 1, l2 = e2 - e1 - 1, l3 = e3 - e2 - 1;
+    if ((l0 - 1 > 2) | (l1 - 1 > 2) | (l2 - 1 > 2) | (l3 - 1 > 2)) return false;
+    uint8_t t[20];
+    memset(t, '0', 4);
+    _mm_storeu_si128((__m128i *)(t + 4), v);
+    unsigned x0 = group_val(t, e0, l0), x1 = group_val(t, e1, l1), x2 = group_val(t, e2, l2),
+             x3 = group_val(t, e3, l3);
+    if ((x0 | x1 | x2 | x3) > 255) return false;
+    o[0] = (uint8_t)x0, o[1] = (uint8_t)x1, o[2] = (uint8_t)x2, o[3] = (uint8_t)x3;
+    /* a group's first digit a '0' with a digit after it */
+    unsigned zero = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('0')));
+    *lead0 = (zero & (1u | dot << 1) & (dig & valid) >> 1) != 0;
+    return true;
+}
+#endif
+
 static const struct {
     const char *w;
     size_t n;
@@ -69,12 +112,26 @@ static const struct {
 static bool after_version_word(const struct vctx *v)
 {
     size_t j = v->start;
-    while (v->start - j < 16) {
-        int c = v_at(v, j - 1);
-        if (c != ' ' && c != '\t' && c != '=' && c != ':' && c != '/' && c != '"' && c != '\'')
-            break;
-        j--;
-    }
+#if defined(__SSE2__)
+    if (v->start - v->lo >= 16) {
+        /* the separators right before start, 16 bytes at once (their number varies from
+         * address to address: a loop's exit was a coin toss) */
+        __m128i x = _mm_loadu_si128((const __m128i *)(v->buf + v->start - 16));
+#define EQ(c) _mm_cmpeq_epi8(x, _mm_set1_epi8(c))
+        __m128i sep = _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(EQ(' '), EQ('\t')), EQ('=')),
+            _mm_or_si128(_mm_or_si128(EQ(':'), EQ('/')), _mm_or_si128(EQ('"'), EQ('\''))));
+#undef EQ
+        uint32_t m = (uint32_t)_mm_movemask_epi8(sep) << 16; /* bit 31: the byte before start */
+        j -= (size_t)__builtin_clz(~m);                      /* at most 16: ~m has bits 0-15 */
+    } else
+#endif
+        while (v->start - j < 16) {
+            int c = v_at(v, j - 1);
+            if (c != ' ' && c != '\t' && c != '=' && c != ':' && c != '/' && c != '"' && c != '\'')
+                break;
+            j--;
+        }
     /* every address in a log comes here: most are not after a word ending so */
     int last = v_at(v, j - 1) | 0x20;
     if (last != 'n' && last != 'e' && last != 'l' && last != 'd' && last != 'r' && last != 'w')
@@ -102,8 +159,18 @@ bool v_ipv4(struct vctx *v)
 {
     uint8_t o[4];
     bool lead0;
-    if (v->end <= v->start || !parse_ipv4(v->buf + v->start, v->end - v->start, o, false, &lead0))
-        return false;
+    if (v->end <= v->start) return false;
+    const uint8_t *s = v->buf + v->start;
+    size_t n = v->end - v->start;
+#if defined(__SSE2__)
+    /* every IPv4 candidate of a log comes here: without a branch per digit when 16 bytes can be
+     * read */
+    bool ok =
+        v->hi - v->start >= 16 ? ipv4_parse16(s, n, o, &lead0) : ipv4_parse(s, n, o, false, &lead0);
+#else
+    bool ok = ipv4_parse(s, n, o, false, &lead0);
+#endif
+    if (!ok) return false;
     int b = v_at(v, v->start - 1), a = v_at(v, v->end);
     if (is_word(b) || (b == '.' && is_digit(v_at(v, v->start - 2)))) return false;
     if (is_word(a) || (a == '.' && is_digit(v_at(v, v->end + 1)))) return false;
@@ -155,7 +222,7 @@ static bool parse_ipv6(const uint8_t *s, size_t n, uint16_t w[8])
         }
         if (dot) { /* embedded IPv4: the last 32 bits */
             uint8_t o[4];
-            if (i != n || ng > 6 || !parse_ipv4(s + st, i - st, o, true, NULL)) return false;
+            if (i != n || ng > 6 || !ipv4_parse(s + st, i - st, o, true, NULL)) return false;
             g[ng++] = (uint16_t)(o[0] << 8 | o[1]);
             g[ng++] = (uint16_t)(o[2] << 8 | o[3]);
             break;
@@ -371,6 +438,29 @@ static bool url_before(const struct vctx *v, size_t j)
     return false;
 }
 
+/* One past the run of letters, digits and '-' from q (stopping after 64 of them), buf readable
+ * to hi: 16 bytes as one mask when they may be read (every '@' of a log walks the label after
+ * it, "host-admin1", "999]": the byte loop's exit was a coin toss). */
+static size_t label_end(const uint8_t *buf, size_t q, size_t hi)
+{
+    size_t p = q;
+#if defined(__SSE2__)
+    while (hi - p >= 16 && p - q <= 64) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(buf + p));
+        __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+        __m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+        __m128i w = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d),
+                                 _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l));
+        w = _mm_or_si128(w, _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
+        unsigned k = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(w)); /* 0-16 */
+        if (k < 16) return p + k;
+        p += 16;
+    }
+#endif
+    while (p < hi && p - q <= 64 && (is_alnum(buf[p]) || buf[p] == '-')) p++;
+    return p;
+}
+
 bool v_email(struct vctx *v)
 {
     size_t a = v->anchor, at, esc;
@@ -392,6 +482,32 @@ bool v_email(struct vctx *v)
     else
         return false;
 
+    /* Domain, walking forward, first: of the '@' in logs few are an address's ("user@host"
+     * without a dot, "Worker@999]"), and the domain rejects them before the local part is
+     * walked. */
+    size_t d = at + esc, p = d, dom_end = d, tld = d, labels = 0;
+    for (;;) {
+        size_t q = p;
+        p = label_end(v->buf, q, v->hi);
+        if (p - q > 63) return false;
+        if (p == q) break;
+        if (v->buf[q] == '-' || v->buf[p - 1] == '-') return false;
+        labels++;
+        dom_end = p;
+        tld = q;
+        if (p + 1 < v->hi && v->buf[p] == '.' && is_alnum(v->buf[p + 1])) {
+            p++;
+            continue;
+        }
+        break;
+    }
+    if (labels < 2 || dom_end - d > 253) return false;
+    int after = v_at(v, dom_end);
+    if (after == '_' || after == '@') return false;
+    bool test = v_reserved_host(v->buf + d, dom_end - d);
+    if (!test) {
+        if (!tld_known((const char *)v->buf + tld, dom_end - tld)) return false;
+    }
     /* Local part, walking back from the '@'. */
     size_t j = at;
     while (at - j <= 64 && is_local(v_at(v, j - 1))) j--;
@@ -413,31 +529,6 @@ bool v_email(struct vctx *v)
     if (v_at(v, j - 1) == ':' && url_before(v, j - 1)) return false; /* URL userinfo */
     if (j >= v->lo + 3 && match_at(v, j - 3, "://")) return false; /* sftp://user@host: a log-in */
 
-    /* Domain, walking forward. */
-    size_t d = at + esc, p = d, dom_end = d, tld = d, labels = 0;
-    for (;;) {
-        size_t q = p;
-        while (p < v->hi && (is_alnum(v->buf[p]) || v->buf[p] == '-')) {
-            if (++p - q > 63) return false;
-        }
-        if (p == q) break;
-        if (v->buf[q] == '-' || v->buf[p - 1] == '-') return false;
-        labels++;
-        dom_end = p;
-        tld = q;
-        if (p + 1 < v->hi && v->buf[p] == '.' && is_alnum(v->buf[p + 1])) {
-            p++;
-            continue;
-        }
-        break;
-    }
-    if (labels < 2 || dom_end - d > 253) return false;
-    int after = v_at(v, dom_end);
-    if (after == '_' || after == '@') return false;
-    bool test = v_reserved_host(v->buf + d, dom_end - d);
-    if (!test) {
-        if (!tld_known((const char *)v->buf + tld, dom_end - tld)) return false;
-    }
     if (test) v->flags |= V_TEST;
     v->start = j;
     v->end = dom_end;

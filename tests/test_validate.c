@@ -1144,3 +1144,146 @@ Test(validate_registry, empty_and_tiny_inputs)
         }
     }
 }
+
+#if defined(__SSE2__)
+/* The IPv4 parser without a branch per digit gives the byte walk's answer, octets and
+ * leading-zero flag on random near-addresses: groups of 0-4 digits, dots, other bytes. */
+Test(validate, ipv4_parse16_agrees_with_the_reference)
+{
+    uint32_t r = 5;
+#define RND(n) ((r = r * 1103515245u + 12345u), (unsigned)((r >> 8) % (n)))
+    int accepted = 0, lead = 0;
+    for (int iter = 0; iter < 400000; iter++) {
+        uint8_t buf[32];
+        size_t n = 0;
+        int groups = 3 + (int)RND(3);
+        for (int g = 0; g < groups && n < 20; g++) {
+            if (g) buf[n++] = RND(40) ? '.' : (uint8_t) "-:a,"[RND(4)];
+            unsigned len = RND(10) ? 1 + RND(3) : RND(5);
+            for (unsigned k = 0; k < len; k++)
+                buf[n++] = (uint8_t)(RND(6) ? '0' + RND(10) : RND(2) ? '0' : '2' + RND(4));
+        }
+        while (n < sizeof buf) buf[n++] = (uint8_t) "0.9 x"[RND(5)]; /* what follows */
+        size_t len = RND(4) ? 7 + RND(9) : RND(17);
+        uint8_t a[4] = {0}, b[4] = {0};
+        bool la = false, lb = false;
+        bool ref = ipv4_parse(buf, len, a, false, &la), got = ipv4_parse16(buf, len, b, &lb);
+        cr_assert_eq(got, ref, "iter %d: \"%.*s\"", iter, (int)len, (const char *)buf);
+        if (ref) {
+            cr_assert(!memcmp(a, b, 4), "iter %d: octets of \"%.*s\"", iter, (int)len, buf);
+            cr_assert_eq(lb, la, "iter %d: leading zero of \"%.*s\"", iter, (int)len, buf);
+            accepted++;
+            lead += la;
+        }
+    }
+    cr_expect(accepted > 10000 && lead > 1000, "%d accepted, %d with a leading zero", accepted,
+              lead);
+#undef RND
+}
+#endif
+
+/* v_ipv4 reads 16 bytes at a time when it may (the address and the separators before it):
+ * the same answers as the byte walks it takes near the edge of what it may read. The bytes
+ * outside are newlines, which end a run of separators and a word as the edge does. */
+Test(validate, ipv4_wide_reads_agree_with_byte_walks)
+{
+    static const char *const pre[] = {" ",  "=",   ":",     "/", "\"",     "'",  "\t", "version",
+                                      "fw", "ver", "Build", "x", "kernel", "ip", ".",  "a:"};
+    static const char *const addr[] = {"1.2.3.4", "10.0.0.1",  "192.168.001.20", "255.255.255.0",
+                                       "8.8.8.8", "01.2.3.4",  "300.1.1.1",      "192.0.2.17",
+                                       "1.2.3",   "1.2.3.4.5", "172.16.254.254"};
+    static const char *const post[] = {"", " ", ":80", ".", ".5", "x", "\n"};
+    uint32_t r = 3;
+#define RND(n) ((r = r * 1103515245u + 12345u), (unsigned)((r >> 8) % (n)))
+    int accepted = 0;
+    for (int iter = 0; iter < 100000; iter++) {
+        char t[64];
+        size_t n = 0;
+        while (n < 15 && RND(5)) {
+            const char *p = pre[RND(ARRAY_LEN(pre))];
+            size_t k = strlen(p);
+            if (n + k > 15) break;
+            memcpy(t + n, p, k);
+            n += k;
+        }
+        size_t start = n;
+        const char *a = addr[RND(ARRAY_LEN(addr))];
+        memcpy(t + n, a, strlen(a));
+        n += strlen(a);
+        size_t end = n;
+        const char *p = post[RND(ARRAY_LEN(post))];
+        memcpy(t + n, p, strlen(p));
+        n += strlen(p);
+        /* narrow: every read near an edge */
+        struct vctx x = {.buf = (const uint8_t *)t, .lo = 0, .hi = n, .start = start, .end = end};
+        uint8_t wide[128];
+        memset(wide, '\n', sizeof wide);
+        memcpy(wide + 32, t, n);
+        struct vctx y = {
+            .buf = wide, .lo = 0, .hi = sizeof wide, .start = start + 32, .end = end + 32};
+        bool ok1 = v_ipv4(&x), ok2 = v_ipv4(&y);
+        cr_assert_eq(ok2, ok1, "iter %d: \"%.*s\" at %zu", iter, (int)n, t, start);
+        if (!ok1) continue;
+        accepted++;
+        cr_assert(x.flags == y.flags && x.conf == y.conf && x.norm_len == y.norm_len &&
+                      !memcmp(x.norm, y.norm, x.norm_len),
+                  "iter %d: \"%.*s\"", iter, (int)n, t);
+    }
+    cr_expect(accepted > 10000, "%d accepted", accepted);
+#undef RND
+}
+
+/* v_email walks a domain's labels 16 bytes at a time when it may read them: the same answers
+ * as the byte walk it takes near the end of what it may read (newlines outside stand for the
+ * edge: they end a label, a local part and a URL as the edge does). */
+Test(validate, email_wide_reads_agree_with_byte_walks)
+{
+    static const char *const parts[] = {
+        "john",    "j.doe",
+        "x",       "@",
+        "@",       "%40",
+        "\\u0040", ".",
+        "-",       "com",
+        "org",     "io",
+        "example", "a-b",
+        "host1",   "tbird-admin1",
+        "999",     "]",
+        " ",       "_",
+        "*",       "://",
+        ":",       "mail.example.com",
+        "co.uk",   "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789"};
+    uint32_t r = 9;
+#define RND(n) ((r = r * 1103515245u + 12345u), (unsigned)((r >> 8) % (n)))
+    int accepted = 0;
+    for (int iter = 0; iter < 100000; iter++) {
+        char t[200];
+        size_t n = 0, at = 0;
+        bool have_at = false;
+        while (n < 120) {
+            const char *p = parts[RND(ARRAY_LEN(parts))];
+            size_t k = strlen(p);
+            if (!have_at && (p[0] == '@' || p[0] == '%' || p[0] == '\\'))
+                have_at = true, at = n + k;
+            memcpy(t + n, p, k);
+            n += k;
+            if (have_at && !RND(4)) break;
+        }
+        if (!have_at) continue;
+        struct vctx x = {.buf = (const uint8_t *)t, .lo = 0, .hi = n, .anchor = at};
+        x.start = x.end = at;
+        uint8_t wide[300];
+        memset(wide, '\n', sizeof wide);
+        memcpy(wide + 32, t, n);
+        struct vctx y = {.buf = wide, .lo = 0, .hi = n + 64, .anchor = at + 32};
+        y.start = y.end = at + 32;
+        bool ok1 = v_email(&x), ok2 = v_email(&y);
+        cr_assert_eq(ok2, ok1, "iter %d: \"%.*s\" anchor %zu", iter, (int)n, t, at);
+        if (!ok1) continue;
+        accepted++;
+        cr_assert(x.start + 32 == y.start && x.end + 32 == y.end && x.flags == y.flags &&
+                      x.norm_len == y.norm_len && !memcmp(x.norm, y.norm, x.norm_len),
+                  "iter %d: \"%.*s\"", iter, (int)n, t);
+    }
+    cr_expect(accepted > 1000, "%d accepted", accepted);
+#undef RND
+}
