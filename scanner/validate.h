@@ -143,6 +143,9 @@ bool v_ipv6(struct vctx *v);
 bool v_mac(struct vctx *v);
 bool v_email(struct vctx *v);
 bool v_url_clickstream(struct vctx *v);
+/* The first byte in b[from, to) that ends a URL (white space, a control byte, a quote, '<',
+ * '>', '`'), or to. */
+size_t url_stop_at(const uint8_t *b, size_t from, size_t to);
 bool v_aws_access_key(struct vctx *v);
 bool v_aws_secret_key(struct vctx *v);
 bool v_api_token(struct vctx *v);

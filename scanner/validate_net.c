@@ -573,6 +573,29 @@ static bool url_stop(int c)
     return c < 0x21 || c == 0x7f || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`';
 }
 
+size_t url_stop_at(const uint8_t *b, size_t from, size_t to)
+{
+    size_t i = from;
+#if defined(__SSE2__)
+    const __m128i sp = _mm_set1_epi8(0x20);
+    for (; to - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(b + i));
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, sp), x), /* <= 0x20 */
+                                 _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)));
+        m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))));
+        m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('<')),
+                                         _mm_cmpeq_epi8(x, _mm_set1_epi8('>'))));
+        m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('`')));
+        unsigned k = (unsigned)_mm_movemask_epi8(m);
+        if (k) return i + (size_t)__builtin_ctz(k);
+    }
+#endif
+    for (; i < to; i++)
+        if (url_stop(b[i])) return i;
+    return to;
+}
+
 bool v_url_clickstream(struct vctx *v)
 {
     size_t a = v->anchor;
@@ -586,11 +609,11 @@ bool v_url_clickstream(struct vctx *v)
     size_t sl = a - 3 - j;
     if (!ascii_ieq(v->buf + j, sl, "http") && !ascii_ieq(v->buf + j, sl, "https")) return false;
 
-    size_t p = a;
-    while (p < v->hi && !url_stop(v->buf[p])) {
-        if (p - j >= PII_MAX_MATCH) return false;
-        p++;
-    }
+    /* the token's end, at most PII_MAX_MATCH past its start: a line of "http://http://…" makes
+     * every anchor walk that far, 16 bytes a step */
+    size_t cap = j + PII_MAX_MATCH + 1 < v->hi ? j + PII_MAX_MATCH + 1 : v->hi;
+    size_t p = url_stop_at(v->buf, a, cap);
+    if (p == cap && v->hi > j + PII_MAX_MATCH) return false; /* longer than any finding */
     while (p > a && memchr(".,;:!)]", v->buf[p - 1], 7)) p--;
 
     /* Host: up to '/', '?' or '#', without userinfo and port. */

@@ -166,6 +166,16 @@ ParameterizedTestParameters(fields, hard_negatives)
         {"user_agent",
          "\"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)\""},
         {"user_agent", "Mozilla/5.0 is the prefix"},
+        {"user_agent", "ua=\"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like "
+                       "Gecko) HeadlessChrome/120.0.0.0 Safari/537.36\""},
+        {"user_agent",
+         "ua=\"Mozilla/5.0 (compatible; Yahoo! SLURP; http://help.yahoo.com/help/us/ysearch)\""},
+        {"user_agent",
+         "ua=\"Mozilla/5.0 (compatible; UptimeMONITOR/1.0; +https://uptime.example)\""},
+        {"user_agent",
+         "ua=\"Mozilla/5.0 (Windows NT 10.0; Win64; x64; SomeCrawler 2.0) examplebot\""},
+        {"user_agent",
+         "ua=\"Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 Spider/1.0 (x)\""},
         /* cookies: placeholders and words */
         {"cookie_id", "Dec 10 06:55:46 LabSZ sshd[24200]: session opened"},
         {"cookie_id", "session_id=null session_id=******** sid=abc"},

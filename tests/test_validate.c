@@ -772,6 +772,54 @@ static struct avec url_vecs[] = {
 };
 VEC_TEST(validate_url_clickstream, vectors, url_vecs, expect_anchor, "url_clickstream")
 
+/* url_stop_at reads 16 bytes a step: the first stop byte of every kind, at every offset of
+ * windows of every length, as the byte walk finds it */
+Test(validate_url_clickstream, stop_search_agrees_with_the_byte_walk)
+{
+    static const uint8_t stops[] = {0, '\t', '\n', ' ', 0x20, 0x7f, '"', '\'', '<', '>', '`'};
+    static const uint8_t goes[] = {'a', '/', '?', '=', '&', 0x21, 0x7e, 0x80, 0xff, '%', '#'};
+    uint8_t b[200];
+    uint64_t x = 88172645463325252ull;
+    for (int round = 0; round < 4000; round++) {
+        for (size_t i = 0; i < sizeof b; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            b[i] =
+                (x >> 20) % 23 == 0 ? stops[(x >> 8) % sizeof stops] : goes[(x >> 8) % sizeof goes];
+        }
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t from = (x >> 3) % 100, to = from + (x >> 12) % 100;
+        size_t want = from;
+        while (want < to &&
+               !(b[want] < 0x21 || b[want] == 0x7f || b[want] == '"' || b[want] == '\'' ||
+                 b[want] == '<' || b[want] == '>' || b[want] == '`'))
+            want++;
+        cr_assert_eq(url_stop_at(b, from, to), want, "round %d [%zu, %zu)", round, from, to);
+    }
+}
+
+/* A URL may run to PII_MAX_MATCH bytes and no further, whatever lies past the limit; a line of
+ * URLs joined without a stop ("http://http://…") has none, and each anchor stops there */
+Test(validate_url_clickstream, length_limit_and_joined_schemes)
+{
+    enum { MAX = PII_MAX_MATCH };
+    static char text[MAX + 64];
+    const char *head = "https://acme.com/p?user_id=1&pad=";
+    for (size_t len = MAX - 2; len <= MAX + 2; len++) {
+        memset(text, 0, sizeof text);
+        memcpy(text, head, strlen(head));
+        memset(text + strlen(head), 'x', len - strlen(head));
+        text[len] = ' ';
+        memcpy(text + len + 1, "tail", 5);
+        struct t_vres r = t_validate_after("url_clickstream", text, "://");
+        cr_expect_eq(r.ok, len <= MAX, "a URL of %zu bytes", len);
+        if (r.ok) cr_expect_eq(r.end - r.start, len);
+    }
+    static char chain[3 * MAX];
+    for (size_t i = 0; i + 7 <= sizeof chain - 1; i += 7) memcpy(chain + i, "http://", 7);
+    struct t_vres r = t_validate_after("url_clickstream", chain, "://");
+    cr_expect(!r.ok, "no query, no stop: nothing");
+}
+
 /* ---- geo ------------------------------------------------------------------------------- */
 
 static struct vec geo_valid[] = {
