@@ -92,6 +92,7 @@ enum shape_kind {
     SHAPE_GEO,   /* decimal latitude, comma, decimal longitude */
     SHAPE_CPF,   /* ddd.ddd.ddd-dd (Brazil CPF) */
     SHAPE_CNPJ,  /* xx.xxx.xxx/xxxx-dd, x alphanumeric (Brazil CNPJ) */
+    SHAPE_VAT,   /* two capitals starting a VAT number: CC + 7+ alphanumerics, or CC grouped */
     SHAPE__COUNT
 };
 

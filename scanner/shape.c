@@ -55,7 +55,7 @@ static const uint8_t *cls_table(void)
 static const char *const shape_names[SHAPE__COUNT] = {
     [SHAPE_NONE] = "",     [SHAPE_CARD] = "card", [SHAPE_SSN] = "ssn",   [SHAPE_PHONE] = "phone",
     [SHAPE_IPV4] = "ipv4", [SHAPE_IPV6] = "ipv6", [SHAPE_MAC] = "mac",   [SHAPE_IBAN] = "iban",
-    [SHAPE_GEO] = "geo",   [SHAPE_CPF] = "cpf",   [SHAPE_CNPJ] = "cnpj",
+    [SHAPE_GEO] = "geo",   [SHAPE_CPF] = "cpf",   [SHAPE_CNPJ] = "cnpj", [SHAPE_VAT] = "vat",
 };
 
 int shape_by_name(const char *name)
@@ -317,6 +317,31 @@ static void shape_iban(struct tok *t, size_t ws, size_t we, size_t wl)
         if (g < 4) break;
     }
     if (total >= 15 && total <= 34) emit(t, SHAPE_IBAN, ws, pos);
+}
+
+/* A VAT number's country code (two capitals at a word start), proposed as [ws, ws + 2) for the
+ * validator to read on: a word of 7+ alphanumerics with a digit at its 3rd, 4th or 5th byte
+ * ("DE136695976", "ATU12345678", "FRXX999999999", "GBGD001"), or a code of two capitals then ' ',
+ * '-' or
+ * '.' and a digit or a capital and a digit ("DE 136 695 976", "AT U12345678"), or of three
+ * capitals then one of those and a digit ("CHE-123.456.789"). The same rule as the trigger's
+ * (trigger, trigger8): a word is proposed whatever else made the tokenizer visit it. */
+static void shape_vat(struct tok *t, size_t ws, size_t we, size_t wl)
+{
+    const uint8_t *c = t->cls;
+    if (wl < 2 || !(c[at(t, ws)] & C_UPPER) || !(c[at(t, ws + 1)] & C_UPPER)) return;
+    bool ok;
+    if (wl >= 7) {
+        ok = (c[at(t, ws + 2)] | c[at(t, ws + 3)] | c[at(t, ws + 4)]) & C_DIGIT;
+    } else {
+        uint8_t s = at(t, we);
+        bool sep = s == ' ' || s == '-' || s == '.';
+        bool d1 = c[at(t, we + 1)] & C_DIGIT;
+        ok = sep &&
+             ((wl == 2 && (d1 || ((c[at(t, we + 1)] & C_UPPER) && (c[at(t, we + 2)] & C_DIGIT)))) ||
+              (wl == 3 && (c[at(t, ws + 2)] & C_UPPER) && d1));
+    }
+    if (ok) emit(t, SHAPE_VAT, ws, ws + 2);
 }
 
 /* Hex runs joined by ':' (IPv6, MAC), '-' (MAC) or '.' (Cisco MAC). */
@@ -634,6 +659,7 @@ static inline void dispatch(struct tok *t, size_t ws, size_t we, unsigned all, c
     } else if (!(all & C_DIGIT) && use[SHAPE_IBAN] && wl >= 4) {
         shape_iban(t, ws, we, wl);
     }
+    if (!(all & C_DIGIT) && use[SHAPE_VAT]) shape_vat(t, ws, we, wl);
     if ((all & C_HEX) && wl <= 4 && (use[SHAPE_IPV6] || use[SHAPE_MAC])) {
         bool colon = nxt == ':' || prv == ':', dash = nxt == '-' || prv == '-';
         bool dot = wl == 4 && (nxt == '.' || prv == '.');
@@ -826,6 +852,18 @@ trigger(const struct uses *u, const struct masks *mp, const struct masks *m, con
         uint64_t S = A & ~behind(A, mp->alnum, 1);
         I |= S & m->upper & ahead(m->upper, mn->upper, 1) & ahead(D, mn->digit, 2) &
              ahead(D, mn->digit, 3);
+    }
+    if (u->use[SHAPE_VAT]) { /* shape_vat's rule */
+        uint64_t U = m->upper, Un = mn->upper, An = mn->alnum, Dn = mn->digit;
+        uint64_t uu = A & ~behind(A, mp->alnum, 1) & U & ahead(U, Un, 1);
+        uint64_t a7 =
+            ahead(A, An, 2) & ahead(A, An, 3) & ahead(A, An, 4) & ahead(A, An, 5) & ahead(A, An, 6);
+        uint64_t d234 = ahead(D, Dn, 2) | ahead(D, Dn, 3) | ahead(D, Dn, 4);
+        uint64_t s2 = ahead(m->sep, mn->sep, 2), s3 = ahead(m->sep, mn->sep, 3);
+        uint64_t two =
+            ~ahead(A, An, 2) & s2 & (ahead(D, Dn, 3) | (ahead(U, Un, 3) & ahead(D, Dn, 4)));
+        uint64_t three = ahead(U, Un, 2) & ~ahead(A, An, 3) & s3 & ahead(D, Dn, 4);
+        I |= uu & ((a7 & d234) | two | three);
     }
     return I;
 }
@@ -1036,6 +1074,23 @@ V512 static inline unsigned trigger8(const struct uses *u, uint64_t (*M)[10], ui
         __m512i S = _mm512_andnot_si512(BH(A, Ap, 1), A);
         I = _mm512_or_si512(I, _mm512_and_si512(and3(S, Su, AH(Su, Sun, 1)),
                                                 _mm512_and_si512(AH(D, Dn, 2), AH(D, Dn, 3))));
+    }
+    if (u->use[SHAPE_VAT]) { /* shape_vat's rule, as in trigger() */
+        __m512i U = CUR(M_UPPER), Un = NEXT(M_UPPER), An = NEXT(M_ALNUM);
+        __m512i Se = CUR(M_SEP), Sen = NEXT(M_SEP);
+        __m512i uu = and3(_mm512_andnot_si512(BH(A, Ap, 1), A), U, AH(U, Un, 1));
+        __m512i a7 = _mm512_and_si512(and3(AH(A, An, 2), AH(A, An, 3), AH(A, An, 4)),
+                                      _mm512_and_si512(AH(A, An, 5), AH(A, An, 6)));
+        __m512i d234 = _mm512_or_si512(_mm512_or_si512(AH(D, Dn, 2), AH(D, Dn, 3)), AH(D, Dn, 4));
+        __m512i two = _mm512_andnot_si512(
+            AH(A, An, 2),
+            _mm512_and_si512(
+                AH(Se, Sen, 2),
+                _mm512_or_si512(AH(D, Dn, 3), _mm512_and_si512(AH(U, Un, 3), AH(D, Dn, 4)))));
+        __m512i three =
+            _mm512_andnot_si512(AH(A, An, 3), and3(AH(U, Un, 2), AH(Se, Sen, 3), AH(D, Dn, 4)));
+        I = _mm512_or_si512(I, _mm512_and_si512(uu, _mm512_or_si512(_mm512_and_si512(a7, d234),
+                                                                    _mm512_or_si512(two, three))));
     }
     _mm512_storeu_si512((void *)I8, I);
     return _mm512_test_epi64_mask(I, I);

@@ -284,7 +284,14 @@ static char *token_soup(size_t want, size_t *len)
                                        "529.982.247-25",
                                        "11.222.333/0001-81",
                                        "12.ABC.345/01DE-35",
-                                       "a/0001-81"};
+                                       "a/0001-81",
+                                       "DE136695976",
+                                       "DE 136 695 976",
+                                       "AT U13585627",
+                                       "CHE-107.787.577",
+                                       "GBGD001",
+                                       "FRXX999999999",
+                                       "BP-1088"};
     static const char seps[] = " \n,;=:\t-('\"x._";
     uint64_t x = 0x9e3779b97f4a7c15ull;
     char *s = malloc(want + 256), *p = s;
@@ -371,7 +378,10 @@ Test(scanner, tokenizer_candidates_identical_in_every_variant)
                                            "a011.43e3.bac3",
                                            "529.982.247-25",
                                            "11.222.333/0001-81",
-                                           "12.ABC.345/01DE-35"};
+                                           "12.ABC.345/01DE-35",
+                                           "VAT DE 136 695 976",
+                                           "CHE-107.787.577 MWST",
+                                           "ust ATU13585627"};
         const char *v = lone[k % (sizeof lone / sizeof *lone)];
         lens[4] += (size_t)snprintf(texts[4] + lens[4], 1000, "%.*s %s ", (int)(k * 37 % 150),
                                     "the quick brown fox jumps over the lazy dog and the quick"
