@@ -116,6 +116,11 @@ typedef bool (*shape_scan_fn)(const struct pii_engine *e, const uint8_t *buf, si
 /* The tokenizer built for the best instruction set this CPU has (AVX-512BW, AVX2, SSE2,
  * scalar), or the one named by `want` (NULL when this CPU cannot run it). */
 shape_scan_fn shape_select(const char *want);
+/* Whether this CPU runs the instruction set a variant is named for: "avx512vbmi2" (with
+ * avx512bw), "avx512bw", "avx2" (with popcnt), "sse2", "scalar"; false for another name. The
+ * one test of the tokenizer's and the newline counters' variants (shape_select,
+ * newlines_select). */
+bool cpu_runs(const char *set);
 const char *shape_name(int shape);
 
 /* ---- detectors (detectors.c) ----------------------------------------------------------- */

@@ -406,13 +406,7 @@ newlines_fn newlines_select(const char *want)
     for (size_t i = 0; i < ARRAY_LEN(newline_variants); i++) {
         const char *n = newline_variants[i].name;
         if (want && strcmp(want, n)) continue;
-#if PII_X86
-        __builtin_cpu_init();
-        if (!strcmp(n, "avx512bw") && !__builtin_cpu_supports("avx512bw")) continue;
-        if (!strcmp(n, "avx2") &&
-            !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")))
-            continue;
-#endif
+        if (!cpu_runs(n)) continue;
         return newline_variants[i].fn;
     }
     return want ? NULL : newlines_scalar;

@@ -1183,19 +1183,27 @@ static const struct {
     {"scalar", scan_scalar},
 };
 
+bool cpu_runs(const char *set)
+{
+    if (!strcmp(set, "scalar")) return true;
+#if PII_X86
+    __builtin_cpu_init();
+    if (!strcmp(set, "sse2")) return true; /* x86-64's baseline */
+    if (!strcmp(set, "avx2"))
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+    if (!strcmp(set, "avx512bw")) return __builtin_cpu_supports("avx512bw");
+    if (!strcmp(set, "avx512vbmi2"))
+        return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2");
+#endif
+    return false;
+}
+
 shape_scan_fn shape_select(const char *want)
 {
     for (size_t i = 0; i < ARRAY_LEN(variants); i++) {
         const char *n = variants[i].name;
         if (want && *want && strcmp(want, n)) continue;
-#if PII_X86
-        __builtin_cpu_init();
-        if (!strcmp(n, "avx512vbmi2") &&
-            !(__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2")))
-            continue;
-        if (!strcmp(n, "avx512bw") && !__builtin_cpu_supports("avx512bw")) continue;
-        if (!strcmp(n, "avx2") && !__builtin_cpu_supports("avx2")) continue;
-#endif
+        if (!cpu_runs(n)) continue;
         return variants[i].fn;
     }
     return want && *want ? NULL : scan_scalar;
