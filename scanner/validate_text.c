@@ -513,6 +513,21 @@ static bool username_ok(struct vctx *v, const uint8_t *s, size_t n)
     return true;
 }
 
+/* The URL scheme ending at e (where its "://" starts) names an actor system's address, whose
+ * "user" part is a service's name, not a log-in: akka.tcp://sparkExecutorActorSystem@host:port,
+ * spark://CoarseGrainedScheduler@host:port (Spark, Akka, Pekko logs). */
+static bool actor_scheme(const struct vctx *v, size_t e)
+{
+    static const char *const schemes[] = {"akka",  "akka.tcp",  "akka.udp",      "akka.ssl.tcp",
+                                          "pekko", "pekko.tcp", "pekko.ssl.tcp", "spark"};
+    size_t b = e;
+    while (b > v->lo && e - b < 16 && (is_alnum(v->buf[b - 1]) || v->buf[b - 1] == '.')) b--;
+    if (b > v->lo && (is_alnum(v->buf[b - 1]) || v->buf[b - 1] == '.')) return false;
+    for (size_t i = 0; i < ARRAY_LEN(schemes); i++)
+        if (ascii_ieq(v->buf + b, e - b, schemes[i])) return true;
+    return false;
+}
+
 bool v_username(struct vctx *v)
 {
     size_t a = v->anchor;
@@ -530,7 +545,7 @@ bool v_username(struct vctx *v)
                 p++;
         }
         if (v_at(v, p) != '@' || (colon && p == colon + 1)) return false;
-        if (!username_ok(v, v->buf + a, ue - a)) return false;
+        if (!username_ok(v, v->buf + a, ue - a) || actor_scheme(v, a - 3)) return false;
         size_t h = p + 1, he = h;
         while (he < v->hi && (is_alnum(v->buf[he]) || v->buf[he] == '.' || v->buf[he] == '-')) he++;
         if (he == h) return false;

@@ -176,6 +176,10 @@ ParameterizedTestParameters(fields, hard_negatives)
          "ua=\"Mozilla/5.0 (Windows NT 10.0; Win64; x64; SomeCrawler 2.0) examplebot\""},
         {"user_agent",
          "ua=\"Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 Spider/1.0 (x)\""},
+        /* an actor system's address names a service, not a log-in (Spark, Akka) */
+        {"username", "Connecting to driver: spark://CoarseGrainedScheduler@10.10.34.11:48069"},
+        {"username", "akka.tcp://sparkExecutorActorSystem@mesos-slave-13:55904/user/Executor"},
+        {"username", "at AKKA.SSL.TCP://clusterNode7@host-3:2552"},
         /* cookies: placeholders and words */
         {"cookie_id", "Dec 10 06:55:46 LabSZ sshd[24200]: session opened"},
         {"cookie_id", "session_id=null session_id=******** sid=abc"},
