@@ -5,9 +5,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 static inline uint8_t lower(uint8_t c)
 {
@@ -163,12 +160,9 @@ static bool words_at(const struct ctx_set *set, uint64_t m, const uint8_t *buf, 
 /* Bit k: p[k] is a letter or a digit (alnum() on 16 bytes). */
 static inline unsigned alnum16(const uint8_t *p)
 {
-    __m128i v = _mm_loadu_si128((const __m128i *)p);
-    __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-    __m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
-    __m128i isd = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
-    __m128i isl = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l);
-    return (unsigned)_mm_movemask_epi8(_mm_or_si128(isd, isl));
+    __m128i d, l;
+    ascii_x16(_mm_loadu_si128((const __m128i *)p), &d, &l);
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(d, l));
 }
 
 /* Bit k: p[k] is a newline. */
@@ -191,6 +185,20 @@ static inline unsigned starts16(const struct ctx_set *set, const uint8_t *buf, s
 }
 #endif
 
+#if defined(__SSE2__)
+/* A context word of set starting at q + k for a bit k of m and ending by lim. */
+static inline bool block_has(const struct ctx_set *set, const uint8_t *buf, size_t q, unsigned m,
+                             size_t lim)
+{
+    for (; m; m &= m - 1) {
+        size_t p = q + (size_t)__builtin_ctz(m);
+        uint8_t c = buf[p];
+        if (set->slot[c] && words_at(set, set->mask[set->slot[c]], buf, p, lim)) return true;
+    }
+    return false;
+}
+#endif
+
 /* Called for every candidate of a detector with context words (every IPv4 address of a log),
  * so each side of the window is one pass with no library calls: the line's edge is found in
  * the same pass (no word holds a newline, so none crosses one), and a word start is told from
@@ -209,38 +217,19 @@ bool context_has(const struct ctx_set *set, const uint8_t *buf, size_t lo, size_
     size_t i = start;
     bool line_start = false;
 #if defined(__SSE2__)
-    while (i - a >= 16) {
+    /* 16 bytes a step; the last step, under 16 bytes from a, as one block with what precedes a
+     * masked off when 16 bytes may be read there (a byte loop was a mispredicted branch every
+     * few bytes) */
+    while (!line_start && i > a && i - lo >= 16) {
         size_t q = i - 16;
-        unsigned nl, m = starts16(set, buf, q, q > lo && alnum(buf[q - 1]), &nl);
-        if (nl) m &= ~((2u << (31 - __builtin_clz(nl))) - 1); /* after the line's last newline */
-        while (m) {
-            unsigned k = 31u - (unsigned)__builtin_clz(m);
-            m &= ~(1u << k);
-            uint8_t c = buf[q + k];
-            if (slot[c] && words_at(set, set->mask[slot[c]], buf, q + k, start)) return true;
-        }
-        if (nl) {
-            line_start = true;
-            break;
-        }
-        i = q;
-    }
-    /* the rest, under 16 bytes, as one block ending at i when 16 bytes may be read there
-     * (a byte loop was a mispredicted branch every few bytes); what precedes a is masked off */
-    if (!line_start && i > a && i - lo >= 16) {
-        size_t q = i - 16;
-        unsigned keep = ~((1u << (16 - (i - a))) - 1) & 0xffffu;
+        unsigned keep = i - a >= 16 ? 0xffffu : ~((1u << (16 - (i - a))) - 1) & 0xffffu;
         unsigned nl, m = starts16(set, buf, q, q > lo && alnum(buf[q - 1]), &nl);
         nl &= keep;
         m &= keep;
-        if (nl) m &= ~((2u << (31 - __builtin_clz(nl))) - 1);
-        while (m) {
-            unsigned k = 31u - (unsigned)__builtin_clz(m);
-            m &= ~(1u << k);
-            uint8_t c = buf[q + k];
-            if (slot[c] && words_at(set, set->mask[slot[c]], buf, q + k, start)) return true;
-        }
-        line_start = true; /* nothing left before */
+        if (nl) m &= ~((2u << (31 - __builtin_clz(nl))) - 1); /* after the line's last newline */
+        if (block_has(set, buf, q, m, start)) return true;
+        line_start = nl || keep != 0xffffu; /* nothing left before */
+        i = q;
     }
 #endif
     while (!line_start && i > a) {
@@ -253,32 +242,16 @@ bool context_has(const struct ctx_set *set, const uint8_t *buf, size_t lo, size_
     /* after: left to right, to the line's end; `end` itself always starts a word */
     i = end;
 #if defined(__SSE2__)
-    while (z - i >= 16) {
-        unsigned nl, m = starts16(set, buf, i, i > end && alnum(buf[i - 1]), &nl);
-        if (nl) m &= (1u << __builtin_ctz(nl)) - 1; /* before the line's first newline */
-        while (m) {
-            unsigned k = (unsigned)__builtin_ctz(m);
-            m &= m - 1;
-            uint8_t c = buf[i + k];
-            if (slot[c] && words_at(set, set->mask[slot[c]], buf, i + k, z)) return true;
-        }
-        if (nl) return false;
-        i += 16;
-    }
-    /* the rest as one block from i, what follows z masked off */
-    if (i < z && hi - i >= 16) {
-        unsigned keep = (1u << (z - i)) - 1;
+    /* likewise, the last step with what follows z masked off */
+    while (i < z && hi - i >= 16) {
+        unsigned keep = z - i >= 16 ? 0xffffu : (1u << (z - i)) - 1;
         unsigned nl, m = starts16(set, buf, i, i > end && alnum(buf[i - 1]), &nl);
         nl &= keep;
         m &= keep;
-        if (nl) m &= (1u << __builtin_ctz(nl)) - 1;
-        while (m) {
-            unsigned k = (unsigned)__builtin_ctz(m);
-            m &= m - 1;
-            uint8_t c = buf[i + k];
-            if (slot[c] && words_at(set, set->mask[slot[c]], buf, i + k, z)) return true;
-        }
-        return false;
+        if (nl) m &= (1u << __builtin_ctz(nl)) - 1; /* before the line's first newline */
+        if (block_has(set, buf, i, m, z)) return true;
+        if (nl || keep != 0xffffu) return false;
+        i += 16;
     }
 #endif
     for (; i < z; i++) {

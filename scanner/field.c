@@ -10,9 +10,6 @@
 #include "pii_internal.h"
 
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 static inline uint8_t lower(uint8_t c)
 {
@@ -511,11 +508,9 @@ static inline size_t word_end(const uint8_t *buf, size_t i, size_t z, size_t hi,
     size_t e = i;
 #if defined(__SSE2__)
     if (wide && hi - i >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(buf + i));
-        __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-        __m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
-        __m128i w = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d),
-                                 _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l));
+        __m128i v = _mm_loadu_si128((const __m128i *)(buf + i)), d, l;
+        ascii_x16(v, &d, &l);
+        __m128i w = _mm_or_si128(d, l);
         w = _mm_or_si128(w, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
         unsigned k = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(w)); /* 0-16 */
@@ -592,11 +587,8 @@ static bool url_userinfo(const uint8_t *buf, size_t a, size_t z)
 /* Bit k: p[k] is a letter / a letter or a digit (alpha() and alnum() on 16 bytes). */
 static inline void classes16(const uint8_t *p, unsigned *letter, unsigned *word)
 {
-    __m128i v = _mm_loadu_si128((const __m128i *)p);
-    __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-    __m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
-    __m128i isd = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
-    __m128i isl = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l);
+    __m128i isd, isl;
+    ascii_x16(_mm_loadu_si128((const __m128i *)p), &isd, &isl);
     *letter = (unsigned)_mm_movemask_epi8(isl);
     *word = (unsigned)_mm_movemask_epi8(_mm_or_si128(isd, isl));
 }

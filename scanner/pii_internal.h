@@ -11,6 +11,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* x86-64: the SIMD variants (shape.c, scanner.c) are built, chosen at run time (cpu_runs) */
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define PII_X86 1
+#else
+#define PII_X86 0
+#endif
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+/* Byte masks of the 16 bytes of v: 0xff where an ASCII digit (*digit) or letter (*letter).
+ * The one class test the 16-byte walks (context words, field keys, e-mail labels) build on. */
+static inline void ascii_x16(__m128i v, __m128i *digit, __m128i *letter)
+{
+    __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    __m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+    *digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+    *letter = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l);
+}
+#endif
+
 #define PII_LIKELY(x)   __builtin_expect(!!(x), 1)
 #define PII_UNLIKELY(x) __builtin_expect(!!(x), 0)
 

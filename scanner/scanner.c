@@ -291,13 +291,6 @@ static uint64_t newlines_scalar(const uint8_t *p, size_t n, size_t *last)
     return total;
 }
 
-#if defined(__x86_64__)
-#define PII_X86 1
-#include <immintrin.h>
-#else
-#define PII_X86 0
-#endif
-
 #if PII_X86
 /* c ? a : b as a conditional move, not a branch (GCC makes one of the ternary and of the
  * mask arithmetic: a coin toss when about one block in five holds a newline). */

@@ -15,12 +15,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#define PII_X86 1
-#else
-#define PII_X86 0
-#endif
 
 #define SHAPE_MAX 64
 

@@ -3,9 +3,6 @@
 #include "validate.h"
 
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 /* x (16 bits) in lower-case hex without leading zeros / x (8 bits) in decimal, at out; returns the
  * length. By hand: snprintf was most of an address's validation. */
@@ -446,12 +443,9 @@ static size_t label_end(const uint8_t *buf, size_t q, size_t hi)
     size_t p = q;
 #if defined(__SSE2__)
     while (hi - p >= 16 && p - q <= 64) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(buf + p));
-        __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-        __m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
-        __m128i w = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d),
-                                 _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l));
-        w = _mm_or_si128(w, _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
+        __m128i v = _mm_loadu_si128((const __m128i *)(buf + p)), d, l;
+        ascii_x16(v, &d, &l);
+        __m128i w = _mm_or_si128(_mm_or_si128(d, l), _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
         unsigned k = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(w)); /* 0-16 */
         if (k < 16) return p + k;
         p += 16;
@@ -461,31 +455,30 @@ static size_t label_end(const uint8_t *buf, size_t q, size_t hi)
     return p;
 }
 
+/* The length of the e-mail marker ('@', "%40", "\u0040") ending at m, 0 when none does. */
+static size_t marker_before(const struct vctx *v, size_t m)
+{
+    if (m >= v->lo + 1 && v->buf[m - 1] == '@') return 1;
+    if (m >= v->lo + 3 && match_at(v, m - 3, "%40")) return 3;
+    if (m >= v->lo + 6 && match_at(v, m - 6, "\\u0040")) return 6;
+    return 0;
+}
+
 bool v_email(struct vctx *v)
 {
-    size_t a = v->anchor, at, esc;
-    /* The built-in anchor ends at the '@' itself (`@|%40|\u0040`): Hyperscan finds a bare
+    /* The built-in anchor ends at the marker itself (`@|%40|\u0040`): Hyperscan finds a bare
      * literal for half the cost of one followed by a class. An anchor one byte later, at the
      * domain's first character, is read as before. */
-    if (a < v->hi && is_alnum(v->buf[a]) &&
-        ((a >= v->lo + 1 && v->buf[a - 1] == '@') ||
-         (a >= v->lo + 3 && match_at(v, a - 3, "%40")) ||
-         (a >= v->lo + 6 && match_at(v, a - 6, "\\u0040"))))
-        a++;
-    if (a < v->lo + 2 || a > v->hi || !is_alnum(v->buf[a - 1])) return false;
-    if (v->buf[a - 2] == '@')
-        at = a - 2, esc = 1;
-    else if (a >= v->lo + 4 && match_at(v, a - 4, "%40"))
-        at = a - 4, esc = 3;
-    else if (a >= v->lo + 7 && match_at(v, a - 7, "\\u0040"))
-        at = a - 7, esc = 6;
-    else
-        return false;
+    size_t a = v->anchor, d = a, esc;
+    if (a > v->hi) return false;
+    if (!(esc = marker_before(v, a)) && a > v->lo) esc = marker_before(v, d = a - 1);
+    if (!esc || d >= v->hi || !is_alnum(v->buf[d])) return false;
+    size_t at = d - esc;
 
     /* Domain, walking forward, first: of the '@' in logs few are an address's ("user@host"
      * without a dot, "Worker@999]"), and the domain rejects them before the local part is
      * walked. */
-    size_t d = at + esc, p = d, dom_end = d, tld = d, labels = 0;
+    size_t p = d, dom_end = d, tld = d, labels = 0; /* d = at + esc */
     for (;;) {
         size_t q = p;
         p = label_end(v->buf, q, v->hi);
