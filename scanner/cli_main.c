@@ -516,29 +516,9 @@ static void scan_path(struct run *r, const char *path, bool explicit_arg, unsign
         return;
     }
     mode_t mode;
-    switch (explicit_arg ? DT_UNKNOWN : dtype) {
-    case DT_REG:
-        mode = S_IFREG;
-        break;
-    case DT_DIR:
-        mode = S_IFDIR;
-        break;
-    case DT_LNK:
-        mode = S_IFLNK;
-        break;
-    case DT_FIFO:
-        mode = S_IFIFO;
-        break;
-    case DT_SOCK:
-        mode = S_IFSOCK;
-        break;
-    case DT_CHR:
-        mode = S_IFCHR;
-        break;
-    case DT_BLK:
-        mode = S_IFBLK;
-        break;
-    default: {
+    if (!explicit_arg && dtype != DT_UNKNOWN) {
+        mode = DTTOIF(dtype); /* <dirent.h>: the DT_ type as st_mode's S_IF bits */
+    } else {
         struct stat st;
         /* inside a walk, symbolic links are not followed (no loops, no escaping the tree) */
         if ((explicit_arg ? stat(path, &st) : lstat(path, &st)) != 0) {
@@ -548,7 +528,6 @@ static void scan_path(struct run *r, const char *path, bool explicit_arg, unsign
             return;
         }
         mode = st.st_mode;
-    }
     }
     if (S_ISLNK(mode)) return;
     if (repo_excluded(r->o, path)) { /* issue 6: the config's path excludes */
