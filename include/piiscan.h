@@ -360,6 +360,11 @@ PII_API pii_status pii_source_open_path(const char *path, const pii_source_opts 
  * ("-" for stdin) and is copied. A seekable fd is read from its current offset. */
 PII_API pii_status pii_source_open_fd(int fd, const char *name, const pii_source_opts *o,
                                       pii_source **out, pii_error *err);
+/* Reuses s for another input over fd, as pii_source_free() then pii_source_open_fd() would
+ * (the fd s opened itself, if any, is closed), but keeps its buffers: a run over many small
+ * files costs no allocation per file. On failure s stays valid for pii_source_free(). */
+PII_API pii_status pii_source_reopen_fd(pii_source *s, int fd, const char *name,
+                                        const pii_source_opts *o, pii_error *err);
 /* Advances to the next member: PII_OK with *m filled (borrowed), PII_END when there are no
  * more, or an error (see above; calling again goes on). A plain or merely compressed input
  * has one member, the input itself (name ""); an archive has one per regular file, at any

@@ -133,6 +133,7 @@ struct worker {
     size_t n_spare;
     uint64_t bytes;      /* read by this worker (the walker's decides when the pool starts) */
     struct evbuf before; /* its reader's records with no segment in flight (struct reader) */
+    pii_source *src;     /* reused input after input: its buffers are allocated once */
 };
 
 struct par {
@@ -970,15 +971,16 @@ static void scan_task(struct worker *w, struct task *t)
         }
         opened = true;
     }
-    pii_source *src = NULL;
     pii_error err = PII_ERROR_INIT;
     pii_source_opts so = p->r->o->src;
     if (t->regular && opened) so.flags |= PII_SOURCE_REGULAR_FILE;
-    if (pii_source_open_fd(fd, t->name, &so, &src, &err)) {
+    if (w->src ? pii_source_reopen_fd(w->src, fd, t->name, &so, &err)
+               : pii_source_open_fd(fd, t->name, &so, &w->src, &err)) {
         task_fail(p, t, err.msg);
         if (opened) close(fd);
         return;
     }
+    pii_source *src = w->src;
     struct reader rd = {
         .w = w, .t = t, .fadvise_fd = opened ? fd : -1, .file_fd = opened ? fd : -1};
     bool have_input = false, skipped_whole = false;
@@ -1013,7 +1015,11 @@ static void scan_task(struct worker *w, struct task *t)
     bool released = task_done_locked(p, t);
     pthread_mutex_unlock(&p->olock);
     walker_wake(p, released);
-    pii_source_free(src);
+    /* an archive's reader and spool files go now, not with the next input */
+    if (ss.members) {
+        pii_source_free(w->src);
+        w->src = NULL;
+    }
     if (opened) close(fd);
 }
 
@@ -1107,6 +1113,7 @@ static void worker_release(struct worker *w)
     free(w->fifo);
     free(w->spare);
     ev_free(&w->before);
+    pii_source_free(w->src);
     pii_join_free(w->join);
     pii_scanner_free(w->sc);
 }

@@ -160,6 +160,15 @@ static size_t prefix_left(struct layer *l, const uint8_t **p)
     return pl->len - pl->pos;
 }
 
+/* Whether l replays sniffed bytes that were all delivered and the stream below ended within
+ * them (no error after them): the member's end, known without a read buffer. */
+static bool prefix_ended(struct layer *l)
+{
+    if (l->ops != &prefix_ops) return false;
+    struct prefix_layer *pl = (struct prefix_layer *)l;
+    return pl->pos == pl->len && pl->eof && !pl->pending;
+}
+
 static void prefix_take(struct layer *l, size_t n)
 {
     ((struct prefix_layer *)l)->pos += n;
@@ -388,6 +397,7 @@ static pii_status source_new(const char *name, const pii_source_opts *o, pii_sou
     s->fd = -1;
     s->cap_fr = s->o.max_depth + 2;
     s->path = strdup(name ? name : "-");
+    s->path_cap = s->path ? strlen(s->path) + 1 : 0;
     s->fr = calloc(s->cap_fr, sizeof *s->fr);
     if (!s->path || !s->fr || !chain_reserve(s, 256)) {
         pii_source_free(s);
@@ -435,6 +445,50 @@ pii_status pii_source_open_fd(int fd, const char *name, const pii_source_opts *o
     s->fd = fd;
     s->fd_start = -1; /* not yet known */
     *out = s;
+    return PII_OK;
+}
+
+pii_status pii_source_reopen_fd(pii_source *s, int fd, const char *name, const pii_source_opts *o,
+                                pii_error *err)
+{
+    if (!s || fd < 0) return err_set(err, PII_ERR_ARG, name, "bad fd or no source");
+    while (s->n_fr) pop(s);
+    if (s->own_fd && s->fd >= 0) close(s->fd);
+    s->fd = -1;
+    s->own_fd = false;
+    pii_source_opts no = {0};
+    if (o) no = *o;
+    opts_fill(&no);
+    if (no.max_depth + 2 > s->cap_fr) { /* deeper than before: more frames */
+        struct frame *nf = realloc(s->fr, (no.max_depth + 2) * sizeof *nf);
+        if (!nf) return err_set(err, PII_ERR_NOMEM, name, "out of memory");
+        memset(nf + s->cap_fr, 0, (no.max_depth + 2 - s->cap_fr) * sizeof *nf);
+        for (unsigned i = s->cap_fr; i < no.max_depth + 2; i++) nf[i].afd = -1;
+        s->fr = nf;
+        s->cap_fr = no.max_depth + 2;
+    }
+    const char *nm = name ? name : "-";
+    size_t nl = strlen(nm);
+    if (nl + 1 > s->path_cap) {
+        char *np = malloc(nl + 1);
+        if (!np) return err_set(err, PII_ERR_NOMEM, name, "out of memory");
+        free(s->path);
+        s->path = np;
+        s->path_cap = nl + 1;
+    }
+    memcpy(s->path, nm, nl + 1);
+    /* everything else as a new source has it; the buffers stay */
+    s->o = no;
+    s->fd = fd;
+    s->fd_start = -1;
+    s->started = false;
+    s->chain[0] = 0;
+    if (s->err_member) s->err_member[0] = 0;
+    s->m = (pii_member){0};
+    s->st = (pii_source_stats){0};
+    s->member_bytes = s->entries = s->decoded = 0;
+    s->input_fatal = s->seekable = s->fd_eof = false;
+    s->fd_size = 0;
     return PII_OK;
 }
 
@@ -598,6 +652,8 @@ pii_status pii_source_read(pii_source *s, const void **buf, size_t *len, pii_err
     if (npre) { /* the sniffed bytes, where they are */
         got = npre < cap ? npre : cap;
         prefix_take(top_layer(f), got);
+    } else if (prefix_ended(top_layer(f))) { /* a small file: no read buffer for its end */
+        got = 0;
     } else {
         if (!s->buf && !(s->buf = malloc(READ_SIZE)))
             return fail(s, fi, err_set(err, PII_ERR_NOMEM, NULL, "out of memory"), err);

@@ -116,6 +116,7 @@ struct frame {
 struct pii_source {
     pii_source_opts o;
     char *path; /* how the input is named */
+    size_t path_cap;
     int fd;
     bool own_fd;
     int64_t fd_start;

@@ -695,3 +695,117 @@ Test(source, api_misuse)
     cr_expect_eq(pii_source_next_member(s, &m, &err), PII_END);
     pii_source_free(s);
 }
+
+/* Two results are the same: members, their data and formats, errors, stats. */
+static void expect_same(const struct res *a, const struct res *b, const char *what)
+{
+    cr_assert_eq(a->n, b->n, "%s: %zu members vs %zu", what, a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        cr_expect_str_eq(a->m[i].name, b->m[i].name, "%s", what);
+        cr_expect_str_eq(a->m[i].skip, b->m[i].skip, "%s", what);
+        cr_expect_str_eq(a->m[i].fmt, b->m[i].fmt, "%s", what);
+        cr_expect_eq(a->m[i].depth, b->m[i].depth, "%s", what);
+        cr_expect_eq(a->m[i].len, b->m[i].len, "%s: %s", what, a->m[i].name);
+        size_t kept = a->m[i].len < (1u << 20) ? a->m[i].len : (1u << 20);
+        cr_expect(!kept || !memcmp(a->m[i].data, b->m[i].data, kept), "%s: %s", what, a->m[i].name);
+    }
+    cr_assert_eq(a->nerr, b->nerr, "%s: %zu errors vs %zu", what, a->nerr, b->nerr);
+    for (size_t i = 0; i < a->nerr && i < 16; i++) {
+        cr_expect_eq(a->err[i], b->err[i], "%s", what);
+        cr_expect_str_eq(a->errmem[i], b->errmem[i], "%s", what);
+        cr_expect_str_eq(a->errmsg[i], b->errmsg[i], "%s", what);
+        cr_expect_str_eq(a->errorigin[i], b->errorigin[i], "%s", what);
+    }
+    cr_expect_eq(memcmp(&a->st, &b->st, sizeof a->st), 0, "%s: stats differ", what);
+}
+
+/* One source reused input after input (pii_source_reopen_fd) gives what a new source per
+ * input gives, whatever the last input left behind: nested archives, a member read halfway, an
+ * error, a deeper limit, a longer name, the regular-file flag. */
+Test(source, reopen_is_a_new_source)
+{
+    make_nested();
+    size_t big_len = 300000;
+    char *big = malloc(big_len);
+    cr_assert(big);
+    for (size_t i = 0; i < big_len; i++) big[i] = (char)('a' + (i * 13 + i / 777) % 26);
+    t_write(t_path("big.txt"), big, big_len);
+    t_write(t_path("small.txt"), TEXT, strlen(TEXT));
+    t_gzip(t_path("s.gz"), big, big_len);
+    size_t gl;
+    char *g = t_slurp(t_path("s.gz"), &gl);
+    t_write(t_path("cut.gz"), g, gl / 2);
+    free(g);
+    struct t_entry e[] = {{"one.log", big, big_len, 0, NULL}, {"two.log", "tail\n", 5, 0, NULL}};
+    t_archive(t_path("two.tgz"), "tar", "gzip", e, 2, NULL, NULL);
+    free(big);
+    pii_source_opts deep, shallow, regular;
+    pii_source_opts_init(&deep);
+    pii_source_opts_init(&shallow);
+    pii_source_opts_init(&regular);
+    shallow.max_depth = 2;
+    regular.flags = PII_SOURCE_REGULAR_FILE;
+    struct {
+        const char *file, *name;
+        const pii_source_opts *o;
+        bool halfway; /* stop in the middle of the first member */
+    } seq[] = {
+        {"outer.zip", "outer.zip", &deep, false},
+        {"two.tgz", "two.tgz", &deep, true},
+        {"small.txt", "a/much/longer/name/than/before/small.txt", &regular, false},
+        {"cut.gz", "cut.gz", &deep, false},
+        {"outer.zip", "o.zip", &shallow, false},
+        {"big.txt", "b", &regular, false},
+        {"s.gz", "s.gz", NULL, false},
+        {"two.tgz", "two.tgz", &deep, false},
+        {"outer.zip", "outer.zip", &deep, false},
+    };
+    pii_source *reused = NULL;
+    for (size_t k = 0; k < sizeof seq / sizeof seq[0]; k++) {
+        int fd = open(t_path(seq[k].file), O_RDONLY);
+        int fd2 = open(t_path(seq[k].file), O_RDONLY);
+        cr_assert(fd >= 0 && fd2 >= 0);
+        pii_error err = PII_ERROR_INIT;
+        if (reused)
+            cr_assert_eq(pii_source_reopen_fd(reused, fd, seq[k].name, seq[k].o, &err), PII_OK);
+        else
+            cr_assert_eq(pii_source_open_fd(fd, seq[k].name, seq[k].o, &reused, &err), PII_OK);
+        pii_source *fresh = NULL;
+        cr_assert_eq(pii_source_open_fd(fd2, seq[k].name, seq[k].o, &fresh, &err), PII_OK);
+        if (seq[k].halfway) { /* one read of the first member, then the next input */
+            const pii_member *m;
+            const void *b;
+            size_t len;
+            cr_assert_eq(pii_source_next_member(reused, &m, &err), PII_OK);
+            cr_assert_eq(pii_source_read(reused, &b, &len, &err), PII_OK);
+        } else {
+            struct res *a = drain_src(reused), *b = drain_src(fresh);
+            expect_same(a, b, seq[k].name);
+            res_free(a);
+            res_free(b);
+        }
+        pii_source_free(fresh);
+        close(fd);
+        close(fd2);
+    }
+    pii_source_free(reused);
+
+    /* a source opened on a path closes that file when reused */
+    pii_source *s = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_source_open_path(t_path("small.txt"), NULL, &s, &err), PII_OK);
+    int probe = open(t_path("small.txt"), O_RDONLY);
+    cr_assert(probe >= 0);
+    close(probe); /* the lowest free fd now; the source's is below it */
+    int fd = open(t_path("big.txt"), O_RDONLY);
+    cr_assert_eq(pii_source_reopen_fd(s, fd, "big.txt", NULL, &err), PII_OK);
+    int again = open(t_path("small.txt"), O_RDONLY);
+    cr_expect(again < probe, "the path's fd was not closed (%d, %d)", again, probe);
+    close(again);
+    struct res *r = drain_src(s);
+    cr_expect_eq(r->n, 1);
+    cr_expect_eq(r->m[0].len, big_len);
+    res_free(r);
+    pii_source_free(s);
+    close(fd);
+}
