@@ -134,6 +134,7 @@ struct worker {
     uint64_t bytes;      /* read by this worker (the walker's decides when the pool starts) */
     struct evbuf before; /* its reader's records with no segment in flight (struct reader) */
     pii_source *src;     /* reused input after input: its buffers are allocated once */
+    struct evbuf stage;  /* its reader's records gathered without olock (struct reader) */
 };
 
 struct par {
@@ -158,7 +159,10 @@ struct par {
     /* output order, another lock */
     pthread_mutex_t olock;
     pthread_cond_t ocond;
-    struct task *o_head, *o_tail;
+    /* the oldest input not released: read without olock by its own scanning thread, which
+     * alone can release it (so once it sees itself here, it stays here) */
+    struct task *_Atomic o_head;
+    struct task *o_tail;
     struct task *free_tasks;
     size_t buffered;       /* bytes of records buffered by all inputs (olock) */
     size_t budget;         /* for `buffered`, past which an input waits for its turn */
@@ -295,7 +299,8 @@ static const struct ev *ev_get(const struct evbuf *b, size_t i, pii_finding *f, 
     return e;
 }
 
-static void ev_replay(struct par *p, struct evbuf *b)
+/* The records of b to the sinks, in order; b is emptied (olock held). */
+static void ev_apply(struct par *p, struct evbuf *b)
 {
     for (size_t i = 0; i < b->n; i++) {
         pii_finding f;
@@ -303,8 +308,50 @@ static void ev_replay(struct par *p, struct evbuf *b)
         const struct ev *e = ev_get(b, i, &f, s);
         apply(p, e->kind, &f, s[0], s[1], s[2], e->n);
     }
-    p->buffered -= ev_bytes(b);
     b->n = b->alen = 0;
+}
+
+/* Same for an input's buffered records, counted in p->buffered. */
+static void ev_replay(struct par *p, struct evbuf *b)
+{
+    p->buffered -= ev_bytes(b);
+    ev_apply(p, b);
+}
+
+/* The records of src after those of dst; src is emptied. false: out of memory (both as they
+ * were). */
+static bool ev_append(struct evbuf *dst, struct evbuf *src)
+{
+    if (!dst->n) { /* the common case: the buffers change hands */
+        struct evbuf t = *dst;
+        *dst = *src;
+        *src = t;
+        src->n = src->alen = 0;
+        return true;
+    }
+    struct ev *nv = grow_array(dst->v, &dst->cap, dst->n + src->n, sizeof *nv, 16);
+    if (!nv) return false;
+    dst->v = nv;
+    char *na = grow_array(dst->arena, &dst->acap, dst->alen + src->alen + 1, 1, 1024);
+    if (!na) return false;
+    dst->arena = na;
+    memcpy(dst->arena + dst->alen, src->arena, src->alen);
+    for (size_t i = 0; i < src->n; i++) {
+        struct ev *e = &dst->v[dst->n + i];
+        *e = src->v[i];
+        for (int k = 0; k < 3; k++)
+            if (e->s[k] != SIZE_MAX) e->s[k] += dst->alen;
+        if (e->kind == EV_FINDING) {
+            e->f.match = (const uint8_t *)((uintptr_t)e->f.match + dst->alen);
+            e->f.normalized = (const char *)((uintptr_t)e->f.normalized + dst->alen);
+            if (e->f.allow_reason_len)
+                e->f.allow_reason = (const char *)((uintptr_t)e->f.allow_reason + dst->alen);
+        }
+    }
+    dst->n += src->n;
+    dst->alen += src->alen;
+    src->n = src->alen = 0;
+    return true;
 }
 
 static void ev_free(struct evbuf *b)
@@ -597,6 +644,7 @@ struct reader {
     uint64_t direct;    /* bytes read from it straight into segments (read_direct) */
     bool held;          /* the newest is filled but not handed over: whether more follows decides
                          * (the last segment of an input is scanned here, no thread woken) */
+    bool applying;      /* in a batch as the oldest input: olock held, records applied at once */
     pii_status scan_st; /* of the member being released */
     pii_error scan_err;
 };
@@ -606,47 +654,113 @@ static struct seg *ring_at(const struct reader *rd, size_t i)
     return rd->w->fifo[(rd->first + i) % rd->w->n_ring];
 }
 
-/* The member's scan error, after its last segment and the records that followed it. */
-static void member_end_locked(struct reader *rd, const char *member)
+/* Records of the reader's input come in batches (a segment's findings and the records around
+ * them). The oldest input, which stays the oldest until it is done, takes olock for a batch and
+ * applies its records at once; another gathers them in the worker's stage without the lock and
+ * hands them over in one step at the batch's end. */
+static void batch_begin(struct reader *rd)
 {
-    if (rd->scan_st && rd->scan_st != PII_STOP)
-        emit_locked(rd->w->p, rd->t, EV_ERROR, NULL, rd->t->name, member,
-                    rd->scan_err.msg[0] ? rd->scan_err.msg : pii_status_str(rd->scan_st), NULL);
+    struct par *p = rd->w->p;
+    if (atomic_load(&p->o_head) != rd->t) return;
+    pthread_mutex_lock(&p->olock);
+    rd->applying = true;
 }
 
-/* The records of b, in order (olock held). */
-static void reader_replay_locked(struct reader *rd, struct evbuf *b)
+/* The staged records to the sinks when the input is now the oldest, else after its buffered
+ * ones; past the record budget an input waits for its turn (memory stays bounded). Takes
+ * olock, and keeps it when `keep`. */
+static void stage_flush(struct reader *rd, bool keep)
+{
+    struct par *p = rd->w->p;
+    struct task *t = rd->t;
+    struct evbuf *st = &rd->w->stage;
+    pthread_mutex_lock(&p->olock);
+    if (p->o_head == t) {
+        ev_apply(p, st);
+    } else {
+        size_t before = ev_bytes(&t->ev);
+        if (ev_append(&t->ev, st)) {
+            p->buffered += ev_bytes(&t->ev) - before;
+            if (p->buffered > p->budget)
+                while (p->o_head != t) pthread_cond_wait(&p->ocond, &p->olock);
+        } else { /* out of memory: its turn, then straight to the sinks */
+            while (p->o_head != t) pthread_cond_wait(&p->ocond, &p->olock);
+            ev_apply(p, st);
+        }
+    }
+    if (!keep) pthread_mutex_unlock(&p->olock);
+}
+
+/* Ends a batch; `keep`: with olock held either way (the input's last records and its
+ * release follow under the same lock). */
+static void batch_end(struct reader *rd, bool keep)
+{
+    if (!rd->applying) {
+        stage_flush(rd, keep);
+        return;
+    }
+    if (keep) return;
+    rd->applying = false;
+    pthread_mutex_unlock(&rd->w->p->olock);
+}
+
+/* A record of the reader's input, in a batch. */
+static void rec(struct reader *rd, enum ev_kind k, const pii_finding *f, const char *path,
+                const char *member, const char *msg, const uint64_t *n)
+{
+    struct par *p = rd->w->p;
+    if (rd->applying) {
+        apply(p, k, f, path, member, msg, n);
+        return;
+    }
+    if (ev_push(&rd->w->stage, k, f, path, member, msg, n)) return;
+    /* out of memory: what was staged and this record out now, in their turn */
+    stage_flush(rd, true);
+    while (p->o_head != rd->t) pthread_cond_wait(&p->ocond, &p->olock);
+    apply(p, k, f, path, member, msg, n);
+    pthread_mutex_unlock(&p->olock);
+}
+
+/* The member's scan error, after its last segment and the records that followed it. */
+static void member_end(struct reader *rd, const char *member)
+{
+    if (rd->scan_st && rd->scan_st != PII_STOP)
+        rec(rd, EV_ERROR, NULL, rd->t->name, member,
+            rd->scan_err.msg[0] ? rd->scan_err.msg : pii_status_str(rd->scan_st), NULL);
+}
+
+/* The records of b, in order, in a batch. */
+static void reader_replay(struct reader *rd, struct evbuf *b)
 {
     for (size_t i = 0; i < b->n; i++) {
         pii_finding f;
         const char *str[3];
         const struct ev *e = ev_get(b, i, &f, str);
         if (e->kind == EV_MEMBER_END)
-            member_end_locked(rd, str[1]);
+            member_end(rd, str[1]);
         else
-            emit_locked(rd->w->p, rd->t, e->kind, NULL, str[0], str[1], str[2], e->n);
+            rec(rd, e->kind, NULL, str[0], str[1], str[2], e->n);
     }
     b->n = b->alen = 0;
 }
 
-/* Records emitted while nothing was in flight: they go before the next segment's (no lock of
- * their own: the INPUT record of a small file waits for its findings). */
-static void reader_before_locked(struct reader *rd)
+/* Records emitted while nothing was in flight: they go before the next segment's (the INPUT
+ * record of a small file waits for its findings). */
+static void reader_before(struct reader *rd)
 {
-    if (rd->w->before.n) reader_replay_locked(rd, &rd->w->before);
+    if (rd->w->before.n) reader_replay(rd, &rd->w->before);
 }
 
 /* Waits for the oldest segment in flight, joins and emits its findings and the records that
- * followed it, frees it. keep_lock: returns with olock held. */
-static void reader_release(struct reader *rd, bool keep_lock)
+ * followed it, frees it. last: the input's last, whose batch stays open (reader_finish). */
+static void reader_release(struct reader *rd, bool last)
 {
     struct worker *w = rd->w;
     struct par *p = w->p;
     struct seg *s = ring_at(rd, 0);
     seg_wait(w, s);
-    /* one lock for the segment's records, not one per record */
-    pthread_mutex_lock(&p->olock);
-    reader_before_locked(rd); /* the member's status below is the next one's */
+    batch_begin(rd);
+    reader_before(rd); /* the member's status below is the next one's */
     if (s->first) {
         rd->scan_st = PII_OK;
         rd->scan_err = (pii_error)PII_ERROR_INIT;
@@ -663,13 +777,12 @@ static void reader_release(struct reader *rd, bool keep_lock)
             f.match = (const uint8_t *)s->arena + s->fv[i].match_off;
             f.normalized = s->arena + s->fv[i].norm_off;
             f.allow_reason = f.allow_reason_len ? s->arena + s->fv[i].reason_off : NULL;
-            if (pii_join_finding(w->join, &f))
-                emit_locked(p, rd->t, EV_FINDING, &f, NULL, s->member, NULL, NULL);
+            if (pii_join_finding(w->join, &f)) rec(rd, EV_FINDING, &f, NULL, s->member, NULL, NULL);
         }
         pii_join_segment_end(w->join, s->to, &s->info);
     }
-    reader_replay_locked(rd, &s->after);
-    if (!keep_lock) pthread_mutex_unlock(&p->olock);
+    reader_replay(rd, &s->after);
+    if (!last) batch_end(rd, false);
     s->state = SEG_FREE;
     rd->first = (rd->first + 1) % w->n_ring;
     rd->n--;
@@ -694,14 +807,14 @@ static void reader_drain(struct reader *rd)
     while (rd->n) reader_release(rd, false);
 }
 
-/* The input's end: everything in flight out; returns with olock held, so that its last
- * records and its release take one lock. */
+/* The input's end: everything in flight out, the last batch left open, so that the input's
+ * last records and its release take one lock. */
 static void reader_finish(struct reader *rd)
 {
     reader_scan_held(rd);
     if (!rd->n) {
-        pthread_mutex_lock(&rd->w->p->olock);
-        reader_before_locked(rd);
+        batch_begin(rd);
+        reader_before(rd);
     }
     while (rd->n) reader_release(rd, rd->n == 1);
 }
@@ -710,21 +823,20 @@ static void reader_finish(struct reader *rd)
 static void reader_emit(struct reader *rd, enum ev_kind k, const char *path, const char *member,
                         const char *msg, const uint64_t *n)
 {
-    struct par *p = rd->w->p;
     struct evbuf *b = rd->n ? &ring_at(rd, rd->n - 1)->after : &rd->w->before;
     bool queued = ev_push(b, k, NULL, path, member, msg, n);
     if (queued && ev_bytes(b) <= AFTER_MAX) return;
     /* too many (or out of memory): everything out now */
     reader_drain(rd);
-    pthread_mutex_lock(&p->olock);
-    reader_before_locked(rd);
+    batch_begin(rd);
+    reader_before(rd);
     if (!queued) {
         if (k == EV_MEMBER_END) /* its last segment is out: scan_st is the member's */
-            member_end_locked(rd, member);
+            member_end(rd, member);
         else
-            emit_locked(p, rd->t, k, NULL, path, member, msg, n);
+            rec(rd, k, NULL, path, member, msg, n);
     }
-    pthread_mutex_unlock(&p->olock);
+    batch_end(rd, false);
 }
 
 /* The next segment to fill: the held one is handed over first (more follows it), and the
@@ -1006,12 +1118,13 @@ static void scan_task(struct worker *w, struct task *t)
     pii_source_stats_get(src, &ss);
     ss.compressed_bytes += rd.direct; /* read here, not through the source */
     ss.expanded_bytes += rd.direct;
-    reader_finish(&rd); /* olock held from here */
+    reader_finish(&rd); /* its last batch open */
     /* an archive with nothing readable in it was still an input (not a skipped one) */
-    if (!have_input && !skipped_whole) emit_locked(p, t, EV_INPUT, NULL, t->name, NULL, NULL, NULL);
-    emit_locked(p, t, EV_SOURCE, NULL, NULL, NULL, NULL,
-                (uint64_t[3]){ss.members, ss.compressed_bytes, ss.expanded_bytes});
-    emit_locked(p, t, EV_END, NULL, NULL, NULL, NULL, NULL);
+    if (!have_input && !skipped_whole) rec(&rd, EV_INPUT, NULL, t->name, NULL, NULL, NULL);
+    rec(&rd, EV_SOURCE, NULL, NULL, NULL, NULL,
+        (uint64_t[3]){ss.members, ss.compressed_bytes, ss.expanded_bytes});
+    rec(&rd, EV_END, NULL, NULL, NULL, NULL, NULL);
+    batch_end(&rd, true); /* olock held from here */
     bool released = task_done_locked(p, t);
     pthread_mutex_unlock(&p->olock);
     walker_wake(p, released);
@@ -1113,6 +1226,7 @@ static void worker_release(struct worker *w)
     free(w->fifo);
     free(w->spare);
     ev_free(&w->before);
+    ev_free(&w->stage);
     pii_source_free(w->src);
     pii_join_free(w->join);
     pii_scanner_free(w->sc);
