@@ -84,7 +84,7 @@ struct member_stats {
     size_t seq; /* arrival order: the sort's tie-break */
     uint64_t bytes, findings;
     struct det_count *by_det; /* sparse: the detectors found in it */
-    size_t n_det;
+    size_t n_det, cap_det;
     uint64_t by_cat[12];
     char *skip;    /* the reason it was skipped, or NULL */
     char **errors; /* its error messages */
@@ -121,6 +121,11 @@ struct run {
     uint64_t *by_det;
     struct input_stats *inputs;
     size_t n_inputs, cap_inputs;
+    /* the inputs' by_det arrays, carved from blocks of DET_BLOCK inputs: one allocation per
+     * block, not per input (a worker thread's malloc arena grows a page at a time, each step a
+     * system call, when 10,000 small files each ask for a few hundred bytes) */
+    struct det_block *det_blocks;
+    size_t det_left; /* arrays left in the newest block */
     struct input_stats *cur;
     struct input_stats pend; /* member records that came before their input's first record */
     const char *cur_path;

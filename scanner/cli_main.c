@@ -425,6 +425,37 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
 
 /* ---- walking the inputs (scanning is in cli_par.c) ------------------------------------- */
 
+#define DET_BLOCK 256
+
+struct det_block {
+    struct det_block *next;
+    uint64_t v[]; /* DET_BLOCK arrays of n_det counts */
+};
+
+/* A zeroed array of n_det counts, freed with the run (det_counts_free). */
+static uint64_t *det_counts_new(struct run *r)
+{
+    size_t n = r->n_det ? r->n_det : 1;
+    if (!r->det_left) {
+        struct det_block *b = calloc(1, sizeof *b + DET_BLOCK * n * sizeof(uint64_t));
+        if (!b) return NULL;
+        b->next = r->det_blocks;
+        r->det_blocks = b;
+        r->det_left = DET_BLOCK;
+    }
+    return r->det_blocks->v + (DET_BLOCK - r->det_left--) * n;
+}
+
+static void det_counts_free(struct run *r)
+{
+    while (r->det_blocks) {
+        struct det_block *b = r->det_blocks;
+        r->det_blocks = b->next;
+        free(b);
+    }
+    r->det_left = 0;
+}
+
 struct input_stats *run_input_new(struct run *r, const char *path)
 {
     struct input_stats *nv = grow_array(r->inputs, &r->cap_inputs, r->n_inputs + 1, sizeof *nv, 64);
@@ -433,10 +464,9 @@ struct input_stats *run_input_new(struct run *r, const char *path)
     struct input_stats *in = &r->inputs[r->n_inputs];
     in->path = strdup(path);
     in->bytes = in->findings = 0;
-    in->by_det = calloc(r->n_det ? r->n_det : 1, sizeof *in->by_det);
+    in->by_det = det_counts_new(r);
     if (!in->path || !in->by_det) {
         free(in->path);
-        free(in->by_det);
         return NULL;
     }
     summary_input_init(r, in);
@@ -739,6 +769,7 @@ out:
     for (size_t i = 0; i < r.n_inputs; i++) summary_input_release(&r.inputs[i]);
     summary_input_release(&r.pend);
     free(r.inputs);
+    det_counts_free(&r);
     free(r.by_det);
     pii_engine_free(eng);
     free(o.patterns);

@@ -90,8 +90,7 @@ static void member_release(struct member_stats *m)
 
 void summary_input_release(struct input_stats *in)
 {
-    free(in->path);
-    free(in->by_det);
+    free(in->path); /* by_det is the run's (det_counts_new) */
     strv_free(in->errors, in->n_errors);
     for (size_t i = 0; i < in->n_members; i++) member_release(&in->members[i]);
     free(in->members);
@@ -161,7 +160,7 @@ static void member_count(struct member_stats *m, const pii_finding *f)
     size_t i = 0;
     while (i < m->n_det && m->by_det[i].det != f->detector_index) i++;
     if (i == m->n_det) {
-        struct det_count *nv = realloc(m->by_det, (m->n_det + 1) * sizeof *nv);
+        struct det_count *nv = grow_array(m->by_det, &m->cap_det, m->n_det + 1, sizeof *nv, 8);
         if (!nv) return;
         m->by_det = nv;
         nv[m->n_det++] = (struct det_count){(uint32_t)f->detector_index, 0};
