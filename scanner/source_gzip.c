@@ -231,7 +231,10 @@ struct layer *source_gzip_new(struct pii_source *s, struct layer *parent, bool f
 #ifdef PII_HAVE_ISAL
     if (!force_zlib && isal_lib_load()) {
         g->isal = true;
-        g->is = malloc(sizeof *g->is);
+        /* zeroed: on a distance past the stream's start ISA-L copies bytes of its state it
+         * never wrote (zlib reports the distance instead), which must not be what this heap
+         * held before (another input's bytes) */
+        g->is = calloc(1, sizeof *g->is);
         if (!g->is) {
             free(g->in);
             free(g);

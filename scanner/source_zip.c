@@ -380,6 +380,10 @@ static pii_status member_start(struct zip_layer *zl, pii_error *err)
     if (!z->force_zlib) {
         if (!z->is && !(z->is = malloc(sizeof *z->is)))
             return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
+        /* zeroed for each member: on a distance past the member's start ISA-L copies bytes of
+         * its state it never wrote, which must be neither the heap's old contents (another
+         * input's bytes) nor the member before */
+        memset(z->is, 0, sizeof *z->is);
         isal_inflate_init(z->is);
         z->is->crc_flag = ISAL_GZIP_NO_HDR; /* raw deflate, CRC-32 of the output kept */
         zl->isal = true;
@@ -449,7 +453,11 @@ static pii_status inflate_step(struct zip_layer *zl, uint8_t *buf, size_t cap, s
         *made = ocap - is->avail_out;
         *end = is->block_state == ISAL_BLOCK_FINISH;
         if (*end) zl->crc = is->crc;
-        if (r < 0) return err_set(err, PII_ERR_FORMAT, NULL, "zip: corrupt deflate data");
+        if (r < 0) { /* what it made in this call may include such bytes: none is kept (as in
+                      * the gzip layer) */
+            *made = 0;
+            return err_set(err, PII_ERR_FORMAT, NULL, "zip: corrupt deflate data");
+        }
         return PII_OK;
     }
 #endif
