@@ -14,7 +14,9 @@
  *   bit 1  a pipe (not seekable: zip and 7z are spooled) rather than a memfd
  *   bit 2  max_depth 1 (an archive inside an archive is a limit error) rather than 4
  *   bit 3  PII_SOURCE_ZIP_LIBARCHIVE (zip through libarchive, not the central-directory reader,
- *          source_zip.c, which every other input with a zip in it exercises) */
+ *          source_zip.c, which every other input with a zip in it exercises)
+ *   bit 4  the kept source (below) is left in the middle of a member for the next input
+ * Each input is read twice, by a new source and by the kept one, and both must agree. */
 #define PIPE_MAX 60000u /* what fits in a pipe's buffer without a writer thread */
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -51,6 +53,53 @@ static int open_input(const uint8_t *data, size_t n, int as_pipe)
     return fd;
 }
 
+/* Reads every member of s to its end; returns a digest of what came out (names, formats,
+ * bytes, statuses, stats) so that two sources over the same bytes can be compared. */
+static uint64_t drain(pii_source *s, const pii_source_opts *o, size_t size)
+{
+    uint64_t h = 1469598103934665603ull;
+#define MIX(v) (h = (h ^ (uint64_t)(v)) * 1099511628211ull)
+    pii_error err = PII_ERROR_INIT;
+    /* Every call must end: a bounded number of members, each read to its end or error. */
+    const pii_member *m;
+    for (unsigned guard = 0; guard < 10000; guard++) {
+        pii_status st = pii_source_next_member(s, &m, &err);
+        MIX(st);
+        if (st == PII_END || st == PII_ERR_NOMEM) break;
+        if (st < 0) continue;
+        if (st != PII_OK || !m || !m->name || !m->format) abort();
+        for (const char *c = m->name; *c; c++) MIX(*c);
+        for (const char *c = m->format; *c; c++) MIX(*c);
+        MIX(m->depth);
+        if (m->skip) continue;
+        const void *buf;
+        size_t len;
+        while ((st = pii_source_read(s, &buf, &len, &err)) == PII_OK) {
+            if (!len || !buf) abort();
+            const uint8_t *b = buf;
+            for (size_t i = 0; i < len; i++) MIX(b[i]); /* ASan checks every byte returned */
+        }
+        MIX(st);
+        for (const char *c = pii_source_error_member(s); *c; c++) MIX(*c);
+    }
+    pii_source_stats st;
+    pii_source_stats_get(s, &st);
+    /* decoders' output is bounded by max_input_size; a plain input's own bytes are not */
+    if (st.expanded_bytes > o->max_input_size + size) abort();
+    MIX(st.members);
+    MIX(st.compressed_bytes);
+    MIX(st.expanded_bytes);
+    MIX(st.skipped);
+    MIX(st.errors);
+    MIX(st.max_depth_seen);
+#undef MIX
+    return h;
+}
+
+/* One source kept from input to input (pii_source_reopen_fd, as a scanning thread keeps one):
+ * whatever the last input left in it, it must give what a new source gives. */
+static pii_source *kept;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;
@@ -70,36 +119,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.max_members = 64;
 
     int fd = open_input(data, size, (sel & 2u) != 0);
-    if (fd < 0) abort(); /* the harness itself failed: not an input's fault */
+    int fd2 = open_input(data, size, (sel & 2u) != 0);
+    if (fd < 0 || fd2 < 0) abort(); /* the harness itself failed: not an input's fault */
 
     pii_source *s = NULL;
     pii_error err = PII_ERROR_INIT;
     if (pii_source_open_fd(fd, "fuzz", &o, &s, &err) != PII_OK) abort();
-
-    /* Every call must end: a bounded number of members, each read to its end or error. */
-    const pii_member *m;
-    for (unsigned guard = 0; guard < 10000; guard++) {
-        pii_status st = pii_source_next_member(s, &m, &err);
-        if (st == PII_END || st == PII_ERR_NOMEM) break;
-        if (st < 0) continue;
-        if (st != PII_OK || !m || !m->name || !m->format) abort();
-        if (m->skip) continue;
-        const void *buf;
-        size_t len;
-        volatile uint8_t sink = 0;
-        while ((st = pii_source_read(s, &buf, &len, &err)) == PII_OK) {
-            if (!len || !buf) abort();
-            const uint8_t *b = buf;
-            for (size_t i = 0; i < len; i++) sink ^= b[i]; /* ASan checks every byte returned */
-        }
-        (void)sink;
-        (void)pii_source_error_member(s);
-    }
-    pii_source_stats st;
-    pii_source_stats_get(s, &st);
-    /* decoders' output is bounded by max_input_size; a plain input's own bytes are not */
-    if (st.expanded_bytes > o.max_input_size + size) abort();
+    uint64_t fresh = drain(s, &o, size);
     pii_source_free(s);
     close(fd);
+
+    if (kept ? pii_source_reopen_fd(kept, fd2, "fuzz", &o, &err)
+             : pii_source_open_fd(fd2, "fuzz", &o, &kept, &err))
+        abort();
+    if (drain(kept, &o, size) != fresh) abort();
+    /* bit 4: leave the next input a source in the middle of its first member */
+    if (sel & 16u) {
+        pii_source_reopen_fd(kept, fd2, "fuzz", &o, &err);
+        const pii_member *m;
+        const void *buf;
+        size_t len;
+        if (lseek(fd2, 0, SEEK_SET) == 0 && pii_source_next_member(kept, &m, &err) == PII_OK &&
+            !m->skip)
+            (void)pii_source_read(kept, &buf, &len, &err);
+    }
+    close(fd2);
     return 0;
 }
