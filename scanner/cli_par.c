@@ -24,7 +24,7 @@
 #define EV_BUDGET_PER_THR (8u << 20)
 /* Inputs queued or waiting for their turn, per thread: enough small files that a thread never
  * runs dry while the walker is off the CPU (on a loaded machine, for milliseconds) */
-#define TASKS_PER_THR 256
+#define TASKS_PER_THR 64
 /* Record buffers that finished inputs keep for the next ones, in all */
 #define KEPT_MAX (4u << 20)
 /* Records a reader keeps behind segments still being matched (skipped members, errors)
@@ -164,7 +164,11 @@ struct par {
     struct task *_Atomic o_head;
     struct task *o_tail;
     struct task *free_tasks;
-    size_t buffered;       /* bytes of records buffered by all inputs (olock) */
+    size_t buffered; /* bytes of records buffered by all inputs (olock) */
+    /* a thread applies records to the sinks, outside olock (set and cleared under it): the
+     * others hand theirs over and go on (drain_locked), none waits for the sinks */
+    bool sinking;
+    struct evbuf spare;    /* an emptied record buffer kept by the sinks' side (olock) */
     size_t budget;         /* for `buffered`, past which an input waits for its turn */
     size_t kept;           /* capacity of the buffers of tasks on the free list (olock) */
     _Atomic size_t alive;  /* entries of the output order (written under olock) */
@@ -193,7 +197,7 @@ static bool par_broken(struct par *p)
     return p->r->out_broken;
 }
 
-/* ---- applying records to the sinks (olock held) ---------------------------------------- */
+/* ---- applying records to the sinks (by the thread that owns them: p->sinking) ---------- */
 
 static void apply(struct par *p, enum ev_kind k, const pii_finding *f, const char *path,
                   const char *member, const char *msg, const uint64_t *n)
@@ -299,7 +303,8 @@ static const struct ev *ev_get(const struct evbuf *b, size_t i, pii_finding *f, 
     return e;
 }
 
-/* The records of b to the sinks, in order; b is emptied (olock held). */
+/* The records of b to the sinks, in order; b is emptied (by the thread that owns the sinks:
+ * p->sinking). */
 static void ev_apply(struct par *p, struct evbuf *b)
 {
     for (size_t i = 0; i < b->n; i++) {
@@ -309,13 +314,6 @@ static void ev_apply(struct par *p, struct evbuf *b)
         apply(p, e->kind, &f, s[0], s[1], s[2], e->n);
     }
     b->n = b->alen = 0;
-}
-
-/* Same for an input's buffered records, counted in p->buffered. */
-static void ev_replay(struct par *p, struct evbuf *b)
-{
-    p->buffered -= ev_bytes(b);
-    ev_apply(p, b);
 }
 
 /* The records of src after those of dst; src is emptied. false: out of memory (both as they
@@ -361,49 +359,35 @@ static void ev_free(struct evbuf *b)
     *b = (struct evbuf){0};
 }
 
-/* A record of task t: to the sinks now when t is the oldest input not yet released, else
- * buffered; an input that buffers too much waits for its turn (memory stays bounded). The
- * oldest input never waits here, so it always progresses, and every input older than one
- * that waits is the oldest or is being scanned (the queue is taken in order). */
-static void emit_locked(struct par *p, struct task *t, enum ev_kind k, const pii_finding *f,
-                        const char *path, const char *member, const char *msg, const uint64_t *n)
+/* Applies, in order, the records of the oldest inputs and releases those that are done, until
+ * the oldest is one still being scanned with nothing buffered (olock held; released while
+ * applying). One thread at a time does this (p->sinking); another that finds it busy leaves its
+ * records to it. true: the walker may be waiting for the releases (walker_wake, once olock is
+ * released). */
+static bool drain_locked(struct par *p)
 {
-    if (p->o_head == t) {
-        apply(p, k, f, path, member, msg, n);
-        return;
-    }
-    size_t before = ev_bytes(&t->ev);
-    if (!ev_push(&t->ev, k, f, path, member, msg, n)) {
-        /* out of memory: wait for the turn, then apply directly */
-        while (p->o_head != t) pthread_cond_wait(&p->ocond, &p->olock);
-        p->buffered += ev_bytes(&t->ev) - before;
-        ev_replay(p, &t->ev);
-        apply(p, k, f, path, member, msg, n);
-        return;
-    }
-    p->buffered += ev_bytes(&t->ev) - before;
-    if (p->buffered > p->budget)
-        while (p->o_head != t) pthread_cond_wait(&p->ocond, &p->olock);
-}
-
-static void emit(struct par *p, struct task *t, enum ev_kind k, const pii_finding *f,
-                 const char *path, const char *member, const char *msg, const uint64_t *n)
-{
-    pthread_mutex_lock(&p->olock);
-    emit_locked(p, t, k, f, path, member, msg, n);
-    pthread_mutex_unlock(&p->olock);
-}
-
-/* Marks t finished and releases every finished input at the head of the order (olock held).
- * true: the walker may be waiting for that (walker_wake, once olock is released). */
-static bool task_done_locked(struct par *p, struct task *t)
-{
-    t->done = true;
-    bool moved = false;
-    size_t alive = atomic_load(&p->alive);
-    while (p->o_head && p->o_head->done) {
+    if (p->sinking) return false;
+    p->sinking = true;
+    bool released = false;
+    for (;;) {
         struct task *h = p->o_head;
-        ev_replay(p, &h->ev);
+        if (!h) break;
+        if (h->ev.n) { /* its buffered records, out of the lock (its thread may add more) */
+            struct evbuf b = h->ev;
+            h->ev = p->spare;
+            p->spare = (struct evbuf){0};
+            size_t bytes = ev_bytes(&b);
+            pthread_mutex_unlock(&p->olock);
+            ev_apply(p, &b);
+            pthread_mutex_lock(&p->olock);
+            p->buffered -= bytes;
+            if (!p->spare.v && !p->spare.arena)
+                p->spare = b;
+            else
+                ev_free(&b);
+            continue;
+        }
+        if (!h->done) break;
         p->o_head = h->next_order;
         if (!p->o_head) p->o_tail = NULL;
         free(h->name);
@@ -417,14 +401,65 @@ static bool task_done_locked(struct par *p, struct task *t)
         p->kept += h->kept;
         h->next_q = p->free_tasks;
         p->free_tasks = h;
-        alive = atomic_fetch_sub(&p->alive, 1) - 1;
-        moved = true;
-        /* the new head's buffered records go out before the ones it emits from now on */
-        if (p->o_head) ev_replay(p, &p->o_head->ev);
+        size_t alive = atomic_fetch_sub(&p->alive, 1) - 1;
+        released = released || alive <= p->max_alive / 2;
     }
-    /* only inputs waiting for their turn care (budget, out of memory) */
-    if (moved) pthread_cond_broadcast(&p->ocond);
-    return moved && alive <= p->max_alive / 2;
+    p->sinking = false;
+    /* inputs waiting for their turn (budget, out of memory) or for the sinks */
+    pthread_cond_broadcast(&p->ocond);
+    return released;
+}
+
+/* Waits until t is the oldest input and owns the sinks, everything before it applied
+ * (olock held). */
+static void own_sinks_locked(struct par *p, struct task *t)
+{
+    for (;;) {
+        while (p->o_head != t || p->sinking) pthread_cond_wait(&p->ocond, &p->olock);
+        if (!t->ev.n) break;
+        drain_locked(p); /* its own buffered records first */
+    }
+    p->sinking = true;
+}
+
+/* Gives up the sinks and applies what waits (olock held). */
+static bool disown_sinks_locked(struct par *p)
+{
+    p->sinking = false;
+    return drain_locked(p);
+}
+
+/* A record of task t (olock held), after its others: buffered, then applied in its turn by
+ * whichever thread drains; an input that buffers too much waits for its turn (memory stays
+ * bounded). The oldest input never waits here, so it always progresses, and every input
+ * older than one that waits is the oldest or is being scanned (the queue is taken in order).
+ * true: wake the walker (walker_wake, once olock is released). */
+static bool emit_locked(struct par *p, struct task *t, enum ev_kind k, const pii_finding *f,
+                        const char *path, const char *member, const char *msg, const uint64_t *n)
+{
+    size_t before = ev_bytes(&t->ev);
+    if (!ev_push(&t->ev, k, f, path, member, msg, n)) {
+        /* out of memory: in its turn, straight to the sinks */
+        p->buffered += ev_bytes(&t->ev) - before;
+        own_sinks_locked(p, t);
+        pthread_mutex_unlock(&p->olock);
+        apply(p, k, f, path, member, msg, n);
+        pthread_mutex_lock(&p->olock);
+        return disown_sinks_locked(p);
+    }
+    p->buffered += ev_bytes(&t->ev) - before;
+    bool released = drain_locked(p);
+    if (p->buffered > p->budget)
+        while (p->o_head != t) pthread_cond_wait(&p->ocond, &p->olock);
+    return released;
+}
+
+/* Marks t finished and releases every finished input at the head of the order (olock held).
+ * true: the walker may be waiting for that (walker_wake, once olock is released). */
+static bool task_done_locked(struct par *p, struct task *t)
+{
+    t->done = true;
+    return drain_locked(p);
 }
 
 /* The walker sleeps on qcond (it also takes work); it set w_asleep before it last looked at
@@ -436,6 +471,17 @@ static void walker_wake(struct par *p, bool released)
         pthread_cond_broadcast(&p->qcond);
         pthread_mutex_unlock(&p->qlock);
     }
+}
+
+/* A record of the walk itself (t's only one), and t is done. */
+static void emit_done(struct par *p, struct task *t, enum ev_kind k, const char *path,
+                      const char *member, const char *msg)
+{
+    pthread_mutex_lock(&p->olock);
+    bool released = emit_locked(p, t, k, NULL, path, member, msg, NULL);
+    released = task_done_locked(p, t) || released;
+    pthread_mutex_unlock(&p->olock);
+    walker_wake(p, released);
 }
 
 static void task_done(struct par *p, struct task *t)
@@ -655,53 +701,60 @@ static struct seg *ring_at(const struct reader *rd, size_t i)
 }
 
 /* Records of the reader's input come in batches (a segment's findings and the records around
- * them). The oldest input, which stays the oldest until it is done, takes olock for a batch and
- * applies its records at once; another gathers them in the worker's stage without the lock and
- * hands them over in one step at the batch's end. */
+ * them). The oldest input, which stays the oldest until it is done, applies a batch's records
+ * at once when the sinks are free (it owns them for the batch, without olock); another, or the
+ * oldest while another thread applies, gathers them in the worker's stage and hands them over
+ * in one step at the batch's end. No thread waits for another's records to be applied. */
 static void batch_begin(struct reader *rd)
 {
     struct par *p = rd->w->p;
     if (atomic_load(&p->o_head) != rd->t) return;
     pthread_mutex_lock(&p->olock);
-    rd->applying = true;
+    if (!p->sinking && !rd->t->ev.n) {
+        p->sinking = true;
+        rd->applying = true;
+    }
+    pthread_mutex_unlock(&p->olock);
 }
 
-/* The staged records to the sinks when the input is now the oldest, else after its buffered
- * ones; past the record budget an input waits for its turn (memory stays bounded). Takes
- * olock, and keeps it when `keep`. */
-static void stage_flush(struct reader *rd, bool keep)
+/* The staged records after the input's others (olock taken, and kept when `keep`); they are
+ * applied now if the sinks are free and the input is the oldest. Past the record budget an
+ * input waits for its turn (memory stays bounded). true: wake the walker. */
+static bool stage_flush(struct reader *rd, bool keep)
 {
     struct par *p = rd->w->p;
     struct task *t = rd->t;
     struct evbuf *st = &rd->w->stage;
+    bool released = false;
     pthread_mutex_lock(&p->olock);
-    if (p->o_head == t) {
-        ev_apply(p, st);
-    } else {
-        size_t before = ev_bytes(&t->ev);
-        if (ev_append(&t->ev, st)) {
-            p->buffered += ev_bytes(&t->ev) - before;
-            if (p->buffered > p->budget)
-                while (p->o_head != t) pthread_cond_wait(&p->ocond, &p->olock);
-        } else { /* out of memory: its turn, then straight to the sinks */
+    size_t before = ev_bytes(&t->ev);
+    if (ev_append(&t->ev, st)) {
+        p->buffered += ev_bytes(&t->ev) - before;
+        released = drain_locked(p);
+        if (p->buffered > p->budget)
             while (p->o_head != t) pthread_cond_wait(&p->ocond, &p->olock);
-            ev_apply(p, st);
-        }
+    } else { /* out of memory: in its turn, straight to the sinks */
+        own_sinks_locked(p, t);
+        pthread_mutex_unlock(&p->olock);
+        ev_apply(p, st);
+        pthread_mutex_lock(&p->olock);
+        released = disown_sinks_locked(p);
     }
     if (!keep) pthread_mutex_unlock(&p->olock);
+    return released;
 }
 
-/* Ends a batch; `keep`: with olock held either way (the input's last records and its
- * release follow under the same lock). */
-static void batch_end(struct reader *rd, bool keep)
+/* Ends a batch; `keep`: with olock held (the input's release follows under the same lock),
+ * the sinks given up. true: wake the walker (once olock is released). */
+static bool batch_end(struct reader *rd, bool keep)
 {
-    if (!rd->applying) {
-        stage_flush(rd, keep);
-        return;
-    }
-    if (keep) return;
+    struct par *p = rd->w->p;
+    if (!rd->applying) return stage_flush(rd, keep);
     rd->applying = false;
-    pthread_mutex_unlock(&rd->w->p->olock);
+    pthread_mutex_lock(&p->olock);
+    bool released = disown_sinks_locked(p);
+    if (!keep) pthread_mutex_unlock(&p->olock);
+    return released;
 }
 
 /* A record of the reader's input, in a batch. */
@@ -715,10 +768,14 @@ static void rec(struct reader *rd, enum ev_kind k, const pii_finding *f, const c
     }
     if (ev_push(&rd->w->stage, k, f, path, member, msg, n)) return;
     /* out of memory: what was staged and this record out now, in their turn */
-    stage_flush(rd, true);
-    while (p->o_head != rd->t) pthread_cond_wait(&p->ocond, &p->olock);
-    apply(p, k, f, path, member, msg, n);
+    bool released = stage_flush(rd, true);
+    own_sinks_locked(p, rd->t);
     pthread_mutex_unlock(&p->olock);
+    apply(p, k, f, path, member, msg, n);
+    pthread_mutex_lock(&p->olock);
+    released = disown_sinks_locked(p) || released;
+    pthread_mutex_unlock(&p->olock);
+    walker_wake(p, released);
 }
 
 /* The member's scan error, after its last segment and the records that followed it. */
@@ -782,7 +839,7 @@ static void reader_release(struct reader *rd, bool last)
         pii_join_segment_end(w->join, s->to, &s->info);
     }
     reader_replay(rd, &s->after);
-    if (!last) batch_end(rd, false);
+    if (!last) walker_wake(p, batch_end(rd, false));
     s->state = SEG_FREE;
     rd->first = (rd->first + 1) % w->n_ring;
     rd->n--;
@@ -836,7 +893,7 @@ static void reader_emit(struct reader *rd, enum ev_kind k, const char *path, con
         else
             rec(rd, k, NULL, path, member, msg, n);
     }
-    batch_end(rd, false);
+    walker_wake(rd->w->p, batch_end(rd, false));
 }
 
 /* The next segment to fill: the held one is handed over first (more follows it), and the
@@ -1051,11 +1108,7 @@ binary:
 /* An input that could not be opened: its error, and it is done. */
 static void task_fail(struct par *p, struct task *t, const char *msg)
 {
-    pthread_mutex_lock(&p->olock);
-    emit_locked(p, t, EV_ERROR, NULL, t->name, NULL, msg, NULL);
-    bool released = task_done_locked(p, t);
-    pthread_mutex_unlock(&p->olock);
-    walker_wake(p, released);
+    emit_done(p, t, EV_ERROR, t->name, NULL, msg);
 }
 
 /* Scans every member of one input, then marks it done. */
@@ -1124,8 +1177,8 @@ static void scan_task(struct worker *w, struct task *t)
     rec(&rd, EV_SOURCE, NULL, NULL, NULL, NULL,
         (uint64_t[3]){ss.members, ss.compressed_bytes, ss.expanded_bytes});
     rec(&rd, EV_END, NULL, NULL, NULL, NULL, NULL);
-    batch_end(&rd, true); /* olock held from here */
-    bool released = task_done_locked(p, t);
+    bool released = batch_end(&rd, true); /* olock held from here */
+    released = task_done_locked(p, t) || released;
     pthread_mutex_unlock(&p->olock);
     walker_wake(p, released);
     /* an archive's reader and spool files go now, not with the next input */
@@ -1392,8 +1445,7 @@ void par_record(struct run *r, bool skipped, const char *path, const char *membe
         walker_flush_locked(p);
         pthread_mutex_unlock(&p->qlock);
     }
-    emit(p, t, skipped ? EV_SKIPPED : EV_ERROR, NULL, path, member, msg, NULL);
-    task_done(p, t);
+    emit_done(p, t, skipped ? EV_SKIPPED : EV_ERROR, path, member, msg);
 }
 
 void par_finish(struct run *r)
@@ -1417,6 +1469,7 @@ void par_finish(struct run *r)
     }
     for (size_t i = 0; p->w && i < p->n_thr; i++) worker_release(&p->w[i]);
     free(p->w);
+    ev_free(&p->spare);
     while (p->free_tasks) {
         struct task *t = p->free_tasks;
         p->free_tasks = t->next_q;
