@@ -23,7 +23,8 @@
  * an input that is not the oldest waits (memory stays bounded however many finish early). */
 #define EV_BUDGET_PER_THR (8u << 20)
 /* Inputs queued or waiting for their turn, per thread: enough small files that a thread never
- * runs dry while the walker is off the CPU (on a loaded machine, for milliseconds) */
+ * runs dry while the walker is off the CPU (on a loaded machine, for milliseconds): 64 of 4 KB
+ * are ~1.5 ms of work; 256 ran no faster and touched 500 more pages (bench/RESULTS.md) */
 #define TASKS_PER_THR 64
 /* Record buffers that finished inputs keep for the next ones, in all */
 #define KEPT_MAX (4u << 20)
@@ -683,14 +684,14 @@ static void seg_wait(struct worker *w, struct seg *s)
 struct reader {
     struct worker *w;
     struct task *t;
-    size_t first, n;    /* segments in flight: fifo[first .. first + n), oldest first */
-    size_t bytes;       /* in them */
-    int fadvise_fd;     /* the input's file, told it is read sequentially once it is large */
-    int file_fd;        /* the input's file when opened here (at offset 0), else -1 */
-    uint64_t direct;    /* bytes read from it straight into segments (read_direct) */
-    bool held;          /* the newest is filled but not handed over: whether more follows decides
-                         * (the last segment of an input is scanned here, no thread woken) */
-    bool applying;      /* in a batch as the oldest input: olock held, records applied at once */
+    size_t first, n; /* segments in flight: fifo[first .. first + n), oldest first */
+    size_t bytes;    /* in them */
+    int fadvise_fd;  /* the input's file, told it is read sequentially once it is large */
+    int file_fd;     /* the input's file when opened here (at offset 0), else -1 */
+    uint64_t direct; /* bytes read from it straight into segments (read_direct) */
+    bool held;       /* the newest is filled but not handed over: whether more follows decides
+                      * (the last segment of an input is scanned here, no thread woken) */
+    bool applying;   /* in a batch as the oldest input owning the sinks: records applied at once */
     pii_status scan_st; /* of the member being released */
     pii_error scan_err;
 };
