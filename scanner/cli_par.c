@@ -382,10 +382,7 @@ static bool drain_locked(struct par *p)
             ev_apply(p, &b);
             pthread_mutex_lock(&p->olock);
             p->buffered -= bytes;
-            if (!p->spare.v && !p->spare.arena)
-                p->spare = b;
-            else
-                ev_free(&b);
+            p->spare = b; /* emptied; only the applying thread touches spare */
             continue;
         }
         if (!h->done) break;

@@ -142,6 +142,9 @@ shape_scan_fn shape_select(const char *want);
  * one test of the tokenizer's and the newline counters' variants (shape_select,
  * newlines_select). */
 bool cpu_runs(const char *set);
+/* Whether the variant `name` is the one asked for (want; NULL or "": any) and this CPU runs it:
+ * the variant tables pick their first such entry. */
+bool cpu_variant(const char *name, const char *want);
 const char *shape_name(int shape);
 
 /* ---- detectors (detectors.c) ----------------------------------------------------------- */
@@ -337,7 +340,7 @@ bool shape_scan(const struct pii_engine *e, const uint8_t *buf, size_t len, size
  * none). Variants by instruction set, all with the same results (tests compare them). */
 typedef uint64_t (*newlines_fn)(const uint8_t *p, size_t n, size_t *last);
 /* The variant named want ("avx512bw", "avx2", "sse2", "scalar"; NULL when this CPU cannot run
- * it or there is none of that name), or for want NULL the best this CPU runs. */
+ * it or there is none of that name), or for want NULL (or "") the best this CPU runs. */
 newlines_fn newlines_select(const char *want);
 
 /* ---- context (context.c) --------------------------------------------------------------- */

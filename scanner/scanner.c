@@ -396,13 +396,9 @@ static const struct {
 
 newlines_fn newlines_select(const char *want)
 {
-    for (size_t i = 0; i < ARRAY_LEN(newline_variants); i++) {
-        const char *n = newline_variants[i].name;
-        if (want && strcmp(want, n)) continue;
-        if (!cpu_runs(n)) continue;
-        return newline_variants[i].fn;
-    }
-    return want ? NULL : newlines_scalar;
+    for (size_t i = 0; i < ARRAY_LEN(newline_variants); i++)
+        if (cpu_variant(newline_variants[i].name, want)) return newline_variants[i].fn;
+    return want && *want ? NULL : newlines_scalar;
 }
 
 /* Advance the line cursor to absolute offset `to` (within the window). */

@@ -1192,14 +1192,15 @@ bool cpu_runs(const char *set)
     return false;
 }
 
+bool cpu_variant(const char *name, const char *want)
+{
+    return (!want || !*want || !strcmp(want, name)) && cpu_runs(name);
+}
+
 shape_scan_fn shape_select(const char *want)
 {
-    for (size_t i = 0; i < ARRAY_LEN(variants); i++) {
-        const char *n = variants[i].name;
-        if (want && *want && strcmp(want, n)) continue;
-        if (!cpu_runs(n)) continue;
-        return variants[i].fn;
-    }
+    for (size_t i = 0; i < ARRAY_LEN(variants); i++)
+        if (cpu_variant(variants[i].name, want)) return variants[i].fn;
     return want && *want ? NULL : scan_scalar;
 }
 

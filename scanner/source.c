@@ -477,18 +477,23 @@ pii_status pii_source_reopen_fd(pii_source *s, int fd, const char *name, const p
         s->path_cap = nl + 1;
     }
     memcpy(s->path, nm, nl + 1);
-    /* everything else as a new source has it; the buffers stay */
+    /* the buffers stay; everything else as source_new and pii_source_open_fd leave it */
+    pii_source keep = *s;
+    memset(s, 0, sizeof *s);
+    s->fr = keep.fr;
+    s->cap_fr = keep.cap_fr;
+    s->chain = keep.chain;
+    s->chain_cap = keep.chain_cap;
+    s->err_member = keep.err_member;
+    s->err_member_cap = keep.err_member_cap;
+    s->buf = keep.buf;
+    s->path = keep.path;
+    s->path_cap = keep.path_cap;
     s->o = no;
     s->fd = fd;
     s->fd_start = -1;
-    s->started = false;
     s->chain[0] = 0;
     if (s->err_member) s->err_member[0] = 0;
-    s->m = (pii_member){0};
-    s->st = (pii_source_stats){0};
-    s->member_bytes = s->entries = s->decoded = 0;
-    s->input_fatal = s->seekable = s->fd_eof = false;
-    s->fd_size = 0;
     return PII_OK;
 }
 
