@@ -34,7 +34,8 @@ PIISCAN=${PIISCAN:-$BUILD/piiscan}
 RUNSTAT=$BUILD/bench/runstat
 DECODE=$BUILD/bench/decode
 MKCORPUS=$BUILD/bench/mkcorpus
-for t in "$PIISCAN" "$RUNSTAT" "$DECODE" "$MKCORPUS"; do
+READTREE=$BUILD/bench/readtree
+for t in "$PIISCAN" "$RUNSTAT" "$DECODE" "$MKCORPUS" "$READTREE"; do
     [ -x "$t" ] || { echo "suite.sh: $t missing: build first (cmake --build build)" >&2; exit 2; }
 done
 command -v rg >/dev/null || { echo "suite.sh: ripgrep (rg) is required" >&2; exit 2; }
@@ -150,8 +151,52 @@ row gz ".gz" "$BYTES" -z yes "$PLAIN.gz"
 row zst ".zst" "$BYTES" -z yes "$PLAIN.zst"
 row tar "tar.gz, 1,000 members" "$BYTES" "-z,-a" yes "$IN/members.tar.gz"
 row small "10,000 small files" "$SMALL_BYTES" - no "$IN/small"
+# What this machine allows on many small files, measured in the same run: the same work as two
+# processes with nothing shared (each -j1 on half of the directories), one after the other and
+# at once; and the reading alone (bench/readtree) the same three ways. The speed-up of two
+# independent processes bounds what any threading of one process can reach here.
+if want small; then
+    log "10,000 small files: the machine's ceiling"
+    H1=() H2=()
+    i=0
+    for x in "$IN"/small/*; do
+        if ((i % 2)); then H2+=("$x"); else H1+=("$x"); fi
+        i=$((i + 1))
+    done
+    # pair FILE seq|conc CMD...: a script running CMD on each half, one after the other or at once
+    pair() {
+        local file=$1 mode=$2 amp=
+        shift 2
+        [ "$mode" = conc ] && amp='&'
+        {
+            echo '#!/usr/bin/env bash'
+            printf '%q ' "$@" "${H1[@]}"
+            echo ">/dev/null $amp"
+            printf '%q ' "$@" "${H2[@]}"
+            echo '>/dev/null'
+            echo 'wait'
+        } >"$file"
+    }
+    ms() { awk -v w="$1" 'BEGIN { printf "%.1f", w * 1e3 }'; }
+    pair "$OUT/pair-seq.sh" seq "$PIISCAN" --format summary -j1
+    pair "$OUT/pair-conc.sh" conc "$PIISCAN" --format summary -j1
+    pair "$OUT/read-seq.sh" seq "$READTREE"
+    pair "$OUT/read-conc.sh" conc "$READTREE"
+    run -- "$PIISCAN" --format summary -j1 "$IN/small"; C1=$(f wall_med)
+    run -- "$PIISCAN" --format summary "$IN/small"; CN=$(f wall_med)
+    run -- bash "$OUT/pair-seq.sh"; PS=$(f wall_med); PSC=$(f cpu_med)
+    run -- bash "$OUT/pair-conc.sh"; PC=$(f wall_med); PCC=$(f cpu_med)
+    run -- "$READTREE" "$IN/small"; R1=$(f wall_med)
+    run -- bash "$OUT/read-seq.sh"; RSQ=$(f wall_med); RSC=$(f cpu_med)
+    run -- bash "$OUT/read-conc.sh"; RCO=$(f wall_med); RCC=$(f cpu_med)
+    CEIL_MD="10,000 small files, what this machine allows (same run, median of $RUNS): piiscan -j1 $(ms "$C1") ms, -j$NPROC $(ms "$CN") ms: **$(div "$C1" "$CN")x**. The same work as two independent piiscan -j1 processes on halves of the directories (no memory, lock or queue shared): one after the other $(ms "$PS") ms, at once $(ms "$PC") ms: **$(div "$PS" "$PC")x** (CPU $(awk -v a="$PSC" -v b="$PCC" 'BEGIN { printf "%.3f -> %.3f s", a, b }')). Reading the files alone (bench/readtree: openat, read, close; $(ms "$R1") ms as one process): halves one after the other $(ms "$RSQ") ms, at once $(ms "$RCO") ms: **$(div "$RSQ" "$RCO")x** (CPU $(awk -v a="$RSC" -v b="$RCC" 'BEGIN { printf "%.3f -> %.3f s", a, b }'))."
+fi
 row line "one 1 MB line" "$(stat -c %s "$IN/line.log")" - no "$IN/line.log"
 row commit "20-file commit" "$COMMIT_BYTES" - no "$IN"/commit/*
+if [ -n "${CEIL_MD:-}" ]; then
+    md ""
+    md "$CEIL_MD"
+fi
 if ! want startup; then
     mv "$MD" "$OUT/suite.md"
     cat "$OUT/suite.md"
