@@ -197,6 +197,9 @@ typedef struct pii_scan_opts {
     int min_confidence; /* 0..100; findings below are not reported */
     int inline_allow;   /* non-zero: mark findings covered by a piiscan:allow marker as allowed
                          * (pii_finding.allowed); 0: markers are ordinary text */
+    int no_lines;       /* non-zero: newlines are not counted (the caller needs no line
+                         * numbers): findings carry line 1 and column offset + 1, and
+                         * pii_segment_info no newlines */
 } pii_scan_opts;
 
 PII_API void pii_scan_opts_init(pii_scan_opts *o);
@@ -216,7 +219,7 @@ PII_API pii_status pii_scanner_end(pii_scanner *s, pii_finding_fn fn, void *user
 /* Convenience: begin + feed + end over one buffer. */
 PII_API pii_status pii_scan_buffer(pii_scanner *s, const void *buf, size_t len, pii_finding_fn fn,
                                    void *user, pii_error *err);
-/* Bytes and lines seen since begin(). */
+/* Bytes seen since begin(). */
 PII_API uint64_t pii_scanner_bytes(const pii_scanner *s);
 
 /* ---- segments: one input scanned by several threads (issue 5) ------------------------------ */

@@ -167,6 +167,12 @@ void par_finish(struct run *r);
 
 /* Sinks (cli_sink.c). */
 void sink_finding(struct run *r, const pii_finding *f);
+/* Whether the sinks use nothing of a finding but its detector, categories and allowed flag:
+ * the summary format with no hook, staged lines, config or baseline looking at its line or
+ * value. Then sink_count(r, det, ccpa, n, allowed) counts n such findings as n calls of
+ * sink_finding would (`allowed` of them allowed). */
+bool sink_counts_only(const struct run *r);
+void sink_count(struct run *r, size_t det, pii_category ccpa, uint64_t n, uint64_t allowed);
 /* member: the archive member chain ("a.tar!b.csv"), "" or NULL for the input itself. */
 void sink_error(struct run *r, const char *path, const char *member, const char *msg);
 void sink_skipped(struct run *r, const char *path, const char *member, const char *reason);

@@ -54,6 +54,8 @@ enum ev_kind {
     EV_SOURCE,
     EV_END,
     EV_MEMBER_END, /* a reader's marker: the member's scan error, if any, goes here */
+    EV_COUNT,      /* findings counted, not kept (sink_counts_only): n = {detector,
+                    * categories, count | allowed << 32} */
 };
 
 struct ev {
@@ -120,6 +122,19 @@ struct seg {
     struct evbuf after;      /* records the reader emitted after it, released with it */
 };
 
+/* The findings of one segment, counted by detector and categories in order of first
+ * appearance, when the sinks only count them (sink_counts_only): a few records per segment
+ * instead of one per finding, and no copy of their values. */
+struct tally_group {
+    uint32_t det, ccpa, n, allowed; /* n < 2^32: a segment holds fewer findings than bytes */
+};
+
+struct tally {
+    struct tally_group *g;
+    size_t n, cap;
+    uint32_t *last; /* [detectors]: 1 + the index in g of the detector's newest group, 0: none */
+};
+
 /* A thread that scans: worker 0 is the walking thread's, the others are the pool's. */
 struct worker {
     struct par *p;
@@ -136,6 +151,7 @@ struct worker {
     struct evbuf before; /* its reader's records with no segment in flight (struct reader) */
     pii_source *src;     /* reused input after input: its buffers are allocated once */
     struct evbuf stage;  /* its reader's records gathered without olock (struct reader) */
+    struct tally tally;  /* a segment's findings counted (par.counts_only) */
 };
 
 struct par {
@@ -175,8 +191,9 @@ struct par {
     _Atomic size_t alive;  /* entries of the output order (written under olock) */
     _Atomic bool w_asleep; /* the walker sleeps until `alive` is down to half */
     size_t max_alive;
-    bool no_direct;  /* a test hook: plain files are read through the source (read_direct) */
-    size_t take_max; /* a test hook: inputs taken at once whatever the queue's length (0: by it) */
+    bool counts_only; /* the sinks only count findings: segments tally theirs (struct tally) */
+    bool no_direct;   /* a test hook: plain files are read through the source (read_direct) */
+    size_t take_max;  /* a test hook: inputs taken at once whatever the queue's length (0: by it) */
 };
 
 static pii_status fail(pii_error *err, pii_status code, const char *msg)
@@ -236,6 +253,11 @@ static void apply(struct par *p, enum ev_kind k, const pii_finding *f, const cha
         r->cur_path = NULL;
         break;
     case EV_MEMBER_END: /* resolved by the reader before it gets here */
+        break;
+    case EV_COUNT:
+        r->cur_member = member ? member : "";
+        sink_count(r, (size_t)n[0], (pii_category)n[1], n[2] & 0xffffffffu, n[2] >> 32);
+        r->cur_member = "";
         break;
     }
 }
@@ -612,13 +634,32 @@ static int seg_collect(const pii_finding *f, void *user)
     return 0;
 }
 
+/* seg_collect when the sinks only count findings: their values are not copied (the reader
+ * uses a finding's detector, categories, place and allowed flag; `match` stays valid, in the
+ * segment's buffer, the rest is dropped). */
+static int seg_collect_bare(const pii_finding *f, void *user)
+{
+    struct seg *s = user;
+    struct found *nv = grow_array(s->fv, &s->capf, s->nf + 1, sizeof *nv, 256);
+    if (!nv) return 1;
+    s->fv = nv;
+    struct found *d = &s->fv[s->nf++];
+    d->f = *f;
+    d->f.normalized = (const char *)f->match;
+    d->f.normalized_len = f->length;
+    d->f.allow_reason = NULL;
+    d->f.allow_reason_len = 0;
+    return 0;
+}
+
 static void seg_scan(struct worker *w, struct seg *s)
 {
     s->nf = s->alen = 0;
     s->err = (pii_error)PII_ERROR_INIT;
     pii_scan_segment_head(w->sc, s->head.b, s->head.len, s->head.final);
     s->st =
-        pii_scan_segment(w->sc, s->buf, s->len, s->from, s->to, seg_collect, s, &s->info, &s->err);
+        pii_scan_segment(w->sc, s->buf, s->len, s->from, s->to,
+                         w->p->counts_only ? seg_collect_bare : seg_collect, s, &s->info, &s->err);
     if (s->st == PII_STOP) s->st = err_nomem(&s->err);
 }
 
@@ -776,6 +817,43 @@ static void rec(struct reader *rd, enum ev_kind k, const pii_finding *f, const c
     walker_wake(p, released);
 }
 
+/* A finding counted in the worker's tally. false: out of memory (nothing counted). */
+static bool tally_add(struct tally *t, const pii_finding *f)
+{
+    size_t d = f->detector_index;
+    size_t i = t->last[d];
+    if (!i || t->g[i - 1].ccpa != f->ccpa) { /* a first, or its other categories (L or not) */
+        for (i = 0; i < t->n && (t->g[i].det != d || t->g[i].ccpa != f->ccpa); i++) {
+        }
+        if (i == t->n) {
+            struct tally_group *nv = grow_array(t->g, &t->cap, t->n + 1, sizeof *nv, 16);
+            if (!nv) return false;
+            t->g = nv;
+            t->g[t->n++] = (struct tally_group){(uint32_t)d, f->ccpa, 0, 0};
+        }
+        t->last[d] = (uint32_t)++i;
+    }
+    t->g[i - 1].n++;
+    t->g[i - 1].allowed += f->allowed != 0;
+    return true;
+}
+
+static void rec(struct reader *rd, enum ev_kind k, const pii_finding *f, const char *path,
+                const char *member, const char *msg, const uint64_t *n);
+
+/* The tally's counts as records, in order of first appearance; the tally is emptied. */
+static void tally_flush(struct reader *rd, const char *member)
+{
+    struct tally *t = &rd->w->tally;
+    for (size_t i = 0; i < t->n; i++) {
+        const struct tally_group *g = &t->g[i];
+        uint64_t n[3] = {g->det, g->ccpa, g->n | (uint64_t)g->allowed << 32};
+        rec(rd, EV_COUNT, NULL, NULL, member, NULL, n);
+        t->last[g->det] = 0;
+    }
+    t->n = 0;
+}
+
 /* The member's scan error, after its last segment and the records that followed it. */
 static void member_end(struct reader *rd, const char *member)
 {
@@ -829,12 +907,19 @@ static void reader_release(struct reader *rd, bool last)
         pii_join_segment_begin(w->join, s->from);
         for (size_t i = 0; i < s->nf && !par_broken(p); i++) {
             pii_finding f = s->fv[i].f;
+            if (p->counts_only) { /* seg_collect_bare's: pointers into the segment */
+                if (!pii_join_finding(w->join, &f) || tally_add(&w->tally, &f)) continue;
+                tally_flush(rd, s->member); /* out of memory: this one alone */
+                rec(rd, EV_FINDING, &f, NULL, s->member, NULL, NULL);
+                continue;
+            }
             f.match = (const uint8_t *)s->arena + s->fv[i].match_off;
             f.normalized = s->arena + s->fv[i].norm_off;
             f.allow_reason = f.allow_reason_len ? s->arena + s->fv[i].reason_off : NULL;
             if (pii_join_finding(w->join, &f)) rec(rd, EV_FINDING, &f, NULL, s->member, NULL, NULL);
         }
         pii_join_segment_end(w->join, s->to, &s->info);
+        tally_flush(rd, s->member);
     }
     reader_replay(rd, &s->after);
     if (!last) walker_wake(p, batch_end(rd, false));
@@ -1255,7 +1340,8 @@ static bool worker_init(struct par *p, struct worker *w, pii_error *err)
     w->fifo = calloc(n, sizeof *w->fifo);
     w->spare = calloc(n, sizeof *w->spare);
     w->n_ring = n;
-    if (!w->ring || !w->fifo || !w->spare) {
+    if (p->counts_only) w->tally.last = calloc(p->r->n_det ? p->r->n_det : 1, sizeof(uint32_t));
+    if (!w->ring || !w->fifo || !w->spare || (p->counts_only && !w->tally.last)) {
         err_nomem(err);
         return false;
     }
@@ -1278,6 +1364,8 @@ static void worker_release(struct worker *w)
     free(w->spare);
     ev_free(&w->before);
     ev_free(&w->stage);
+    free(w->tally.g);
+    free(w->tally.last);
     pii_source_free(w->src);
     pii_join_free(w->join);
     pii_scanner_free(w->sc);
@@ -1351,6 +1439,8 @@ bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_
     p->seg_size = seg_size ? seg_size : SEG_DEFAULT;
     if (p->seg_size < BINARY_SNIFF) p->seg_size = BINARY_SNIFF;
     p->so = *so;
+    p->counts_only = sink_counts_only(r);
+    if (p->counts_only) p->so.no_lines = 1; /* and no line numbers */
     p->max_alive = (size_t)p->n_thr * TASKS_PER_THR;
     p->budget = (size_t)p->n_thr * EV_BUDGET_PER_THR;
     /* a test hook (test_threads): a tiny budget makes every input but the oldest wait */

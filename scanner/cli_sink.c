@@ -152,20 +152,21 @@ static struct member_stats *member_for(struct run *r, const char *path, const ch
     return m;
 }
 
-static void member_count(struct member_stats *m, const pii_finding *f)
+/* n findings of detector det with the categories ccpa. */
+static void member_count(struct member_stats *m, size_t det, pii_category ccpa, uint64_t n)
 {
-    m->findings++;
+    m->findings += n;
     for (int i = 0; i < 12; i++)
-        if (f->ccpa & (1u << i)) m->by_cat[i]++;
+        if (ccpa & (1u << i)) m->by_cat[i] += n;
     size_t i = 0;
-    while (i < m->n_det && m->by_det[i].det != f->detector_index) i++;
+    while (i < m->n_det && m->by_det[i].det != det) i++;
     if (i == m->n_det) {
         struct det_count *nv = grow_array(m->by_det, &m->cap_det, m->n_det + 1, sizeof *nv, 8);
         if (!nv) return;
         m->by_det = nv;
-        nv[m->n_det++] = (struct det_count){(uint32_t)f->detector_index, 0};
+        nv[m->n_det++] = (struct det_count){(uint32_t)det, 0};
     }
-    m->by_det[i].n++;
+    m->by_det[i].n += n;
 }
 
 void sink_bytes(struct run *r, const char *member, uint64_t n)
@@ -177,20 +178,35 @@ void sink_bytes(struct run *r, const char *member, uint64_t n)
     if (m) m->bytes += n;
 }
 
-static void count(struct run *r, const pii_finding *f)
+/* n findings of detector det with the categories ccpa, in the current input and member. */
+static void count(struct run *r, size_t det, pii_category ccpa, uint64_t n)
 {
-    r->findings++;
-    r->by_det[f->detector_index]++;
+    r->findings += n;
+    r->by_det[det] += n;
     for (int i = 0; i < 12; i++)
-        if (f->ccpa & (1u << i)) r->by_cat[i]++;
+        if (ccpa & (1u << i)) r->by_cat[i] += n;
     if (r->cur) {
-        r->cur->findings++;
-        r->cur->by_det[f->detector_index]++;
+        r->cur->findings += n;
+        r->cur->by_det[det] += n;
         for (int i = 0; i < 12; i++)
-            if (f->ccpa & (1u << i)) r->cur->by_cat[i]++;
+            if (ccpa & (1u << i)) r->cur->by_cat[i] += n;
         struct member_stats *m = member_for(r, r->cur->path, r->cur_member);
-        if (m) member_count(m, f);
+        if (m) member_count(m, det, ccpa, n);
     }
+}
+
+bool sink_counts_only(const struct run *r)
+{
+    const struct hook_opts *h = &r->o->h;
+    return r->o->format == FMT_SUMMARY && !h->cfg && !h->bl && !h->pre_commit && !h->git_staged;
+}
+
+void sink_count(struct run *r, size_t det, pii_category ccpa, uint64_t n, uint64_t allowed)
+{
+    count(r, det, ccpa, n);
+    /* repo_finding's tally with no hook, staged lines, config or baseline */
+    r->allowed += allowed;
+    r->blocking += n - allowed;
 }
 
 void sink_finding(struct run *r, const pii_finding *f)
@@ -198,7 +214,7 @@ void sink_finding(struct run *r, const pii_finding *f)
     pii_finding g; /* issue 6: staged lines, config allow lists, baseline (cli_repo.c) */
     if (!repo_finding(r, f, &g)) return;
     f = &g;
-    count(r, f);
+    count(r, f->detector_index, f->ccpa, 1);
     if (r->out_broken) return;
     FILE *o = r->out;
     char masked[PII_MAX_MATCH + 1];

@@ -48,6 +48,7 @@ struct pii_scanner {
                            * copied, from one window to the next */
     struct field_hdr hdr; /* CSV/TSV header of the current stream (field.c) */
     newlines_fn newlines; /* the best newline counter this CPU runs */
+    bool no_lines;        /* pii_scan_opts.no_lines: lines_to() counts nothing */
 };
 
 void pii_scan_opts_init(pii_scan_opts *o)
@@ -69,6 +70,7 @@ pii_status pii_scanner_new(const pii_engine *e, const pii_scan_opts *o, pii_scan
     if (s->chunk > (64u << 20)) s->chunk = 64u << 20;
     s->min_conf = o ? o->min_confidence : 0;
     s->inline_allow = o ? o->inline_allow : 0;
+    s->no_lines = o && o->no_lines;
     s->newlines = newlines_select(NULL);
     s->cap = KEEP + s->chunk + PII_OVERLAP;
     s->win = malloc(s->cap);
@@ -404,7 +406,7 @@ newlines_fn newlines_select(const char *want)
 /* Advance the line cursor to absolute offset `to` (within the window). */
 static void lines_to(pii_scanner *s, uint64_t to)
 {
-    if (to <= s->line_pos) return;
+    if (to <= s->line_pos || s->no_lines) return;
     const uint8_t *p = s->win + (s->line_pos - s->base);
     size_t n = (size_t)(to - s->line_pos), last;
     uint64_t k = s->newlines(p, n, &last);

@@ -651,3 +651,48 @@ Test(scanner, scan_buffer_in_place_equals_feeding)
                 pii_scanner_free(sc);
             }
 }
+
+/* pii_scan_opts.no_lines: the same findings, streamed at several chunk sizes or scanned as
+ * segments, with line 1 and column offset + 1 (nothing counts newlines), and no newlines in a
+ * segment's info. */
+Test(scanner, no_lines_gives_the_same_findings_on_line_one)
+{
+    size_t len;
+    char *s = mixed_text(&len, 40);
+    const pii_engine *e = t_engine(NULL);
+    static const size_t chunks[] = {7, 4096, 0};
+    for (size_t c = 0; c < ARRAY_LEN(chunks); c++) {
+        struct tfinds ref = t_scan(e, s, len, 0, chunks[c]);
+        cr_assert_gt(ref.n, 200);
+        pii_scan_opts o;
+        pii_scan_opts_init(&o);
+        o.chunk_size = chunks[c];
+        o.no_lines = 1;
+        pii_scanner *sc = NULL;
+        pii_error err = PII_ERROR_INIT;
+        cr_assert_eq(pii_scanner_new(e, &o, &sc, &err), PII_OK);
+        struct tfinds got = {0}, seg = {0};
+        cr_assert_eq(pii_scan_buffer(sc, s, len, t_collect, &got, &err), PII_OK);
+        pii_segment_info info;
+        cr_assert_eq(pii_scan_segment(sc, s, len, 0, len, t_collect, &seg, &info, &err), PII_OK);
+        cr_assert_eq(info.newlines, 0);
+        cr_assert_eq(got.n, ref.n);
+        cr_assert_eq(seg.n, ref.n);
+        for (size_t i = 0; i < ref.n; i++) {
+            cr_assert_eq(got.v[i].line, 1);
+            cr_assert_eq(got.v[i].column, got.v[i].offset + 1);
+            cr_assert_eq(seg.v[i].line, 1);
+            cr_assert_eq(seg.v[i].column, seg.v[i].offset + 1);
+            /* everything else as with line numbers */
+            got.v[i].line = seg.v[i].line = ref.v[i].line;
+            got.v[i].column = seg.v[i].column = ref.v[i].column;
+        }
+        t_assert_same(&ref, &got, "no_lines, streamed");
+        t_assert_same(&ref, &seg, "no_lines, one segment");
+        t_free(&ref);
+        t_free(&got);
+        t_free(&seg);
+        pii_scanner_free(sc);
+    }
+    free(s);
+}

@@ -450,3 +450,56 @@ Test(threads, plain_file_in_place_equals_source_reads)
     free(bdata);
     free(data);
 }
+
+/* The summary format counts findings in the scanning threads (a few records per segment, no
+ * values kept, no line numbers): its --summary-json equals the one of a format that keeps
+ * every finding, on files, many segments, archives of members (the per-member counts), allowed
+ * and sensitive findings, errors and skipped inputs, with one thread and several. */
+Test(threads, summary_counts_equal_finding_records)
+{
+    char tree[600], big[600], tgz[600], mixed[600], many[600], sjf[600];
+    path_in(tree, sizeof tree, "tree");
+    path_in(big, sizeof big, "big.log");
+    path_in(tgz, sizeof tgz, "many.tar.gz");
+    path_in(mixed, sizeof mixed, "mixed.tar.gz");
+    path_in(many, sizeof many, "many");
+    path_in(sjf, sizeof sjf, "counts.json");
+    static const char *jobs[] = {"-j1", "-j3"};
+    static const char *formats[] = {"summary", "jsonl"};
+    char *ref = NULL;
+    for (size_t j = 0; j < 2; j++) {
+        for (size_t f = 0; f < 2; f++) {
+            const char *argv[] = {jobs[j],    "--format",
+                                  formats[f], "--chunk-size",
+                                  "8192",     "--summary-json",
+                                  sjf,        tree,
+                                  big,        tgz,
+                                  mixed,      many,
+                                  NULL};
+            struct t_run r = t_exec(argv, NULL, 0);
+            cr_assert_eq(r.status, 2, "%s %s: exit %d (%s)", jobs[j], formats[f], r.status, r.err);
+            size_t sl;
+            char *sjs = t_slurp(sjf, &sl);
+            char *got = stable(sjs, sl);
+            unlink(sjf);
+            if (!ref) {
+                /* what is compared holds what the counting must get right */
+                json_error_t je;
+                json_t *o = json_loads(sjs, 0, &je);
+                cr_assert(o, "--summary-json: %s", je.text);
+                json_t *fc = json_object_get(o, "findings");
+                cr_assert(json_is_integer(fc) && json_integer_value(fc) > 1000);
+                json_decref(o);
+                cr_assert(strstr(got, "\"allowed\":") && strstr(got, "\"L\":"), "%s", got);
+                cr_assert(strstr(got, "m/07.log"), "per-member counts");
+                ref = got;
+            } else {
+                cr_assert_str_eq(got, ref, "%s %s differs from -j1 summary", jobs[j], formats[f]);
+                free(got);
+            }
+            free(sjs);
+            t_run_free(&r);
+        }
+    }
+    free(ref);
+}
