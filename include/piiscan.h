@@ -200,6 +200,10 @@ typedef struct pii_scan_opts {
     int no_lines;       /* non-zero: newlines are not counted (the caller needs no line
                          * numbers): findings carry line 1 and column offset + 1, and
                          * pii_segment_info no newlines */
+    int presence_only;  /* non-zero: the caller uses whether a finding is reported, not its
+                         * confidence or reasons: context words and field names are looked at
+                         * only where they decide that (required context, a bare form,
+                         * min_confidence), so confidence and reasons may understate them */
 } pii_scan_opts;
 
 PII_API void pii_scan_opts_init(pii_scan_opts *o);

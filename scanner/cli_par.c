@@ -1440,7 +1440,10 @@ bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_
     if (p->seg_size < BINARY_SNIFF) p->seg_size = BINARY_SNIFF;
     p->so = *so;
     p->counts_only = sink_counts_only(r);
-    if (p->counts_only) p->so.no_lines = 1; /* and no line numbers */
+    if (p->counts_only) { /* no line numbers, and no confidence beyond --min-confidence */
+        p->so.no_lines = 1;
+        p->so.presence_only = 1;
+    }
     p->max_alive = (size_t)p->n_thr * TASKS_PER_THR;
     p->budget = (size_t)p->n_thr * EV_BUDGET_PER_THR;
     /* a test hook (test_threads): a tiny budget makes every input but the oldest wait */

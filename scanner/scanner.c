@@ -49,6 +49,7 @@ struct pii_scanner {
     struct field_hdr hdr; /* CSV/TSV header of the current stream (field.c) */
     newlines_fn newlines; /* the best newline counter this CPU runs */
     bool no_lines;        /* pii_scan_opts.no_lines: lines_to() counts nothing */
+    bool presence_only;   /* pii_scan_opts.presence_only */
 };
 
 void pii_scan_opts_init(pii_scan_opts *o)
@@ -71,6 +72,7 @@ pii_status pii_scanner_new(const pii_engine *e, const pii_scan_opts *o, pii_scan
     s->min_conf = o ? o->min_confidence : 0;
     s->inline_allow = o ? o->inline_allow : 0;
     s->no_lines = o && o->no_lines;
+    s->presence_only = o && o->presence_only;
     s->newlines = newlines_select(NULL);
     s->cap = KEEP + s->chunk + PII_OVERLAP;
     s->win = malloc(s->cap);
@@ -235,12 +237,18 @@ static bool confirm(pii_scanner *s, const struct cand *c, uint64_t limit, struct
 
     int conf = d->base_conf + v->conf;
     unsigned reasons = d->validate ? PII_REASON_VALIDATED : 0;
-    bool ctx = d->ctx.n && context_has(&d->ctx, s->win, 0, s->len, v->start, v->end, d->win_before,
-                                       d->win_after);
+    /* Context words and field names only raise the confidence of a value in a well-formed
+     * shape (not bare) whose context is optional: when it is reported without them, and
+     * only whether it is reported matters, they are not looked at. */
+    bool look = !s->presence_only || d->ctx_mode == CTX_REQUIRED || (v->flags & V_BARE) ||
+                conf - ((d->neg.n || (v->flags & V_NEG_CONTEXT)) ? 15 : 0) < s->min_conf;
+    bool ctx =
+        look && d->ctx.n &&
+        context_has(&d->ctx, s->win, 0, s->len, v->start, v->end, d->win_before, d->win_after);
     /* the value sits in a field named for this detector: like a context word, on top of one */
     bool named = false;
-    bool field =
-        d->fields.n && field_in(&s->hdr, &d->fields, s->win, 0, s->len, s->base, v->start, &named);
+    bool field = look && d->fields.n &&
+                 field_in(&s->hdr, &d->fields, s->win, 0, s->len, s->base, v->start, &named);
     /* a bare form (digits without separators) in a field named for something else is that
      * something else: {"order_number": 2065550123} is no phone, whatever the line says */
     if (named && !field && (v->flags & V_BARE)) return false;

@@ -696,3 +696,63 @@ Test(scanner, no_lines_gives_the_same_findings_on_line_one)
     }
     free(s);
 }
+
+/* pii_scan_opts.presence_only: the same findings (detector, place, sensitivity) as a full scan
+ * at every min_confidence, structured records and context words included; a confidence may
+ * be lower (context not looked at), never higher. */
+Test(scanner, presence_only_reports_the_same_findings)
+{
+    static const char *const extra[] = {
+        "{\"user\":\"kwalker\",\"password\":\"Sup3rS3cret!\",\"phone\":\"+1 650-825-5835\"}\n",
+        "name,email,ip,ssn\nAnn Lee,ann.lee@northwind-mail.com,11.2.3.4,536228142\n",
+        "order 4155550123 shipped; call 4155550123 or ip 10.1.2.3 version 10.0.19041.1\n",
+        "card 4539 1488 0343 6467 cvv 123 exp 12/27 acct 000123456789 routing 021000021\n",
+    };
+    size_t len;
+    char *base = mixed_text(&len, 6);
+    size_t cap = len + 2048;
+    char *s = malloc(cap);
+    cr_assert(s);
+    memcpy(s, base, len);
+    for (size_t i = 0; i < ARRAY_LEN(extra); i++) {
+        memcpy(s + len, extra[i], strlen(extra[i]));
+        len += strlen(extra[i]);
+    }
+    free(base);
+    const pii_engine *e = t_engine(NULL);
+    static const int mins[] = {0, 50, 85, 95};
+    for (size_t m = 0; m < ARRAY_LEN(mins); m++) {
+        struct tfinds f[2] = {{0}, {0}};
+        for (int p = 0; p < 2; p++) {
+            pii_scan_opts o;
+            pii_scan_opts_init(&o);
+            o.min_confidence = mins[m];
+            o.presence_only = p;
+            pii_scanner *sc = NULL;
+            pii_error err = PII_ERROR_INIT;
+            cr_assert_eq(pii_scanner_new(e, &o, &sc, &err), PII_OK);
+            cr_assert_eq(pii_scan_buffer(sc, s, len, t_collect, &f[p], &err), PII_OK);
+            pii_scanner_free(sc);
+        }
+        cr_assert_gt(f[0].n, mins[m] >= 95 ? 5 : 40, "min %d", mins[m]);
+        cr_assert_eq(f[1].n, f[0].n, "min %d: %zu findings, %zu with presence_only", mins[m],
+                     f[0].n, f[1].n);
+        size_t lower = 0;
+        for (size_t i = 0; i < f[0].n; i++) {
+            const struct tfind *a = &f[0].v[i], *b = &f[1].v[i];
+            lower += b->confidence < a->confidence;
+            cr_assert_str_eq(a->detector, b->detector);
+            cr_assert_eq(a->offset, b->offset);
+            cr_assert_eq(a->length, b->length);
+            cr_assert_eq(a->sensitive, b->sensitive);
+            cr_assert_eq(a->ccpa, b->ccpa);
+            cr_assert_leq(b->confidence, a->confidence);
+            cr_assert_geq(b->confidence, mins[m]);
+        }
+        /* and context was left out somewhere: the case this option is for */
+        if (mins[m] <= 50) cr_assert_gt(lower, 0, "min %d", mins[m]);
+        t_free(&f[0]);
+        t_free(&f[1]);
+    }
+    free(s);
+}
