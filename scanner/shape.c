@@ -437,6 +437,7 @@ static void shape_hexrun(struct tok *t, size_t ws, size_t we, size_t wl)
 /* Class bitmasks of one 64-byte block: bit i describes byte i. */
 struct masks {
     uint64_t alnum, digit, hex, upper, colon, dash, dot, sep, open, space, comma, under, slash;
+    uint64_t low; /* '0' or '1' */
 };
 
 #if PII_X86
@@ -455,13 +456,14 @@ static inline uint64_t eq(__m128i v, char c)
 static inline void masks_sse2(const uint8_t *p, struct masks *m)
 {
     uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0, cm = 0, us = 0,
-             sl = 0;
+             sl = 0, lo = 0;
     const __m128i x20 = _mm_set1_epi8(0x20);
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
         __m128i f = _mm_or_si128(v, x20);
         int sh = 16 * k;
         d |= in_range(v, '0', 9) << sh;
+        lo |= in_range(v, '0', 1) << sh;
         l |= in_range(f, 'a', 25) << sh;
         h |= in_range(f, 'a', 5) << sh;
         u |= in_range(v, 'A', 25) << sh;
@@ -474,7 +476,7 @@ static inline void masks_sse2(const uint8_t *p, struct masks *m)
         us |= eq(v, '_') << sh;
         sl |= eq(v, '/') << sh;
     }
-    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us, sl};
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us, sl, lo};
 }
 
 __attribute__((target("avx2"))) static inline uint64_t in_range32(__m256i v, char lo, char n)
@@ -493,13 +495,14 @@ __attribute__((target("avx2"))) static inline uint64_t eq32(__m256i v, char c)
 __attribute__((target("avx2"))) static inline void masks_avx2(const uint8_t *p, struct masks *m)
 {
     uint64_t d = 0, l = 0, h = 0, u = 0, co = 0, da = 0, dt = 0, sp = 0, op = 0, cm = 0, us = 0,
-             sl = 0;
+             sl = 0, lo = 0;
     const __m256i x20 = _mm256_set1_epi8(0x20);
     for (int k = 0; k < 2; k++) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
         __m256i f = _mm256_or_si256(v, x20);
         int sh = 32 * k;
         d |= in_range32(v, '0', 9) << sh;
+        lo |= in_range32(v, '0', 1) << sh;
         l |= in_range32(f, 'a', 25) << sh;
         h |= in_range32(f, 'a', 5) << sh;
         u |= in_range32(v, 'A', 25) << sh;
@@ -512,7 +515,7 @@ __attribute__((target("avx2"))) static inline void masks_avx2(const uint8_t *p, 
         us |= eq32(v, '_') << sh;
         sl |= eq32(v, '/') << sh;
     }
-    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us, sl};
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us, sl, lo};
 }
 
 /* AVX-512BW: one 64-byte step; compares write the bitmasks directly. */
@@ -538,7 +541,9 @@ __attribute__((target("avx512bw"))) static inline void masks_avx512(const uint8_
     uint64_t cm = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(','));
     uint64_t us = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('_'));
     uint64_t sl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/'));
-    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us, sl};
+    uint64_t lo =
+        _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(2));
+    *m = (struct masks){d | l, d, d | h, u, co, da, dt, dt | da | sp, op, sp, cm, us, sl, lo};
 }
 #endif
 
@@ -563,6 +568,7 @@ static inline void masks_scalar(const uint8_t *p, struct masks *m)
         if (b == ',') r.comma |= bit;
         if (b == '_') r.under |= bit;
         if (b == '/') r.slash |= bit;
+        if (b == '0' || b == '1') r.low |= bit;
     }
     *m = r;
 }
@@ -775,17 +781,31 @@ trigger(const struct uses *u, const struct masks *mp, const struct masks *m, con
          * "47.978" or a version's "2.0" start nothing */
         uint64_t d3 = ahead(m->dot, mn->dot, 3), d4 = ahead(m->dot, mn->dot, 4),
                  d5 = ahead(m->dot, mn->dot, 5);
-        I |= e123 & dot1 & a2 & ((d3 & a4) | (a3 & d4 & a5) | (a3 & a4 & d5 & a6));
-        I |= sd1 & ((e4 & (n4 | n6)) | (e3 & (n2 | n3)) | (e1 & n3));
+        /* A group that dispatch() would pass over: an identifier's numeric tail ("host-10-2",
+         * "R02-M1-15.42") or after '_', for a group of k digits ending at the bit. Not for a
+         * CPF's 3-digit or a CNPJ's 2-digit group, which have branches of their own. */
+        uint64_t U = m->under, Up = mp->under, AU = A | U, AUp = mp->alnum | Up;
+        uint64_t dead1 = (behind(m->dash, mp->dash, 1) & behind(AU, AUp, 2)) | behind(U, Up, 1),
+                 dead3 = (behind(m->dash, mp->dash, 3) & behind(AU, AUp, 4)) | behind(U, Up, 3),
+                 dead4 = (behind(m->dash, mp->dash, 4) & behind(AU, AUp, 5)) | behind(U, Up, 4);
+        uint64_t dead2 = u->use[SHAPE_CNPJ] ? 0
+                                            : (behind(m->dash, mp->dash, 2) & behind(AU, AUp, 3)) |
+                                                  behind(U, Up, 2);
+        uint64_t e2 = end & b1 & ~b2;
+        uint64_t dead123 = (e1 & dead1) | (e2 & dead2) | (u->use[SHAPE_CPF] ? 0 : e3 & dead3);
+        I |= e123 & ~dead123 & dot1 & a2 & ((d3 & a4) | (a3 & d4 & a5) | (a3 & a4 & d5 & a6));
+        I |= sd1 & ((e4 & ~dead4 & (n4 | n6)) | (e3 & ~dead3 & (n2 | n3)) | (e1 & ~dead1 & n3));
         I |= sd1 & end & b1 & ~b2 & n6; /* 2 then 6: an IMEI's AA-BBBBBB-CCCCCC-D */
         if (u->digits9) {
             /* the first digit of a word of 9+ digits, unless it is an identifier's numeric
              * tail ("blk_-5014786445735476734", "id_123456789") */
             uint64_t r9 = D & ahead(D, Dn, 1) & a2 & a3 & a4 & a5 & a6 & a7 & a8;
-            uint64_t U = m->under, Up = mp->under;
             uint64_t tail = behind(U, Up, 1) |
                             (behind(m->dash, mp->dash, 1) & behind(A | U, mp->alnum | Up, 2));
-            I |= r9 & ~behind(A, mp->alnum, 1) & ~tail;
+            /* ten digits from a 0 or 1 (epoch seconds): no shape's (a bare NANP number
+             * starts with 2-9; after '+' the phone rule below fires) */
+            uint64_t ten01 = m->low & ahead(D, Dn, 9) & ~ahead(D, Dn, 10);
+            I |= r9 & ~behind(A, mp->alnum, 1) & ~tail & ~ten01;
         }
     }
     if (u->use[SHAPE_GEO]) {
@@ -866,10 +886,9 @@ trigger(const struct uses *u, const struct masks *mp, const struct masks *m, con
  * of a digit group joined by '.', '-' or ' ' to another digit, a run of 9+ digits, a digit
  * after '+' or '(', a hex digit next to ':' or '-' (in blocks with enough of them), the start
  * of an IBAN. Logs have ~100k digit words per MB; most trigger nothing. */
-static inline __attribute__((always_inline)) bool scan_core(const struct pii_engine *e,
-                                                            const uint8_t *buf, size_t len,
-                                                            size_t from, size_t to,
-                                                            struct cand_vec *out, masks_fn fn)
+static inline __attribute__((always_inline)) bool
+scan_core(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from, size_t to,
+          struct cand_vec *out, masks_fn fn, bool every_word)
 {
     struct tok t = {.b = buf, .cls = cls_table(), .len = len, .e = e, .out = out};
     struct uses u;
@@ -885,6 +904,7 @@ static inline __attribute__((always_inline)) bool scan_core(const struct pii_eng
         masks_at(buf, len, (int64_t)b0 + 64, fn, &ring[in]);
         bool rich;
         uint64_t I = trigger(&u, mp, m, mn, &frac_carry, &rich);
+        if (every_word) I = m->alnum;
         if (I) {
             struct blk k = {m->alnum, m->digit, m->hex, m->upper, mp->alnum, mn->alnum};
             int r = visit(&t, b0, I, &k, rich, to, u.use, &resume);
@@ -918,6 +938,7 @@ enum {
     M_COMMA,
     M_UNDER,
     M_SLASH,
+    M_LOW,
     M__N
 };
 #define AH(cur, next, s) _mm512_shrdi_epi64((cur), (next), (s))
@@ -929,7 +950,7 @@ V512 static inline void put_masks(uint64_t (*M)[10], unsigned j, const struct ma
     M[M_UPPER][j] = m->upper, M[M_COLON][j] = m->colon, M[M_DASH][j] = m->dash;
     M[M_DOT][j] = m->dot, M[M_SEP][j] = m->sep, M[M_OPEN][j] = m->open;
     M[M_SPACE][j] = m->space, M[M_COMMA][j] = m->comma, M[M_UNDER][j] = m->under;
-    M[M_SLASH][j] = m->slash;
+    M[M_SLASH][j] = m->slash, M[M_LOW][j] = m->low;
 }
 
 V512 static inline __m512i and3(__m512i a, __m512i b, __m512i c)
@@ -977,23 +998,41 @@ V512 static inline unsigned trigger8(const struct uses *u, uint64_t (*M)[10], ui
         __m512i d3 = AH(Dt, Dtn, 3), d4 = AH(Dt, Dtn, 4), d5 = AH(Dt, Dtn, 5);
         __m512i chain = _mm512_or_si512(_mm512_or_si512(_mm512_and_si512(d3, a4), and3(a3, d4, a5)),
                                         _mm512_and_si512(and3(a3, a4, d5), a6));
-        I = _mm512_or_si512(I, _mm512_and_si512(and3(e123, dot1, a2), chain));
-        __m512i grp =
-            _mm512_or_si512(_mm512_or_si512(_mm512_and_si512(e4, _mm512_or_si512(n4, n6)),
-                                            _mm512_and_si512(e3, _mm512_or_si512(n2, n3))),
-                            _mm512_and_si512(e1, n3));
+        /* the groups dispatch() would pass over, as in trigger() */
+        __m512i U = CUR(M_UNDER), Up = PREV(M_UNDER), Da = CUR(M_DASH), Dap = PREV(M_DASH);
+        __m512i AU = _mm512_or_si512(A, U), AUp = _mm512_or_si512(Ap, Up);
+        __m512i dead1 =
+            _mm512_or_si512(_mm512_and_si512(BH(Da, Dap, 1), BH(AU, AUp, 2)), BH(U, Up, 1));
+        __m512i dead3 =
+            _mm512_or_si512(_mm512_and_si512(BH(Da, Dap, 3), BH(AU, AUp, 4)), BH(U, Up, 3));
+        __m512i dead4 =
+            _mm512_or_si512(_mm512_and_si512(BH(Da, Dap, 4), BH(AU, AUp, 5)), BH(U, Up, 4));
+        __m512i dead2 =
+            u->use[SHAPE_CNPJ]
+                ? zero
+                : _mm512_or_si512(_mm512_and_si512(BH(Da, Dap, 2), BH(AU, AUp, 3)), BH(U, Up, 2));
+        __m512i e2 = _mm512_andnot_si512(b2, _mm512_and_si512(end, b1));
+        __m512i dead123 = _mm512_or_si512(
+            _mm512_or_si512(_mm512_and_si512(e1, dead1), _mm512_and_si512(e2, dead2)),
+            u->use[SHAPE_CPF] ? zero : _mm512_and_si512(e3, dead3));
+        I = _mm512_or_si512(
+            I, _mm512_and_si512(and3(_mm512_andnot_si512(dead123, e123), dot1, a2), chain));
+        __m512i grp = _mm512_or_si512(
+            _mm512_or_si512(
+                _mm512_and_si512(_mm512_andnot_si512(dead4, e4), _mm512_or_si512(n4, n6)),
+                _mm512_and_si512(_mm512_andnot_si512(dead3, e3), _mm512_or_si512(n2, n3))),
+            _mm512_and_si512(_mm512_andnot_si512(dead1, e1), n3));
         I = _mm512_or_si512(I, _mm512_and_si512(sd1, grp));
         /* 2 then 6: an IMEI's AA-BBBBBB-CCCCCC-D */
-        __m512i e2 = _mm512_andnot_si512(b2, _mm512_and_si512(end, b1));
         I = _mm512_or_si512(I, and3(sd1, e2, n6));
         if (u->digits9) {
             __m512i r9 = _mm512_and_si512(and3(D, AH(D, Dn, 1), a2345), and3(a6, a7, a8));
-            __m512i U = CUR(M_UNDER), Up = PREV(M_UNDER);
-            __m512i tail = _mm512_or_si512(
-                BH(U, Up, 1),
-                _mm512_and_si512(BH(CUR(M_DASH), PREV(M_DASH), 1),
-                                 BH(_mm512_or_si512(A, U), _mm512_or_si512(Ap, Up), 2)));
-            I = _mm512_or_si512(I, _mm512_andnot_si512(_mm512_or_si512(BH(A, Ap, 1), tail), r9));
+            __m512i tail =
+                _mm512_or_si512(BH(U, Up, 1), _mm512_and_si512(BH(Da, Dap, 1), BH(AU, AUp, 2)));
+            /* ten digits from a 0 or 1 (epoch seconds), as in trigger() */
+            __m512i ten01 =
+                _mm512_andnot_si512(AH(D, Dn, 10), _mm512_and_si512(CUR(M_LOW), AH(D, Dn, 9)));
+            I = _mm512_or_si512(I, _mm512_andnot_si512(or4(BH(A, Ap, 1), tail, ten01, zero), r9));
         }
     }
     if (u->use[SHAPE_GEO]) {
@@ -1138,21 +1177,31 @@ V512 static bool scan_avx512vbmi2(const struct pii_engine *e, const uint8_t *buf
 static bool scan_scalar(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from,
                         size_t to, struct cand_vec *out)
 {
-    return scan_core(e, buf, len, from, to, out, masks_scalar);
+    return scan_core(e, buf, len, from, to, out, masks_scalar, false);
 }
 
 #if PII_X86
+/* Every word visited, whatever the trigger rules say: not a tokenizer to run (the rules are
+ * the speed), the reference they are tested against. Selected only by name (PIISCAN_SIMD=
+ * every-word): the trigger rules may skip a word only where dispatch() proposes nothing, so
+ * the findings must be the same (tests/test_scanner.c). */
+static bool scan_every_word(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from,
+                            size_t to, struct cand_vec *out)
+{
+    return scan_core(e, buf, len, from, to, out, masks_scalar, true);
+}
+
 static bool scan_sse2(const struct pii_engine *e, const uint8_t *buf, size_t len, size_t from,
                       size_t to, struct cand_vec *out)
 {
-    return scan_core(e, buf, len, from, to, out, masks_sse2);
+    return scan_core(e, buf, len, from, to, out, masks_sse2, false);
 }
 
 __attribute__((target("avx2"))) static bool scan_avx2(const struct pii_engine *e,
                                                       const uint8_t *buf, size_t len, size_t from,
                                                       size_t to, struct cand_vec *out)
 {
-    return scan_core(e, buf, len, from, to, out, masks_avx2);
+    return scan_core(e, buf, len, from, to, out, masks_avx2, false);
 }
 
 __attribute__((target("avx512bw"))) static bool scan_avx512(const struct pii_engine *e,
@@ -1160,7 +1209,7 @@ __attribute__((target("avx512bw"))) static bool scan_avx512(const struct pii_eng
                                                             size_t from, size_t to,
                                                             struct cand_vec *out)
 {
-    return scan_core(e, buf, len, from, to, out, masks_avx512);
+    return scan_core(e, buf, len, from, to, out, masks_avx512, false);
 }
 #endif
 
@@ -1175,11 +1224,12 @@ static const struct {
     {"sse2", scan_sse2},
 #endif
     {"scalar", scan_scalar},
+    {"every-word", scan_every_word}, /* never chosen by default: scalar always runs */
 };
 
 bool cpu_runs(const char *set)
 {
-    if (!strcmp(set, "scalar")) return true;
+    if (!strcmp(set, "scalar") || !strcmp(set, "every-word")) return true;
 #if PII_X86
     __builtin_cpu_init();
     if (!strcmp(set, "sse2")) return true; /* x86-64's baseline */

@@ -756,3 +756,90 @@ Test(scanner, presence_only_reports_the_same_findings)
     }
     free(s);
 }
+
+/* The tokenizer visits only the words its trigger rules pick (the speed of the scan); a word
+ * they pass over must be one dispatch() would propose nothing for. Every variant's findings
+ * equal those of the reference that visits every word, on the soup of shapes, dense noise and
+ * the cases the rules single out: an identifier's numeric tail ("host-10-105-162-178",
+ * "R02-M1-15.42.50"), a group after '_', ten digits from a 0 or 1 (epoch seconds) and the same
+ * after '+' or '(', a CPF or CNPJ after a tail. */
+Test(scanner, trigger_rules_lose_no_finding_against_every_word)
+{
+    static const char *const cases[] = {
+        "calvisitor-10-105-162-178 ",
+        "R02-M1-N0 2005-06-03-15.42.50.675872 ",
+        "x_536-22-8142 ",
+        "a-536-22-8142 ",
+        " 536-22-8142 ",
+        "id-415-872-2671 ",
+        "_415-872-2671 ",
+        "- 1117838570 2005.06.03 ",
+        "0123456789 ",
+        "+1117838570 ",
+        "(111) 783-8570 ",
+        "call 2117838570 ",
+        "tel 1 415 872 2671 ",
+        "x-529.982.247-25 ",
+        "_529.982.247-25 ",
+        "a-11.222.333/0001-81 ",
+        "q-81.5 ",
+        "ip x-10.1.2.3 ",
+        "ip _10.1.2.3 ",
+        "n-4539-1488-0343-6467 ",
+        "_4539 1488 0343 6467 ",
+        "1-800-555-0199 ",
+        "x-1-800-555-0199 ",
+        "imei 35-209900-176148-1 ",
+        "_35-209900-176148-1 ",
+        "geo x-37.77,-122.41 ",
+        "fe80::1c2b:3cff:fe4d:5e6f ",
+        "mac host-3c-5a-b4-11-22-33 ",
+        "call 14158722671 ",
+        "ssn 012456789 ",
+        "phone -415-872-2671 ",
+        "tel .1-800-555-0199 ",
+        "x -4539-1488-0343-6467 ",
+        "call -1-800-555-0199 ",
+    };
+    size_t cl = 0;
+    char *crafted = malloc(64 * 1024);
+    cr_assert(crafted);
+    for (size_t k = 0; cl < 60000; k++) {
+        const char *c = cases[k % ARRAY_LEN(cases)];
+        /* drift across block edges: 0-62 bytes of filler first */
+        cl += (size_t)snprintf(crafted + cl, 4096, "%.*s%s\n", (int)(k * 29 % 63),
+                               "word word word word word word word word word word word word word "
+                               "word word word word word word ",
+                               c);
+    }
+    size_t soup_len, mixed_len;
+    char *texts[4] = {crafted, token_soup(80000, &soup_len), mixed_text(&mixed_len, 30),
+                      shape_noise(90001, 0x5851f42d4c957f2dull,
+                                  "0123456789012345678901234567890123456789abcdefAF.....::----__"
+                                  "__,  ()+\n")};
+    size_t lens[4] = {cl, soup_len, mixed_len, 90001};
+    static const char *const names[] = {"scalar", "sse2", "avx2", "avx512bw", "avx512vbmi2"};
+    static const char *const sets[] = {NULL, "phone,us_ssn,credit_card,ipv4"};
+    for (size_t k = 0; k < ARRAY_LEN(sets); k++) {
+        pii_engine *e = (pii_engine *)(uintptr_t)t_engine(sets[k]);
+        shape_scan_fn keep = e->shape_scan;
+        for (size_t t = 0; t < ARRAY_LEN(texts); t++) {
+            e->shape_scan = shape_select("every-word");
+            cr_assert(e->shape_scan);
+            struct tfinds ref = t_scan(e, texts[t], lens[t], 0, 0);
+            cr_assert_gt(ref.n, t == 3 ? 0 : 50, "text %zu: %zu findings", t, ref.n);
+            for (size_t n = 0; n < ARRAY_LEN(names); n++) {
+                if (!(e->shape_scan = shape_select(names[n]))) continue; /* not on this CPU */
+                struct tfinds got = t_scan(e, texts[t], lens[t], 0, 0);
+                char what[96];
+                snprintf(what, sizeof what, "%s, %s, text %zu", names[n], sets[k] ? sets[k] : "all",
+                         t);
+                t_assert_same(&ref, &got, what);
+                t_free(&got);
+            }
+            t_free(&ref);
+        }
+        e->shape_scan = keep;
+    }
+    for (size_t t = 0; t < ARRAY_LEN(texts); t++) free(texts[t]);
+}
