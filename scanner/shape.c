@@ -802,10 +802,13 @@ trigger(const struct uses *u, const struct masks *mp, const struct masks *m, con
             uint64_t r9 = D & ahead(D, Dn, 1) & a2 & a3 & a4 & a5 & a6 & a7 & a8;
             uint64_t tail = behind(U, Up, 1) |
                             (behind(m->dash, mp->dash, 1) & behind(A | U, mp->alnum | Up, 2));
-            /* ten digits from a 0 or 1 (epoch seconds): no shape's (a bare NANP number
-             * starts with 2-9; after '+' the phone rule below fires) */
-            uint64_t ten01 = m->low & ahead(D, Dn, 9) & ~ahead(D, Dn, 10);
-            I |= r9 & ~behind(A, mp->alnum, 1) & ~tail & ~ten01;
+            /* Lengths no shape takes (9 SSN, 10 or 11 phone, 11 CPF, 13-19 card, 14 CNPJ):
+             * ten digits from a 0 or 1 (epoch seconds: a bare NANP number starts with 2-9),
+             * twelve digits. After '+' the phone rule below fires for E.164. */
+            uint64_t a9 = ahead(D, Dn, 9), a10 = ahead(D, Dn, 10);
+            uint64_t ten01 = m->low & a9 & ~a10;
+            uint64_t twelve = a9 & a10 & ahead(D, Dn, 11) & ~ahead(D, Dn, 12);
+            I |= r9 & ~behind(A, mp->alnum, 1) & ~tail & ~ten01 & ~twelve;
         }
     }
     if (u->use[SHAPE_GEO]) {
@@ -1029,10 +1032,11 @@ V512 static inline unsigned trigger8(const struct uses *u, uint64_t (*M)[10], ui
             __m512i r9 = _mm512_and_si512(and3(D, AH(D, Dn, 1), a2345), and3(a6, a7, a8));
             __m512i tail =
                 _mm512_or_si512(BH(U, Up, 1), _mm512_and_si512(BH(Da, Dap, 1), BH(AU, AUp, 2)));
-            /* ten digits from a 0 or 1 (epoch seconds), as in trigger() */
-            __m512i ten01 =
-                _mm512_andnot_si512(AH(D, Dn, 10), _mm512_and_si512(CUR(M_LOW), AH(D, Dn, 9)));
-            I = _mm512_or_si512(I, _mm512_andnot_si512(or4(BH(A, Ap, 1), tail, ten01, zero), r9));
+            /* lengths no shape takes, as in trigger() */
+            __m512i a9 = AH(D, Dn, 9), a10 = AH(D, Dn, 10);
+            __m512i ten01 = _mm512_andnot_si512(a10, _mm512_and_si512(CUR(M_LOW), a9));
+            __m512i twelve = _mm512_andnot_si512(AH(D, Dn, 12), and3(a9, a10, AH(D, Dn, 11)));
+            I = _mm512_or_si512(I, _mm512_andnot_si512(or4(BH(A, Ap, 1), tail, ten01, twelve), r9));
         }
     }
     if (u->use[SHAPE_GEO]) {

@@ -800,6 +800,10 @@ Test(scanner, trigger_rules_lose_no_finding_against_every_word)
         "tel .1-800-555-0199 ",
         "x -4539-1488-0343-6467 ",
         "call -1-800-555-0199 ",
+        "id 123456789012 ",
+        "tel +441234567890 ",
+        "tel (441234567890) ",
+        "ts 1117838570123 ",
     };
     size_t cl = 0;
     char *crafted = malloc(64 * 1024);
