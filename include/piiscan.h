@@ -203,7 +203,8 @@ typedef struct pii_scan_opts {
     int presence_only;  /* non-zero: the caller uses whether a finding is reported, not its
                          * confidence or reasons: context words and field names are looked at
                          * only where they decide that (required context, a bare form,
-                         * min_confidence), so confidence and reasons may understate them */
+                         * min_confidence), so confidence and reasons may understate them;
+                         * and a finding's normalized value is its match */
 } pii_scan_opts;
 
 PII_API void pii_scan_opts_init(pii_scan_opts *o);

@@ -502,8 +502,9 @@ static pii_status decide(pii_scanner *s, uint64_t limit, bool final, pii_error *
     for (size_t i = 0; i < s->cands.n; i++) {
         struct conf c;
         if (!confirm(s, &s->cands.v[i], limit, &c, &v)) continue;
-        const char *norm = v.norm_len ? v.norm : "";
-        if (!conf_push(s, &c, norm, v.norm_len))
+        /* presence_only: no normal form kept (a call to copy it per finding) */
+        size_t nl = s->presence_only ? 0 : v.norm_len;
+        if (!conf_push(s, &c, nl ? v.norm : "", nl))
             return err_set(err, PII_ERR_NOMEM, NULL, "out of memory");
     }
     return PII_OK;
