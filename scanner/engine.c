@@ -62,7 +62,7 @@ void pii_engine_free(pii_engine *e)
     hs_free_scratch(e->scratch_proto);
     free(e->map);
     for (int s = 0; s < SHAPE__COUNT; s++) free(e->shape_det[s]);
-    memset(e->hmac_key, 0, sizeof e->hmac_key);
+    memset(&e->hmac, 0, sizeof e->hmac);
     free(e);
 }
 
@@ -343,7 +343,8 @@ pii_status pii_engine_compile(const pii_detectors *d, const pii_engine_opts *o, 
         e->shape_mask |= 1u << s;
     }
     if ((st = compile_hs(e, d, o ? o->cache_dir : NULL, err))) goto fail;
-    /* PIISCAN_SIMD=avx512bw|avx2|sse2|scalar forces a tokenizer (tests compare them) */
+    /* PIISCAN_SIMD=avx512vbmi2|avx512bw|avx2|sse2|scalar forces a tokenizer (tests compare them),
+     * every-word the reference that visits every word (bench/README.md) */
     const char *simd = getenv("PIISCAN_SIMD");
     e->shape_scan = shape_select(simd);
     if (!e->shape_scan) {
@@ -354,16 +355,7 @@ pii_status pii_engine_compile(const pii_detectors *d, const pii_engine_opts *o, 
 
     const char *key = (o && o->fingerprint_key) ? o->fingerprint_key : PII_DEFAULT_FINGERPRINT_KEY;
     size_t kl = strlen(key);
-    /* RFC 2104: keys longer than the block are hashed first. */
-    memset(e->hmac_key, 0, sizeof e->hmac_key);
-    if (kl > 64) {
-        struct sha256 s;
-        sha256_init(&s);
-        sha256_update(&s, key, kl);
-        sha256_final(&s, e->hmac_key);
-    } else {
-        memcpy(e->hmac_key, key, kl);
-    }
+    hmac_sha256_key(&e->hmac, (const uint8_t *)key, kl, true);
     *out = e;
     return PII_OK;
 fail:

@@ -29,7 +29,7 @@ size_t pii_finding_fingerprint(const pii_engine *e, const pii_finding *f, char *
     memcpy(msg, f->detector, il);
     msg[il] = 0;
     memcpy(msg + il + 1, f->normalized, nl);
-    hmac_sha256(e->hmac_key, sizeof e->hmac_key, msg, il + 1 + nl, mac);
+    hmac_sha256_mac(&e->hmac, msg, il + 1 + nl, mac);
     memcpy(out, "v1:", 3);
     for (int i = 0; i < 32; i++) {
         out[3 + 2 * i] = hex[mac[i] >> 4];

@@ -267,8 +267,8 @@ struct pii_engine {
     size_t shape_n[SHAPE__COUNT];
     unsigned shape_mask; /* bit s set when shape s is used */
     shape_scan_fn shape_scan;
-    /* HMAC-SHA-256 key, zero-padded to the block (keys over 64 bytes hashed first) */
-    uint8_t hmac_key[64];
+    /* the fingerprints' HMAC-SHA-256 key, prepared (its padded blocks hashed) */
+    struct hmac_sha256 hmac;
 };
 
 /* The built-in catalogue's Hyperscan database, compiled at build time and laid out as

@@ -1,7 +1,9 @@
-/* sha256.c: SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104), portable and endian-safe.
+/* sha256.c: SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104), portable and endian-safe, with
+ * the x86 SHA extensions' rounds where the CPU has them (the same digests: the tests compare).
  * Knows nothing of detectors, findings or keys' meaning: bytes in, digest out. */
 #include "pii_internal.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 static const uint32_t K[64] = {
@@ -74,6 +76,70 @@ static void compress(uint32_t h[8], const uint8_t blk[64])
     h[7] += k;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/* compress() with the SHA extensions: two rounds per instruction. The state lives as (A, B,
+ * E, F) and (C, D, G, H), the message as four groups of four words, each next group from the
+ * four before it (SHA256MSG1 adds sigma0 of W[t-15], SHA256MSG2 sigma1 of W[t-2]). A
+ * fingerprint's HMAC costs two blocks: ~0.1 us here instead of ~1 us. */
+__attribute__((target("sha,sse4.1"))) static void compress_ni(uint32_t h[8], const uint8_t blk[64])
+{
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i dcba = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)h), 0xb1);
+    __m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)(h + 4)), 0x1b);
+    __m128i abef = _mm_alignr_epi8(dcba, efgh, 8), cdgh = _mm_blend_epi16(efgh, dcba, 0xf0);
+    const __m128i abef0 = abef, cdgh0 = cdgh;
+    __m128i w[4];
+    for (int g = 0; g < 16; g++) {
+        __m128i x;
+        if (g < 4) {
+            x = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(blk + 16 * g)),
+                                 bswap);
+        } else {
+            __m128i prev = w[(g - 1) & 3];
+            x = _mm_add_epi32(_mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]),
+                              _mm_alignr_epi8(prev, w[(g - 2) & 3], 4));
+            x = _mm_sha256msg2_epu32(x, prev);
+        }
+        w[g & 3] = x;
+        __m128i m = _mm_add_epi32(x, _mm_loadu_si128((const __m128i *)(const void *)(K + 4 * g)));
+        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);
+        abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(m, 0x0e));
+    }
+    abef = _mm_add_epi32(abef, abef0);
+    cdgh = _mm_add_epi32(cdgh, cdgh0);
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1b), dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+    _mm_storeu_si128((__m128i *)(void *)h, _mm_blend_epi16(feba, dchg, 0xf0));
+    _mm_storeu_si128((__m128i *)(void *)(h + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+#else
+static void compress_ni(uint32_t h[8], const uint8_t blk[64])
+{
+    compress(h, blk);
+}
+#endif
+
+/* Whether the CPU has the SHA extensions (asked once; sha1_have_ni() asks the CPU). */
+static bool have_ni(void)
+{
+    static _Atomic int known; /* 0: not asked yet, 1: no, 2: yes */
+    int k = atomic_load_explicit(&known, memory_order_relaxed);
+    if (!k) {
+        k = sha1_have_ni() ? 2 : 1;
+        atomic_store_explicit(&known, k, memory_order_relaxed);
+    }
+    return k == 2;
+}
+
+static inline void block(struct sha256 *s, const uint8_t blk[64])
+{
+    if (s->ni)
+        compress_ni(s->h, blk);
+    else
+        compress(s->h, blk);
+}
+
 /* A wipe the compiler may not drop as a dead store. */
 static void wipe(void *p, size_t n)
 {
@@ -81,13 +147,19 @@ static void wipe(void *p, size_t n)
     while (n--) *v++ = 0;
 }
 
-void sha256_init(struct sha256 *s)
+void sha256_init_ni(struct sha256 *s, bool ni)
 {
     static const uint32_t iv[8] = {0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
                                    0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u};
     memcpy(s->h, iv, sizeof iv);
     s->len = 0;
     s->n = 0;
+    s->ni = ni && have_ni();
+}
+
+void sha256_init(struct sha256 *s)
+{
+    sha256_init_ni(s, true);
 }
 
 void sha256_update(struct sha256 *s, const void *data, size_t len)
@@ -103,11 +175,11 @@ void sha256_update(struct sha256 *s, const void *data, size_t len)
         p += take;
         len -= take;
         if (s->n < 64) return;
-        compress(s->h, s->blk);
+        block(s, s->blk);
         s->n = 0;
     }
     while (len >= 64) {
-        compress(s->h, p);
+        block(s, p);
         p += 64;
         len -= 64;
     }
@@ -125,47 +197,65 @@ void sha256_final(struct sha256 *s, uint8_t out[32])
     s->blk[s->n++] = 0x80;
     if (s->n > 56) {
         memset(s->blk + s->n, 0, 64 - s->n);
-        compress(s->h, s->blk);
+        block(s, s->blk);
         s->n = 0;
     }
     memset(s->blk + s->n, 0, 56 - s->n);
     store_be32(s->blk + 56, (uint32_t)(bits >> 32));
     store_be32(s->blk + 60, (uint32_t)bits);
-    compress(s->h, s->blk);
+    block(s, s->blk);
     for (unsigned i = 0; i < 8; i++) store_be32(out + 4 * i, s->h[i]);
     wipe(s, sizeof *s); /* leave no message state behind */
 }
 
-void hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
-                 uint8_t out[32])
+void hmac_sha256_key(struct hmac_sha256 *k, const uint8_t *key, size_t key_len, bool ni)
 {
-    /* RFC 2104: H((K ^ opad) || H((K ^ ipad) || msg)), B = 64, keys longer than B hashed. */
-    uint8_t k0[64] = {0};
-    uint8_t pad[64];
-    uint8_t inner[32];
+    /* RFC 2104: H((K ^ opad) || H((K ^ ipad) || msg)), B = 64, keys longer than B hashed. The
+     * states after the two padded key blocks are kept: a message then costs its own blocks
+     * and one more (a fingerprint two, not four). */
+    uint8_t k0[64] = {0}, pad[64];
     struct sha256 s;
-
     if (key_len > sizeof k0) {
-        sha256_init(&s);
+        sha256_init_ni(&s, ni);
         sha256_update(&s, key, key_len);
         sha256_final(&s, k0);
     } else if (key_len > 0) {
         memcpy(k0, key, key_len);
     }
-
     for (unsigned i = 0; i < 64; i++) pad[i] = (uint8_t)(k0[i] ^ 0x36u);
-    sha256_init(&s);
+    sha256_init_ni(&s, ni);
     sha256_update(&s, pad, sizeof pad);
-    sha256_update(&s, msg, msg_len);
-    sha256_final(&s, inner);
-
+    memcpy(k->ih, s.h, sizeof k->ih);
     for (unsigned i = 0; i < 64; i++) pad[i] = (uint8_t)(k0[i] ^ 0x5cu);
-    sha256_init(&s);
+    sha256_init_ni(&s, ni);
     sha256_update(&s, pad, sizeof pad);
-    sha256_update(&s, inner, sizeof inner);
-    sha256_final(&s, out);
-
+    memcpy(k->oh, s.h, sizeof k->oh);
+    k->ni = s.ni;
+    wipe(&s, sizeof s);
     wipe(k0, sizeof k0);
     wipe(pad, sizeof pad);
+}
+
+void hmac_sha256_mac(const struct hmac_sha256 *k, const uint8_t *msg, size_t msg_len,
+                     uint8_t out[32])
+{
+    uint8_t inner[32];
+    struct sha256 s = {.len = 64, .ni = k->ni};
+    memcpy(s.h, k->ih, sizeof s.h);
+    sha256_update(&s, msg, msg_len);
+    sha256_final(&s, inner);
+    s = (struct sha256){.len = 64, .ni = k->ni};
+    memcpy(s.h, k->oh, sizeof s.h);
+    sha256_update(&s, inner, sizeof inner);
+    sha256_final(&s, out);
     wipe(inner, sizeof inner);
+}
+
+void hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
+                 uint8_t out[32])
+{
+    struct hmac_sha256 k;
+    hmac_sha256_key(&k, key, key_len, true);
+    hmac_sha256_mac(&k, msg, msg_len, out);
+    wipe(&k, sizeof k);
 }

@@ -27,13 +27,25 @@ struct sha256 {
     uint64_t len;
     uint8_t blk[64];
     size_t n;
+    bool ni; /* the rounds of the x86 SHA extensions */
 };
-void sha256_init(struct sha256 *s);
+void sha256_init(struct sha256 *s); /* with the SHA extensions when the CPU has them */
+/* ni false: the portable rounds whatever the CPU (the tests compare both) */
+void sha256_init_ni(struct sha256 *s, bool ni);
 void sha256_update(struct sha256 *s, const void *data, size_t len);
 void sha256_final(struct sha256 *s, uint8_t out[32]);
 /* HMAC-SHA-256 (RFC 2104) of msg under key. */
 void hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
                  uint8_t out[32]);
+/* The same with the key prepared once (its two padded blocks hashed): many messages under one
+ * key (a fingerprint per finding). */
+struct hmac_sha256 {
+    uint32_t ih[8], oh[8];
+    bool ni;
+};
+void hmac_sha256_key(struct hmac_sha256 *k, const uint8_t *key, size_t key_len, bool ni);
+void hmac_sha256_mac(const struct hmac_sha256 *k, const uint8_t *msg, size_t msg_len,
+                     uint8_t out[32]);
 
 /* SHA-1 (sha1.c): git's usual object ids. `ni` selects the x86 SHA-extension rounds, which
  * sha1_have_ni() says this CPU has; both give the same digest (tests compare them). */

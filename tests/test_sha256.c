@@ -58,12 +58,15 @@ static void check_sha(const char *msg, const char *hex)
     sha256_once(msg, strlen(msg), d);
     expect_digest(d, hex, 32);
 
-    /* The same message one byte at a time. */
-    struct sha256 s;
-    sha256_init(&s);
-    for (size_t i = 0; msg[i]; i++) sha256_update(&s, msg + i, 1);
-    sha256_final(&s, d);
-    expect_digest(d, hex, 32);
+    /* The same message one byte at a time, with the portable rounds and the SHA extensions'
+     * (where this CPU has them: sha256_init_ni() falls back to the portable ones) */
+    for (int ni = 0; ni <= 1; ni++) {
+        struct sha256 s;
+        sha256_init_ni(&s, ni);
+        for (size_t i = 0; msg[i]; i++) sha256_update(&s, msg + i, 1);
+        sha256_final(&s, d);
+        expect_digest(d, hex, 32);
+    }
 }
 
 /* ---- FIPS 180-4 / NIST CAVS example vectors --------------------------------------------- */
@@ -181,6 +184,16 @@ static void check_hmac(const uint8_t *key, size_t key_len, const void *msg, size
     uint8_t d[32];
     hmac_sha256(key, key_len, msg, msg_len, d);
     expect_digest(d, hex, n);
+    /* the key prepared once, then two messages under it; both sets of rounds */
+    for (int ni = 0; ni <= 1; ni++) {
+        struct hmac_sha256 k;
+        hmac_sha256_key(&k, key, key_len, ni);
+        memset(d, 0, sizeof d);
+        hmac_sha256_mac(&k, msg, msg_len, d);
+        expect_digest(d, hex, n);
+        hmac_sha256_mac(&k, msg, msg_len, d);
+        expect_digest(d, hex, n);
+    }
 }
 
 Test(sha256, hmac_rfc4231_case1)
@@ -325,4 +338,37 @@ Test(sha1, portable_and_extension_rounds_agree)
     uint8_t d[20];
     sha1_final(&s, d);
     expect_digest(d, "ce013625030ba8dba906f756967f9e9ca394464a", 20);
+}
+
+/* The SHA extensions' rounds and the portable ones give the same digests and HMACs for every
+ * length across several blocks, pseudo-random bytes and keys of every size class. */
+Test(sha256, portable_and_extension_rounds_agree)
+{
+    if (!sha1_have_ni()) cr_skip_test("this CPU has no SHA extensions");
+    uint8_t buf[300], key[100];
+    uint64_t x = 0x243f6a8885a308d3ull;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        buf[i] = (uint8_t)(x >> 24);
+    }
+    for (size_t i = 0; i < sizeof key; i++) key[i] = (uint8_t)(buf[i] ^ 0x5a);
+    for (size_t n = 0; n <= sizeof buf; n++) {
+        uint8_t a[32], b[32];
+        struct sha256 s;
+        sha256_init_ni(&s, false);
+        sha256_update(&s, buf, n);
+        sha256_final(&s, a);
+        sha256_init_ni(&s, true);
+        cr_assert(s.ni);
+        sha256_update(&s, buf, n);
+        sha256_final(&s, b);
+        cr_assert_arr_eq(a, b, 32, "sha256 of %zu bytes", n);
+        size_t kl = n % sizeof key;
+        struct hmac_sha256 kp, kn;
+        hmac_sha256_key(&kp, key, kl, false);
+        hmac_sha256_key(&kn, key, kl, true);
+        hmac_sha256_mac(&kp, buf, n, a);
+        hmac_sha256_mac(&kn, buf, n, b);
+        cr_assert_arr_eq(a, b, 32, "hmac of %zu bytes, key of %zu", n, kl);
+    }
 }
