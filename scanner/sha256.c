@@ -143,8 +143,8 @@ static inline void block(struct sha256 *s, const uint8_t blk[64])
 /* A wipe the compiler may not drop as a dead store. */
 static void wipe(void *p, size_t n)
 {
-    volatile uint8_t *v = p;
-    while (n--) *v++ = 0;
+    memset(p, 0, n);
+    __asm__ __volatile__("" : : "r"(p) : "memory"); /* the stores are kept: p's bytes may be read */
 }
 
 void sha256_init_ni(struct sha256 *s, bool ni)
