@@ -1,13 +1,16 @@
 /* fuzz_scan.c: libFuzzer target for the scanner: bytes -> pii_scan_buffer (built-in engine), mask
- * and fingerprint per finding; two uneven tiny-chunk feeds must agree. Public API, no sources. */
+ * and fingerprint per finding; two uneven tiny-chunk feeds must agree, and so must the
+ * tokenizer's reference that visits every word (PIISCAN_SIMD=every-word: the trigger rules
+ * lose nothing) and a scan for counting (no_lines, presence_only: the same findings). Public
+ * API, no sources. */
 #include "piiscan.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static pii_engine *engine;
-static pii_scanner *whole, *tiny;
+static pii_engine *engine, *every;
+static pii_scanner *whole, *tiny, *ref, *counting;
 
 struct tally {
     size_t n;
@@ -50,11 +53,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     need(pii_detectors_new(&d, &err) == PII_OK);
     need(pii_detectors_load_builtin(d, &err) == PII_OK);
     need(pii_engine_compile(d, NULL, &engine, &err) == PII_OK);
+    need(setenv("PIISCAN_SIMD", "every-word", 1) == 0);
+    need(pii_engine_compile(d, NULL, &every, &err) == PII_OK);
+    need(unsetenv("PIISCAN_SIMD") == 0);
     pii_detectors_free(d);
     pii_scan_opts o;
     pii_scan_opts_init(&o);
     o.min_confidence = 0;
     need(pii_scanner_new(engine, &o, &whole, &err) == PII_OK);
+    need(pii_scanner_new(every, &o, &ref, &err) == PII_OK);
+    o.no_lines = o.presence_only = 1;
+    need(pii_scanner_new(engine, &o, &counting, &err) == PII_OK);
+    o.no_lines = o.presence_only = 0;
     o.chunk_size = 7;
     need(pii_scanner_new(engine, &o, &tiny, &err) == PII_OK);
     return 0;
@@ -77,5 +87,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     need(pii_scanner_bytes(tiny) == size);
     need(a.n == b.n);
     need(a.hash == b.hash);
+
+    struct tally c = {0, 0}, e = {0, 0};
+    need(pii_scan_buffer(ref, data, size, on_finding, &c, &err) == PII_OK);
+    need(a.n == c.n && a.hash == c.hash);
+    need(pii_scan_buffer(counting, data, size, on_finding, &e, &err) == PII_OK);
+    need(a.n == e.n && a.hash == e.hash);
     return 0;
 }
