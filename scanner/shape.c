@@ -798,17 +798,15 @@ trigger(const struct uses *u, const struct masks *mp, const struct masks *m, con
         I |= sd1 & end & b1 & ~b2 & n6; /* 2 then 6: an IMEI's AA-BBBBBB-CCCCCC-D */
         if (u->digits9) {
             /* the first digit of a word of 9+ digits, unless it is an identifier's numeric
-             * tail ("blk_-5014786445735476734", "id_123456789") */
+             * tail ("blk_-5014786445735476734", "id_123456789"): dead1 at the word's start */
             uint64_t r9 = D & ahead(D, Dn, 1) & a2 & a3 & a4 & a5 & a6 & a7 & a8;
-            uint64_t tail = behind(U, Up, 1) |
-                            (behind(m->dash, mp->dash, 1) & behind(A | U, mp->alnum | Up, 2));
             /* Lengths no shape takes (9 SSN, 10 or 11 phone, 11 CPF, 13-19 card, 14 CNPJ):
              * ten digits from a 0 or 1 (epoch seconds: a bare NANP number starts with 2-9),
              * twelve digits. After '+' the phone rule below fires for E.164. */
             uint64_t a9 = ahead(D, Dn, 9), a10 = ahead(D, Dn, 10);
             uint64_t ten01 = m->low & a9 & ~a10;
             uint64_t twelve = a9 & a10 & ahead(D, Dn, 11) & ~ahead(D, Dn, 12);
-            I |= r9 & ~behind(A, mp->alnum, 1) & ~tail & ~ten01 & ~twelve;
+            I |= r9 & ~behind(A, mp->alnum, 1) & ~dead1 & ~ten01 & ~twelve;
         }
     }
     if (u->use[SHAPE_GEO]) {
@@ -1030,13 +1028,12 @@ V512 static inline unsigned trigger8(const struct uses *u, uint64_t (*M)[10], ui
         I = _mm512_or_si512(I, and3(sd1, e2, n6));
         if (u->digits9) {
             __m512i r9 = _mm512_and_si512(and3(D, AH(D, Dn, 1), a2345), and3(a6, a7, a8));
-            __m512i tail =
-                _mm512_or_si512(BH(U, Up, 1), _mm512_and_si512(BH(Da, Dap, 1), BH(AU, AUp, 2)));
             /* lengths no shape takes, as in trigger() */
             __m512i a9 = AH(D, Dn, 9), a10 = AH(D, Dn, 10);
             __m512i ten01 = _mm512_andnot_si512(a10, _mm512_and_si512(CUR(M_LOW), a9));
             __m512i twelve = _mm512_andnot_si512(AH(D, Dn, 12), and3(a9, a10, AH(D, Dn, 11)));
-            I = _mm512_or_si512(I, _mm512_andnot_si512(or4(BH(A, Ap, 1), tail, ten01, twelve), r9));
+            I = _mm512_or_si512(I,
+                                _mm512_andnot_si512(or4(BH(A, Ap, 1), dead1, ten01, twelve), r9));
         }
     }
     if (u->use[SHAPE_GEO]) {
