@@ -634,21 +634,16 @@ static int seg_collect(const pii_finding *f, void *user)
     return 0;
 }
 
-/* seg_collect when the sinks only count findings: their values are not copied (the reader
- * uses a finding's detector, categories, place and allowed flag; `match` stays valid, in the
- * segment's buffer, the rest is dropped). */
+/* seg_collect when the sinks only count findings: their values are not copied. Every pointer
+ * of such a finding is into the segment's buffer, valid until its release (a presence_only
+ * scan keeps no normal form: `normalized` is the match). */
 static int seg_collect_bare(const pii_finding *f, void *user)
 {
     struct seg *s = user;
     struct found *nv = grow_array(s->fv, &s->capf, s->nf + 1, sizeof *nv, 256);
     if (!nv) return 1;
     s->fv = nv;
-    struct found *d = &s->fv[s->nf++];
-    d->f = *f;
-    d->f.normalized = (const char *)f->match;
-    d->f.normalized_len = f->length;
-    d->f.allow_reason = NULL;
-    d->f.allow_reason_len = 0;
+    s->fv[s->nf++].f = *f;
     return 0;
 }
 
@@ -837,9 +832,6 @@ static bool tally_add(struct tally *t, const pii_finding *f)
     t->g[i - 1].allowed += f->allowed != 0;
     return true;
 }
-
-static void rec(struct reader *rd, enum ev_kind k, const pii_finding *f, const char *path,
-                const char *member, const char *msg, const uint64_t *n);
 
 /* The tally's counts as records, in order of first appearance; the tally is emptied. */
 static void tally_flush(struct reader *rd, const char *member)

@@ -291,13 +291,13 @@ void sink_finding(struct run *r, const pii_finding *f)
             first = 0;
         }
         pii_finding_fingerprint(r->eng, f, fp, sizeof fp);
-        int conf = f->confidence < 0 ? 0 : f->confidence > 100 ? 100 : f->confidence;
         n = put_str(b, n, f->sensitive ? "],\"sensitive\":true" : "],\"sensitive\":false");
         n = put_str(b, n, ",\"risk\":\"");
         n = put_str(b, n, pii_risk_name(f->risk));
         n = put_str(b, n, "\",\"confidence\":");
-        n = put_u64(b, n, (uint64_t)(conf / 100));
-        b[n++] = '.', b[n++] = (char)('0' + conf % 100 / 10), b[n++] = (char)('0' + conf % 10);
+        n = put_u64(b, n, (uint64_t)(f->confidence / 100)); /* 0..100 */
+        b[n++] = '.', b[n++] = (char)('0' + f->confidence % 100 / 10);
+        b[n++] = (char)('0' + f->confidence % 10);
         n = put_str(b, n, f->test_value ? ",\"test_value\":true" : ",\"test_value\":false");
         n = put_str(b, n, ",\"fingerprint\":\"");
         n = put_str(b, n, fp);

@@ -250,12 +250,3 @@ void hmac_sha256_mac(const struct hmac_sha256 *k, const uint8_t *msg, size_t msg
     sha256_final(&s, out);
     wipe(inner, sizeof inner);
 }
-
-void hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
-                 uint8_t out[32])
-{
-    struct hmac_sha256 k;
-    hmac_sha256_key(&k, key, key_len, true);
-    hmac_sha256_mac(&k, msg, msg_len, out);
-    wipe(&k, sizeof k);
-}

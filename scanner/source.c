@@ -387,24 +387,20 @@ static pii_status deliver(pii_source *s, unsigned fi, const pii_member **out, co
 
 /* ---- public ------------------------------------------------------------------------------ */
 
-static pii_status source_new(const char *name, const pii_source_opts *o, pii_source **out,
+/* A source reading fd (not owned): an empty one set up as pii_source_reopen_fd sets up a used
+ * one, so there is one way to start an input. */
+static pii_status source_new(int fd, const char *name, const pii_source_opts *o, pii_source **out,
                              pii_error *err)
 {
     pii_source *s = calloc(1, sizeof *s);
     if (!s) return err_set(err, PII_ERR_NOMEM, name, "out of memory");
-    if (o) s->o = *o;
-    opts_fill(&s->o);
     s->fd = -1;
-    s->cap_fr = s->o.max_depth + 2;
-    s->path = strdup(name ? name : "-");
-    s->path_cap = s->path ? strlen(s->path) + 1 : 0;
-    s->fr = calloc(s->cap_fr, sizeof *s->fr);
-    if (!s->path || !s->fr || !chain_reserve(s, 256)) {
+    pii_status st = chain_reserve(s, 256) ? pii_source_reopen_fd(s, fd, name, o, err)
+                                          : err_set(err, PII_ERR_NOMEM, name, "out of memory");
+    if (st) {
         pii_source_free(s);
-        return err_set(err, PII_ERR_NOMEM, name, "out of memory");
+        return st;
     }
-    s->chain[0] = 0;
-    for (unsigned i = 0; i < s->cap_fr; i++) s->fr[i].afd = -1;
     *out = s;
     return PII_OK;
 }
@@ -422,14 +418,14 @@ pii_status pii_source_open_path(const char *path, const pii_source_opts *o, pii_
         return err_set(err, PII_ERR_IO, path, "is a directory");
     }
     pii_source *s;
-    pii_status st = source_new(path, o, &s, err);
+    pii_status st = source_new(fd, path, o, &s, err);
     if (st) {
         close(fd);
         return st;
     }
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    s->fd = fd;
     s->own_fd = true;
+    s->fd_start = 0; /* opened here: its start is offset 0 */
     *out = s;
     return PII_OK;
 }
@@ -439,13 +435,7 @@ pii_status pii_source_open_fd(int fd, const char *name, const pii_source_opts *o
 {
     if (!out || fd < 0) return err_set(err, PII_ERR_ARG, name, "bad fd or no output pointer");
     *out = NULL;
-    pii_source *s;
-    pii_status st = source_new(name, o, &s, err);
-    if (st) return st;
-    s->fd = fd;
-    s->fd_start = -1; /* not yet known */
-    *out = s;
-    return PII_OK;
+    return source_new(fd, name, o, out, err);
 }
 
 pii_status pii_source_reopen_fd(pii_source *s, int fd, const char *name, const pii_source_opts *o,
@@ -477,7 +467,7 @@ pii_status pii_source_reopen_fd(pii_source *s, int fd, const char *name, const p
         s->path_cap = nl + 1;
     }
     memcpy(s->path, nm, nl + 1);
-    /* the buffers stay; everything else as source_new and pii_source_open_fd leave it */
+    /* the buffers stay; everything else as in a new source (fd_start: not yet known) */
     pii_source keep = *s;
     memset(s, 0, sizeof *s);
     s->fr = keep.fr;

@@ -34,11 +34,9 @@ void sha256_init(struct sha256 *s); /* with the SHA extensions when the CPU has 
 void sha256_init_ni(struct sha256 *s, bool ni);
 void sha256_update(struct sha256 *s, const void *data, size_t len);
 void sha256_final(struct sha256 *s, uint8_t out[32]);
-/* HMAC-SHA-256 (RFC 2104) of msg under key. */
-void hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
-                 uint8_t out[32]);
-/* The same with the key prepared once (its two padded blocks hashed): many messages under one
- * key (a fingerprint per finding). */
+/* HMAC-SHA-256 (RFC 2104): the key prepared once (its two padded blocks hashed, a key over 64
+ * bytes hashed first; ni: the SHA extensions' rounds where the CPU has them), then any number
+ * of messages under it (a fingerprint per finding). */
 struct hmac_sha256 {
     uint32_t ih[8], oh[8];
     bool ni;

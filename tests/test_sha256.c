@@ -182,8 +182,6 @@ static void check_hmac(const uint8_t *key, size_t key_len, const void *msg, size
                        const char *hex, size_t n)
 {
     uint8_t d[32];
-    hmac_sha256(key, key_len, msg, msg_len, d);
-    expect_digest(d, hex, n);
     /* the key prepared once, then two messages under it; both sets of rounds */
     for (int ni = 0; ni <= 1; ni++) {
         struct hmac_sha256 k;
