@@ -275,6 +275,10 @@ PII_API void pii_join_segment_begin(pii_join *j, size_t from);
  * 1 when it is to be reported, 0 when a streaming pass would have dropped it. Findings must
  * come in the order pii_scan_segment reported them. */
 PII_API int pii_join_finding(pii_join *j, pii_finding *f);
+/* pii_join_finding() for a finding known by its detector_index, its segment-relative offset and
+ * its length alone (a caller that only counts findings need not keep the rest): 1 when a
+ * streaming pass reports it, 0 when not. */
+PII_API int pii_join_keep(pii_join *j, size_t detector_index, uint64_t offset, size_t length);
 /* Ends the current segment; the next one starts where it ended (its `to`). */
 PII_API void pii_join_segment_end(pii_join *j, size_t to, const pii_segment_info *info);
 PII_API void pii_join_free(pii_join *j);

@@ -100,13 +100,23 @@ struct found {
     size_t match_off, norm_off, reason_off;
 };
 
+/* A finding the sinks only count (par.counts_only): what the join and the tally read of it,
+ * a fifth of a struct found (a segment of logs has thousands). */
+struct bare {
+    uint64_t offset; /* in the segment's buffer */
+    uint32_t det, length;
+    pii_category ccpa;
+    uint32_t allowed;
+};
+
 enum { SEG_FREE, SEG_QUEUED, SEG_RUNNING, SEG_DONE };
 
 struct seg {
     uint8_t *buf;
     size_t cap, len, from, to;
-    struct found *fv;
-    size_t nf, capf;
+    struct found *fv; /* its findings, or (par.counts_only) bv */
+    struct bare *bv;
+    size_t nf, capf, capb;
     char *arena;
     size_t alen, acap;
     pii_segment_info info;
@@ -634,16 +644,15 @@ static int seg_collect(const pii_finding *f, void *user)
     return 0;
 }
 
-/* seg_collect when the sinks only count findings: their values are not copied. Every pointer
- * of such a finding is into the segment's buffer, valid until its release (a presence_only
- * scan keeps no normal form: `normalized` is the match). */
+/* seg_collect when the sinks only count findings: what counting needs, no value. */
 static int seg_collect_bare(const pii_finding *f, void *user)
 {
     struct seg *s = user;
-    struct found *nv = grow_array(s->fv, &s->capf, s->nf + 1, sizeof *nv, 256);
+    struct bare *nv = grow_array(s->bv, &s->capb, s->nf + 1, sizeof *nv, 256);
     if (!nv) return 1;
-    s->fv = nv;
-    s->fv[s->nf++].f = *f;
+    s->bv = nv;
+    s->bv[s->nf++] = (struct bare){f->offset, (uint32_t)f->detector_index, (uint32_t)f->length,
+                                   f->ccpa, f->allowed != 0};
     return 0;
 }
 
@@ -813,23 +822,23 @@ static void rec(struct reader *rd, enum ev_kind k, const pii_finding *f, const c
 }
 
 /* A finding counted in the worker's tally. false: out of memory (nothing counted). */
-static bool tally_add(struct tally *t, const pii_finding *f)
+static bool tally_add(struct tally *t, const struct bare *b)
 {
-    size_t d = f->detector_index;
+    size_t d = b->det;
     size_t i = t->last[d];
-    if (!i || t->g[i - 1].ccpa != f->ccpa) { /* a first, or its other categories (L or not) */
-        for (i = 0; i < t->n && (t->g[i].det != d || t->g[i].ccpa != f->ccpa); i++) {
+    if (!i || t->g[i - 1].ccpa != b->ccpa) { /* a first, or its other categories (L or not) */
+        for (i = 0; i < t->n && (t->g[i].det != d || t->g[i].ccpa != b->ccpa); i++) {
         }
         if (i == t->n) {
             struct tally_group *nv = grow_array(t->g, &t->cap, t->n + 1, sizeof *nv, 16);
             if (!nv) return false;
             t->g = nv;
-            t->g[t->n++] = (struct tally_group){(uint32_t)d, f->ccpa, 0, 0};
+            t->g[t->n++] = (struct tally_group){(uint32_t)d, b->ccpa, 0, 0};
         }
         t->last[d] = (uint32_t)++i;
     }
     t->g[i - 1].n++;
-    t->g[i - 1].allowed += f->allowed != 0;
+    t->g[i - 1].allowed += b->allowed;
     return true;
 }
 
@@ -897,14 +906,16 @@ static void reader_release(struct reader *rd, bool last)
     }
     if (rd->scan_st == PII_OK) {
         pii_join_segment_begin(w->join, s->from);
-        for (size_t i = 0; i < s->nf && !par_broken(p); i++) {
-            pii_finding f = s->fv[i].f;
-            if (p->counts_only) { /* seg_collect_bare's: pointers into the segment */
-                if (!pii_join_finding(w->join, &f) || tally_add(&w->tally, &f)) continue;
-                tally_flush(rd, s->member); /* out of memory: this one alone */
-                rec(rd, EV_FINDING, &f, NULL, s->member, NULL, NULL);
+        for (size_t i = 0; i < s->nf && p->counts_only && !par_broken(p); i++) {
+            const struct bare *b = &s->bv[i];
+            if (!pii_join_keep(w->join, b->det, b->offset, b->length) || tally_add(&w->tally, b))
                 continue;
-            }
+            tally_flush(rd, s->member); /* out of memory: this one counted alone */
+            uint64_t n[3] = {b->det, b->ccpa, 1 | (uint64_t)b->allowed << 32};
+            rec(rd, EV_COUNT, NULL, NULL, s->member, NULL, n);
+        }
+        for (size_t i = 0; i < s->nf && !p->counts_only && !par_broken(p); i++) {
+            pii_finding f = s->fv[i].f;
             f.match = (const uint8_t *)s->arena + s->fv[i].match_off;
             f.normalized = s->arena + s->fv[i].norm_off;
             f.allow_reason = f.allow_reason_len ? s->arena + s->fv[i].reason_off : NULL;
@@ -1347,6 +1358,7 @@ static void worker_release(struct worker *w)
     for (size_t i = 0; w->ring && i < w->n_ring; i++) {
         free(w->ring[i].buf);
         free(w->ring[i].fv);
+        free(w->ring[i].bv);
         free(w->ring[i].arena);
         free(w->ring[i].member);
         ev_free(&w->ring[i].after);

@@ -46,14 +46,29 @@ void pii_join_segment_begin(pii_join *j, size_t from)
     j->from = from;
 }
 
+/* The input offset of a finding at buffer offset `offset`, and whether it is kept. */
+static int keep(pii_join *j, size_t det, uint64_t offset, size_t length, uint64_t *input_off)
+{
+    uint64_t off = j->offset + (offset - j->from);
+    *input_off = off;
+    if (det < j->n_det) {
+        /* the rule report() applies in a streaming pass: earliest, then longest, wins */
+        if (off < j->last_end[det]) return 0;
+        j->last_end[det] = off + length;
+    }
+    return 1;
+}
+
+int pii_join_keep(pii_join *j, size_t detector_index, uint64_t offset, size_t length)
+{
+    uint64_t off;
+    return keep(j, detector_index, offset, length, &off);
+}
+
 int pii_join_finding(pii_join *j, pii_finding *f)
 {
-    uint64_t off = j->offset + (f->offset - j->from);
-    if (f->detector_index < j->n_det) {
-        /* the rule report() applies in a streaming pass: earliest, then longest, wins */
-        if (off < j->last_end[f->detector_index]) return 0;
-        j->last_end[f->detector_index] = off + f->length;
-    }
+    uint64_t off;
+    if (!keep(j, f->detector_index, f->offset, f->length, &off)) return 0;
     if (f->line == 1) f->column = off - j->line_start + 1;
     f->line += j->line - 1;
     f->offset = off;
