@@ -64,13 +64,17 @@ static char *text(size_t *len, size_t target)
 struct collected {
     struct tfinds f;
     pii_join *j;
+    pii_join *k; /* joins the same segments by pii_join_keep(), as a counting caller does */
 };
 
 static int collect_joined(const pii_finding *f, void *user)
 {
     struct collected *c = user;
     pii_finding g = *f;
-    if (!pii_join_finding(c->j, &g)) return 0;
+    int kept = pii_join_keep(c->k, f->detector_index, f->offset, f->length);
+    cr_assert_eq(pii_join_finding(c->j, &g), kept, "%s at %llu: pii_join_keep disagrees",
+                 f->detector, (unsigned long long)f->offset);
+    if (!kept) return 0;
     if (c->f.n == c->f.cap) {
         c->f.cap = c->f.cap ? c->f.cap * 2 : 64;
         c->f.v = realloc(c->f.v, c->f.cap * sizeof *c->f.v);
@@ -101,6 +105,7 @@ static struct tfinds scan_cut(pii_scanner *sc, pii_join *j, const char *s, size_
                               const size_t *cuts, size_t n_cuts)
 {
     struct collected c = {.j = j};
+    cr_assert_eq(pii_join_new(t_engine(NULL), &c.k, NULL), PII_OK);
     pii_join_begin(j);
     /* the input's head, as a streaming pass sees its start (a CSV header row) */
     size_t hl = len < PII_SEGMENT_HEAD ? len : PII_SEGMENT_HEAD;
@@ -118,15 +123,18 @@ static struct tfinds scan_cut(pii_scanner *sc, pii_join *j, const char *s, size_
         pii_segment_info info;
         pii_error err = PII_ERROR_INIT;
         pii_join_segment_begin(j, from - lo);
+        pii_join_segment_begin(c.k, from - lo);
         pii_scan_segment_head(sc, head, hl, len <= PII_SEGMENT_HEAD);
         cr_assert_eq(
             pii_scan_segment(sc, buf, hi - lo, from - lo, to - lo, collect_joined, &c, &info, &err),
             PII_OK, "%s", err.msg);
         pii_join_segment_end(j, to - lo, &info);
+        pii_join_segment_end(c.k, to - lo, &info);
         free(buf);
         from = to;
     }
     free(head);
+    pii_join_free(c.k);
     return c.f;
 }
 
@@ -232,4 +240,51 @@ Test(segment, csv_header_reaches_every_segment)
     pii_scanner_free(sc);
     t_free(&ref);
     free(s);
+}
+
+/* The overlap rule by itself: a finding starting inside an earlier kept one of the same
+ * detector is dropped, whichever segment either came from; pii_join_keep() and
+ * pii_join_finding() decide alike. */
+Test(segment, join_drops_an_overlap_across_segments)
+{
+    const pii_engine *e = t_engine(NULL);
+    pii_join *j = NULL, *k = NULL;
+    cr_assert_eq(pii_join_new(e, &j, NULL), PII_OK);
+    cr_assert_eq(pii_join_new(e, &k, NULL), PII_OK);
+    /* {segment, detector, offset in the segment's buffer, length, kept} */
+    static const struct {
+        int seg;
+        size_t det, off, len;
+        int kept;
+    } v[] = {
+        {0, 0, 90, 30, 1}, /* input 90-120, running past the first segment's end (100) */
+        {0, 1, 95, 4, 1},  /* another detector: kept */
+        {1, 0, 12, 5, 0},  /* input 104: inside the first */
+        {1, 1, 12, 5, 1},  /* input 104: after detector 1's 95-99 */
+        {1, 0, 28, 5, 1},  /* input 120: where the first ended */
+        {1, 0, 30, 10, 0}, /* input 122: inside the one before */
+    };
+    pii_segment_info info = {0};
+    for (int s = 0; s < 2; s++) {
+        /* segment 0: buffer offsets 0-100 are input 0-100; segment 1 starts at input 100, at
+         * offset 8 of its buffer (after 8 bytes of look-behind) */
+        size_t from = s ? 8 : 0;
+        pii_join_segment_begin(j, from);
+        pii_join_segment_begin(k, from);
+        for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+            if (v[i].seg != s) continue;
+            pii_finding f = {.detector = "x",
+                             .detector_index = v[i].det,
+                             .offset = v[i].off,
+                             .length = v[i].len,
+                             .line = 1};
+            cr_expect_eq(pii_join_keep(k, v[i].det, v[i].off, v[i].len), v[i].kept, "row %zu", i);
+            cr_expect_eq(pii_join_finding(j, &f), v[i].kept, "row %zu", i);
+            if (v[i].kept) cr_expect_eq(f.offset, (s ? 100 - 8 : 0) + v[i].off, "row %zu", i);
+        }
+        pii_join_segment_end(j, s ? 58 : 100, &info);
+        pii_join_segment_end(k, s ? 58 : 100, &info);
+    }
+    pii_join_free(j);
+    pii_join_free(k);
 }
