@@ -17,6 +17,13 @@ enum out_format {
     FMT_SARIF,     /* issue 6: cli_sarif.c */
     FMT_PRECOMMIT, /* issue 6: the hook's report on stderr, cli_hook.c */
     FMT_BASELINE,  /* issue 6: piiscan baseline create|update|audit, cli_baseline.c */
+    FMT_REDACT,    /* --redact: the inputs to stdout, each finding replaced (cli_par.c) */
+};
+
+/* --redact[=STYLE]: what replaces a finding in the copy */
+enum redact_style {
+    REDACT_TOKEN, /* "[detector]", once for overlapping findings */
+    REDACT_MASK,  /* '*' for each byte but the ends pii_mask_keep() keeps: the same length */
 };
 
 /* ---- issue 6: repository modes (pre-commit hook, git --staged, baselines, config) -------- */
@@ -46,6 +53,7 @@ struct hook_opts {
 
 struct cli_opts {
     enum out_format format;
+    enum redact_style redact; /* with FMT_REDACT */
     bool show_match;
     bool binary;
     bool null_sep;
@@ -173,6 +181,33 @@ void sink_finding(struct run *r, const pii_finding *f);
  * sink_finding would (`allowed` of them allowed). */
 bool sink_counts_only(const struct run *r);
 void sink_count(struct run *r, size_t det, pii_category ccpa, uint64_t n, uint64_t allowed);
+/* --redact (cli_redact.c): one member's copy, built segment by segment. */
+struct redact_span {
+    uint64_t start, end; /* input offsets */
+    size_t keep;         /* bytes kept at either end (mask) */
+};
+struct redactor {
+    enum redact_style style;
+    uint64_t base;           /* the caller's: input offset of the current segment's first byte */
+    uint64_t pos;            /* input offset the copy has reached */
+    uint64_t cover;          /* token: the end of the findings the last token stands for */
+    struct redact_span *act; /* mask: findings the copy has not passed */
+    size_t n_act, cap_act;
+    char *out; /* the copy of the current segment */
+    size_t len, cap;
+};
+/* A new member (input offset 0). */
+void redact_begin(struct redactor *x, enum redact_style style);
+/* A finding at input offset start, after any before it: the copy up to it, then its
+ * replacement. seg holds the input's bytes from offset seg_off on, through the finding's end.
+ * false: out of memory. */
+bool redact_finding(struct redactor *x, const uint8_t *seg, uint64_t seg_off, uint64_t start,
+                    uint64_t len, const char *detector);
+/* The copy up to input offset end (a segment's end). false: out of memory. */
+bool redact_to(struct redactor *x, const uint8_t *seg, uint64_t seg_off, uint64_t end);
+void redact_free(struct redactor *x);
+/* --redact: n bytes of the redacted copy, in input order. */
+void sink_data(struct run *r, const char *data, size_t n);
 /* member: the archive member chain ("a.tar!b.csv"), "" or NULL for the input itself. */
 void sink_error(struct run *r, const char *path, const char *member, const char *msg);
 void sink_skipped(struct run *r, const char *path, const char *member, const char *reason);

@@ -59,6 +59,7 @@ enum {
     OPT_RISK,
     OPT_BASELINE,
     OPT_CONFIG,
+    OPT_REDACT,
 };
 
 static const struct option long_opts[] = {
@@ -87,6 +88,7 @@ static const struct option long_opts[] = {
     {"null", no_argument, NULL, '0'},
     {"patterns", required_argument, NULL, OPT_PATTERNS},
     {"pre-commit", no_argument, NULL, OPT_PRE_COMMIT},
+    {"redact", optional_argument, NULL, OPT_REDACT},
     {"risk-threshold", required_argument, NULL, OPT_RISK},
     {"show-match", no_argument, NULL, OPT_SHOW_MATCH},
     {"staged", no_argument, NULL, OPT_STAGED},
@@ -111,6 +113,11 @@ static const char usage_text[] =
     "                               records (default jsonl), grep-like lines, totals, or\n"
     "                               SARIF 2.1.0 (one rule per detector)\n"
     "  --show-match                 print matched values unmasked (default: masked)\n"
+    "  --redact[=token|mask]        instead of records, copy the inputs to stdout with each\n"
+    "                               finding replaced by [detector] (token, the default) or\n"
+    "                               by '*' for each byte but its first and last one or two\n"
+    "                               (mask: the same length); decompressed, in input order;\n"
+    "                               archive members are not copied (an error each)\n"
     "  --summary-json FILE          also write the run's summary as JSON to FILE\n"
     "  --line-buffered              flush after every record (for log pipelines)\n"
     "  --fingerprint-key KEY        HMAC key for fingerprints (default: $PIISCAN_FINGERPRINT_KEY,\n"
@@ -242,7 +249,7 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
     o->min_conf = 50;
     o->exit_findings = 1;
     o->h.risk_threshold = -1;
-    bool format_set = false;
+    bool format_set = false, redact = false;
     *done = false;
     /* issue 6: subcommands that scan (install-hook is handled by main) */
     int shift = 0;
@@ -282,6 +289,15 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
             break;
         case OPT_PRE_COMMIT:
             o->h.pre_commit = true;
+            break;
+        case OPT_REDACT:
+            if (!optarg || !strcmp(optarg, "token"))
+                o->redact = REDACT_TOKEN;
+            else if (!strcmp(optarg, "mask"))
+                o->redact = REDACT_MASK;
+            else
+                return usage_error("--redact takes token or mask, not '%s'", optarg);
+            redact = true;
             break;
         case OPT_STAGED:
             o->h.git_staged = true;
@@ -414,6 +430,14 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
         return usage_error("%s", "git --staged takes no PATH");
     if (o->h.all_lines && !o->h.git_staged)
         return usage_error("%s", "--all-lines goes with 'git --staged'");
+    if (redact) {
+        /* the copy is the output: nothing else goes to stdout */
+        if (format_set) return usage_error("%s", "--redact writes the copy, not --format records");
+        if (o->show_match) return usage_error("%s", "--redact and --show-match contradict");
+        if (o->h.pre_commit || shift || o->h.baseline_path || o->h.config_path)
+            return usage_error("%s", "--redact is not for the repository modes");
+        o->format = FMT_REDACT;
+    }
     if ((o->h.pre_commit || o->h.git_staged) && !format_set) o->format = FMT_PRECOMMIT;
     if (o->h.baseline_cmd) o->format = FMT_BASELINE;
     if (o->h.pre_commit && !o->n_paths && !o->files_from) {

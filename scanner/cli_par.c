@@ -56,6 +56,7 @@ enum ev_kind {
     EV_MEMBER_END, /* a reader's marker: the member's scan error, if any, goes here */
     EV_COUNT,      /* findings counted, not kept (sink_counts_only): n = {detector,
                     * categories, count | allowed << 32} */
+    EV_DATA,       /* --redact: bytes of the copy (the message, n[0] bytes long) */
 };
 
 struct ev {
@@ -162,6 +163,7 @@ struct worker {
     pii_source *src;     /* reused input after input: its buffers are allocated once */
     struct evbuf stage;  /* its reader's records gathered without olock (struct reader) */
     struct tally tally;  /* a segment's findings counted (par.counts_only) */
+    struct redactor red; /* --redact: its reader's member's copy */
 };
 
 struct par {
@@ -202,6 +204,7 @@ struct par {
     _Atomic bool w_asleep; /* the walker sleeps until `alive` is down to half */
     size_t max_alive;
     bool counts_only; /* the sinks only count findings: segments tally theirs (struct tally) */
+    bool redact;      /* --redact: the reader copies each segment (cli_redact.c) */
     bool no_direct;   /* a test hook: plain files are read through the source (read_direct) */
     size_t take_max;  /* a test hook: inputs taken at once whatever the queue's length (0: by it) */
 };
@@ -264,6 +267,9 @@ static void apply(struct par *p, enum ev_kind k, const pii_finding *f, const cha
         break;
     case EV_MEMBER_END: /* resolved by the reader before it gets here */
         break;
+    case EV_DATA:
+        sink_data(r, msg, (size_t)n[0]);
+        break;
     case EV_COUNT:
         r->cur_member = member ? member : "";
         sink_count(r, (size_t)n[0], (pii_category)n[1], n[2] & 0xffffffffu, n[2] >> 32);
@@ -296,8 +302,8 @@ static bool ev_push(struct evbuf *b, enum ev_kind k, const pii_finding *f, const
     const char *strs[3] = {path, member, msg};
     for (int i = 0; i < 3; i++) {
         e->s[i] = SIZE_MAX;
-        if (strs[i] &&
-            !arena_add(&b->arena, &b->alen, &b->acap, strs[i], strlen(strs[i]), &e->s[i]))
+        size_t len = i == 2 && k == EV_DATA ? (size_t)n[0] : strs[i] ? strlen(strs[i]) : 0;
+        if (strs[i] && !arena_add(&b->arena, &b->alen, &b->acap, strs[i], len, &e->s[i]))
             return false;
     }
     if (f) {
@@ -821,6 +827,13 @@ static void rec(struct reader *rd, enum ev_kind k, const pii_finding *f, const c
     walker_wake(p, released);
 }
 
+/* The id of detector i (the token --redact writes). */
+static const char *det_id(const pii_engine *e, size_t i)
+{
+    pii_detector_info info;
+    return pii_engine_detector(e, i, &info) ? info.id : "pii";
+}
+
 /* A finding counted in the worker's tally. false: out of memory (nothing counted). */
 static bool tally_add(struct tally *t, const struct bare *b)
 {
@@ -906,10 +919,17 @@ static void reader_release(struct reader *rd, bool last)
     }
     if (rd->scan_st == PII_OK) {
         pii_join_segment_begin(w->join, s->from);
+        struct redactor *x = p->redact ? &w->red : NULL;
+        const uint8_t *seg = s->buf + s->from; /* the segment's bytes, from input offset base */
+        bool copied = true;
+        if (x && s->first) redact_begin(x, p->r->o->redact);
         for (size_t i = 0; i < s->nf && p->counts_only && !par_broken(p); i++) {
             const struct bare *b = &s->bv[i];
-            if (!pii_join_keep(w->join, b->det, b->offset, b->length) || tally_add(&w->tally, b))
-                continue;
+            if (!pii_join_keep(w->join, b->det, b->offset, b->length)) continue;
+            if (x && copied)
+                copied = redact_finding(x, seg, x->base, x->base + (b->offset - s->from), b->length,
+                                        det_id(p->r->eng, b->det));
+            if (tally_add(&w->tally, b)) continue;
             tally_flush(rd, s->member); /* out of memory: this one counted alone */
             uint64_t n[3] = {b->det, b->ccpa, 1 | (uint64_t)b->allowed << 32};
             rec(rd, EV_COUNT, NULL, NULL, s->member, NULL, n);
@@ -923,6 +943,17 @@ static void reader_release(struct reader *rd, bool last)
         }
         pii_join_segment_end(w->join, s->to, &s->info);
         tally_flush(rd, s->member);
+        if (x) {
+            if (copied) copied = redact_to(x, seg, x->base, x->base + (s->to - s->from));
+            if (copied && x->len)
+                rec(rd, EV_DATA, NULL, NULL, NULL, x->out, (uint64_t[3]){x->len, 0, 0});
+            else if (!copied) /* never the input's bytes instead: a gap, and an error */
+                rec(rd, EV_ERROR, NULL, rd->t->name, s->member,
+                    "out of memory: a part of the redacted copy is missing", NULL);
+            x->len = 0;
+            x->base += s->to - s->from;
+            x->pos = x->base > x->pos ? x->base : x->pos;
+        }
     }
     reader_replay(rd, &s->after);
     if (!last) walker_wake(p, batch_end(rd, false));
@@ -1087,6 +1118,13 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
     struct task *t = rd->t;
     const size_t S = p->seg_size;
     struct member_head head = {.len = 0};
+    if (p->redact && mb->depth > 0) { /* its bytes would join the copy of the archive itself */
+        reader_emit(rd, EV_ERROR, t->name, mb->name,
+                    "not redacted: --redact copies a stream, not an archive's members (extract "
+                    "the archive first)",
+                    NULL);
+        return PII_OK;
+    }
     struct seg *cur = reader_slot(rd);
     if (!cur) {
         reader_emit(rd, EV_ERROR, t->name, mb->name, "out of memory", NULL);
@@ -1370,6 +1408,7 @@ static void worker_release(struct worker *w)
     ev_free(&w->stage);
     free(w->tally.g);
     free(w->tally.last);
+    redact_free(&w->red);
     pii_source_free(w->src);
     pii_join_free(w->join);
     pii_scanner_free(w->sc);
@@ -1444,6 +1483,7 @@ bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_
     if (p->seg_size < BINARY_SNIFF) p->seg_size = BINARY_SNIFF;
     p->so = *so;
     p->counts_only = sink_counts_only(r);
+    p->redact = r->o->format == FMT_REDACT;
     if (p->counts_only) { /* no line numbers, and no confidence beyond --min-confidence */
         p->so.no_lines = 1;
         p->so.presence_only = 1;

@@ -219,7 +219,16 @@ static void count(struct run *r, size_t det, pii_category ccpa, uint64_t n)
 bool sink_counts_only(const struct run *r)
 {
     const struct hook_opts *h = &r->o->h;
-    return r->o->format == FMT_SUMMARY && !h->cfg && !h->bl && !h->pre_commit && !h->git_staged;
+    return (r->o->format == FMT_SUMMARY || r->o->format == FMT_REDACT) && !h->cfg && !h->bl &&
+           !h->pre_commit && !h->git_staged;
+}
+
+void sink_data(struct run *r, const char *data, size_t n)
+{
+    if (r->out_broken || !n) return;
+    fwrite(data, 1, n, r->out);
+    if (r->o->line_buffered) fflush(r->out);
+    check_out(r);
 }
 
 void sink_count(struct run *r, size_t det, pii_category ccpa, uint64_t n, uint64_t allowed)
@@ -243,6 +252,7 @@ void sink_finding(struct run *r, const pii_finding *f)
     size_t ml;
     switch (r->o->format) {
     case FMT_SUMMARY:
+    case FMT_REDACT: /* counted: the copy is written from the segments (cli_par.c) */
         return;
     case FMT_SARIF: /* issue 6 */
         sarif_finding(r, f);
@@ -364,7 +374,7 @@ void sink_skipped(struct run *r, const char *path, const char *member, const cha
         str_field(r->out, "reason", reason, strlen(reason));
         fputs("}\n", r->out);
         check_out(r);
-    } else if (r->o->format == FMT_TEXT) {
+    } else if (r->o->format == FMT_TEXT || r->o->format == FMT_REDACT) {
         fputs("piiscan: ", stderr);
         text_name(stderr, path, member);
         fprintf(stderr, ": skipped (%s)\n", reason);

@@ -4,10 +4,15 @@
 
 #include <string.h>
 
+size_t pii_mask_keep(size_t length)
+{
+    return length >= 8 ? 2 : length >= 5 ? 1 : 0;
+}
+
 size_t pii_finding_mask(const pii_finding *f, char *out, size_t cap)
 {
     if (!f || !out || !cap) return 0;
-    size_t n = f->length, keep = n >= 8 ? 2 : n >= 5 ? 1 : 0;
+    size_t n = f->length, keep = pii_mask_keep(n);
     if (n > cap - 1) n = cap - 1;
     for (size_t i = 0; i < n; i++) {
         uint8_t c = f->match[i];
