@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zstd.h>
 
 TestSuite(source, .init = t_dir_setup, .fini = t_dir_teardown, .timeout = 120);
 
@@ -199,6 +200,48 @@ Test(source, zstd_frames)
     res_free(r);
     free(one);
     free(two);
+}
+
+/* Many frames of varied sizes, so that some frame's magic is split between two reads of the
+ * layer's input; then a zstd 0.7 ("legacy") frame after a good one: refused with an error, the
+ * good frame's bytes kept (libzstd's legacy decoder returned uninitialised memory for one). */
+Test(source, zstd_frame_magics_are_checked)
+{
+    size_t cap = 24 << 20, len = 0, want_len = 0;
+    char *all = malloc(cap), *want = malloc(cap);
+    cr_assert(all && want);
+    char line[64];
+    for (int i = 0; i < 20000; i++) {
+        int k = snprintf(line, sizeof line, "frame %d %.*s\n", i, i % 11, "abcdefghijk");
+        memcpy(want + want_len, line, (size_t)k);
+        want_len += (size_t)k;
+        size_t n = ZSTD_compress(all + len, cap - len, line, (size_t)k, 3);
+        cr_assert(!ZSTD_isError(n));
+        len += n;
+    }
+    t_write(t_path("many.zst"), all, len);
+    struct res *r = drain(t_path("many.zst"), NULL);
+    cr_assert_eq(r->n, 1);
+    cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
+    cr_expect_eq(r->m[0].len, want_len);
+    cr_expect(r->m[0].len == want_len && !memcmp(r->m[0].data, want, want_len));
+    res_free(r);
+    /* one RLE block of 6025 bytes 0x95, then a frame with the v0.7 magic 0xFD2FB527 */
+    static const unsigned char legacy[] = {0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x50, 0x4b, 0xbc, 0x00,
+                                           0x95, 0x27, 0xb5, 0x2f, 0xfd, 0x00, 0x50, 0x4b, 0xbc,
+                                           0x00, 0x0b, 0xd0, 0xff, 0xff, 0xff, 0x0b};
+    t_write(t_path("legacy.zst"), (const char *)legacy, sizeof legacy);
+    r = drain(t_path("legacy.zst"), NULL);
+    cr_assert_eq(r->n, 1);
+    cr_expect_eq(r->m[0].len, 6025, "the good frame's bytes, nothing more");
+    bool same = true;
+    for (size_t i = 0; i < r->m[0].len && i < 6025; i++) same = same && r->m[0].data[i] == '\x95';
+    cr_expect(same);
+    cr_assert_eq(r->nerr, 1);
+    cr_expect(strstr(r->errmsg[0], "not a zstd frame"), "%s", r->errmsg[0]);
+    res_free(r);
+    free(all);
+    free(want);
 }
 
 struct fmt_case {
