@@ -304,8 +304,9 @@ bool repo_setup(struct cli_opts *o, pii_detectors *d, const char **fingerprint_k
     struct hook_opts *h = &o->h;
     h->repo_root = "";
     h->repo = h->pre_commit || h->git_staged || h->baseline_cmd;
-    if (!h->repo && o->n_paths == 1 && !o->files_from) {
-        /* a scan of a repository's root is a repository mode too */
+    if (!h->repo && o->n_paths == 1 && !o->files_from && o->format != FMT_REDACT) {
+        /* a scan of a repository's root is a repository mode too (not a copy: --redact
+         * replaces every finding, whatever a config or baseline allows) */
         char g[4096];
         struct stat st;
         if (stat(o->paths[0], &st) == 0 && S_ISDIR(st.st_mode) &&

@@ -219,8 +219,8 @@ static void count(struct run *r, size_t det, pii_category ccpa, uint64_t n)
 bool sink_counts_only(const struct run *r)
 {
     const struct hook_opts *h = &r->o->h;
-    return (r->o->format == FMT_SUMMARY || r->o->format == FMT_REDACT) && !h->cfg && !h->bl &&
-           !h->pre_commit && !h->git_staged;
+    if (r->o->format == FMT_REDACT) return true; /* the copy needs each finding's span alone */
+    return r->o->format == FMT_SUMMARY && !h->cfg && !h->bl && !h->pre_commit && !h->git_staged;
 }
 
 void sink_data(struct run *r, const char *data, size_t n)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 TestSuite(redact, .init = t_dir_setup, .fini = t_dir_teardown);
@@ -240,6 +241,22 @@ Test(redact, inputs_in_order_compressed_decoded_archives_refused)
         cr_expect(!strstr(r.err, "4539"), "no value on stderr: %s", r.err);
         t_run_free(&r);
     }
+}
+
+/* A repository's root is scanned in repository mode (its config and baseline apply); a copy
+ * replaces every finding whatever they allow, and is made all the same. */
+Test(redact, a_repository_root_is_copied_too)
+{
+    const char *repo = t_path("repo");
+    cr_assert_eq(mkdir(repo, 0755), 0);
+    cr_assert_eq(mkdir(t_path("repo/.git"), 0755), 0);
+    t_write(t_path("repo/a.log"), "a 173.234.31.186\n", 17);
+    t_write(t_path("repo/.piiscan.json"), "{\"exclude_detectors\":[\"ipv4\"]}", 31);
+    const char *argv[] = {"--redact", repo, NULL};
+    struct t_run r = t_exec(argv, NULL, 0);
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    cr_expect(strstr(r.out, "a [ipv4]\n"), "%s", r.out);
+    t_run_free(&r);
 }
 
 Test(redact, counted_in_the_summary_and_refused_with_record_formats)
