@@ -537,7 +537,7 @@ static void scan_dir(struct run *r, const char *path)
     struct par_dir *dir = n ? par_dir_new(dirfd(d)) : NULL;
     closedir(d);
     /* sorted, so output does not depend on the file system's order */
-    qsort(ents, n, sizeof *ents, dent_cmp);
+    if (n) qsort(ents, n, sizeof *ents, dent_cmp); /* an empty directory: ents is NULL */
     size_t pl = strlen(path);
     bool slash = pl && path[pl - 1] == '/';
     char *child = NULL;
