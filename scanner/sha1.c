@@ -2,6 +2,7 @@
  * ids of the usual format (cli_git.c). Not for anything that needs collision resistance. */
 #include "util.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 static inline uint32_t rol32(uint32_t x, unsigned n)
@@ -102,11 +103,22 @@ __attribute__((target("sha,sse4.1"))) static void sha1_blocks_ni(uint32_t h[5], 
     h[4] = (uint32_t)_mm_extract_epi32(e, 3);
 }
 
-bool sha1_have_ni(void)
+static bool ask_cpu(void)
 {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return false;
     return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29)); /* SHA */
+}
+
+bool sha1_have_ni(void)
+{
+    static _Atomic int known; /* 0: not asked yet, 1: no, 2: yes */
+    int k = atomic_load_explicit(&known, memory_order_relaxed);
+    if (!k) {
+        k = ask_cpu() ? 2 : 1;
+        atomic_store_explicit(&known, k, memory_order_relaxed);
+    }
+    return k == 2;
 }
 #else
 static void sha1_blocks_ni(uint32_t h[5], const uint8_t *p, size_t nblk)

@@ -3,7 +3,6 @@
  * Knows nothing of detectors, findings or keys' meaning: bytes in, digest out. */
 #include "pii_internal.h"
 
-#include <stdatomic.h>
 #include <string.h>
 
 static const uint32_t K[64] = {
@@ -120,18 +119,6 @@ static void compress_ni(uint32_t h[8], const uint8_t blk[64])
 }
 #endif
 
-/* Whether the CPU has the SHA extensions (asked once; sha1_have_ni() asks the CPU). */
-static bool have_ni(void)
-{
-    static _Atomic int known; /* 0: not asked yet, 1: no, 2: yes */
-    int k = atomic_load_explicit(&known, memory_order_relaxed);
-    if (!k) {
-        k = sha1_have_ni() ? 2 : 1;
-        atomic_store_explicit(&known, k, memory_order_relaxed);
-    }
-    return k == 2;
-}
-
 static inline void block(struct sha256 *s, const uint8_t blk[64])
 {
     if (s->ni)
@@ -154,7 +141,7 @@ void sha256_init_ni(struct sha256 *s, bool ni)
     memcpy(s->h, iv, sizeof iv);
     s->len = 0;
     s->n = 0;
-    s->ni = ni && have_ni();
+    s->ni = ni && sha1_have_ni();
 }
 
 void sha256_init(struct sha256 *s)

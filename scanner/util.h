@@ -46,7 +46,8 @@ void hmac_sha256_mac(const struct hmac_sha256 *k, const uint8_t *msg, size_t msg
                      uint8_t out[32]);
 
 /* SHA-1 (sha1.c): git's usual object ids. `ni` selects the x86 SHA-extension rounds, which
- * sha1_have_ni() says this CPU has; both give the same digest (tests compare them). */
+ * sha1_have_ni() says this CPU has (asked once, for SHA-1 and SHA-256 alike); both give the
+ * same digest (tests compare them). */
 struct sha1 {
     uint32_t h[5];
     uint64_t len;
