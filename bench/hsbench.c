@@ -87,7 +87,7 @@ int main(int argc, char **argv)
     fclose(df);
     hs_scratch_t *scratch = NULL;
     if (hs_alloc_scratch(db, &scratch) != HS_SUCCESS) return 2;
-    int runs = argc > 3 ? atoi(argv[3]) : 5;
+    int runs = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 5;
     double best = 0;
     for (int r = 0; r < (runs > 0 ? runs : 1); r++) {
         matches = 0;

@@ -135,7 +135,7 @@ static char *oracle(const char *in, size_t len, const struct span *f, size_t n, 
                 memcpy(o + k, in + from, f[j].start - from);
                 k += f[j].start - from;
             }
-            if (f[j].start >= cover) k += (size_t)sprintf(o + k, "[%s]", f[j].det);
+            if (f[j].start >= cover) k += (size_t)snprintf(o + k, 80, "[%s]", f[j].det);
             if (f[j].end > cover) cover = f[j].end;
             pos = f[j].start;
         }
