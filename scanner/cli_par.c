@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -1057,7 +1058,14 @@ static bool reader_push(struct reader *rd, struct seg *s, const struct member_he
     s->state = SEG_FREE;
     s->pooled = false;
     s->after.n = s->after.alen = 0;
-    rd->w->n_spare--; /* s is the top spare (reader_slot) */
+    /* s is reader_slot's spare: the top one, unless segments released since (reader_drain,
+     * of a live pipe or of too many records) went back on top of it */
+    struct worker *w = rd->w;
+    size_t i = w->n_spare;
+    while (i && w->spare[i - 1] != s) i--;
+    if (!i) return false;
+    w->spare[i - 1] = w->spare[w->n_spare - 1];
+    w->n_spare--;
     rd->w->fifo[(rd->first + rd->n) % rd->w->n_ring] = s;
     rd->n++;
     rd->bytes += s->len;
@@ -1108,6 +1116,45 @@ static void head_set(struct member_head *h, const struct seg *s, bool final)
     h->final = final;
 }
 
+/* The bytes of *cur before `to` are a segment, its look-ahead in hand: it goes in flight, and
+ * *cur becomes the next one, holding the bytes from `to` on and the look-behind before it.
+ * false: out of memory (*cur NULL). */
+static bool seg_cut(struct reader *rd, struct seg **cur, size_t to, struct member_head *head,
+                    bool *first, const pii_member *mb)
+{
+    struct seg *c = *cur, *next = NULL;
+    c->to = to;
+    if (*first) head_set(head, c, false);
+    size_t keep_from = to > PII_SEGMENT_BEFORE ? to - PII_SEGMENT_BEFORE : 0;
+    if (reader_push(rd, c, head, *first, mb)) {
+        *first = false;
+        next = reader_slot(rd);
+    }
+    *cur = next;
+    if (!next) return false;
+    /* c is being matched meanwhile: both only read its bytes */
+    next->len = c->len - keep_from;
+    memcpy(next->buf, c->buf + keep_from, next->len);
+    next->from = to - keep_from;
+    return true;
+}
+
+/* --line-buffered on a pipe, terminal or socket: the fd to ask whether more input is ready
+ * (a plain member of the input itself), else -1. */
+static int live_fd(const struct reader *rd, const pii_member *mb)
+{
+    if (!rd->w->p->r->o->line_buffered || mb->depth != 0 || strcmp(mb->format, "plain")) return -1;
+    int fd = rd->file_fd >= 0 ? rd->file_fd : rd->t->fd;
+    struct stat sb;
+    return fd >= 0 && fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode) ? fd : -1;
+}
+
+static bool input_waits(int fd)
+{
+    struct pollfd pf = {.fd = fd, .events = POLLIN};
+    return poll(&pf, 1, 0) == 0;
+}
+
 /* Reads one member into segments; returns the read status. Its records follow its findings
  * (reader_emit), so the next member is read while this one is matched. */
 static pii_status scan_member(struct reader *rd, pii_source *src, const pii_member *mb,
@@ -1134,6 +1181,9 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
     bool sniffed = false, first = true;
     uint64_t bytes = 0, dsize = 0;
     bool direct_asked = false;
+    /* a live pipe: what has arrived is scanned whenever the input waits, not only when a
+     * segment fills; cut where the look-ahead is in hand, so the findings are the same */
+    int live = live_fd(rd, mb);
     for (;;) {
         const void *b = NULL;
         size_t len = 0;
@@ -1176,27 +1226,29 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
                     *have_input = true;
                 }
             }
-            cur->to = cur->from + S;
-            if (first) head_set(&head, cur, false);
-            size_t keep_from = cur->to > PII_SEGMENT_BEFORE ? cur->to - PII_SEGMENT_BEFORE : 0;
-            struct seg *next = NULL;
-            if (reader_push(rd, cur, &head, first, mb)) {
-                first = false;
-                next = reader_slot(rd);
-            }
-            if (!next) {
+            if (!seg_cut(rd, &cur, cur->from + S, &head, &first, mb)) {
                 st = err_nomem(rerr);
-                cur = NULL;
                 break;
             }
-            /* cur is being matched meanwhile: both only read its bytes */
-            next->len = cur->len - keep_from;
-            memcpy(next->buf, cur->buf + keep_from, next->len);
-            next->from = cur->to - keep_from;
-            cur = next;
             if (par_broken(p)) break;
         }
         if (st || par_broken(p)) break;
+        if (live >= 0 && cur && cur->len > cur->from + PII_SEGMENT_AFTER &&
+            (sniffed || cur->len >= BINARY_SNIFF) && input_waits(live)) {
+            if (!sniffed) { /* as for a full first segment */
+                sniffed = true;
+                if (!p->r->o->binary && memchr(cur->buf, 0, BINARY_SNIFF)) goto binary;
+                if (!*have_input) {
+                    reader_emit(rd, EV_INPUT, t->name, NULL, NULL, NULL);
+                    *have_input = true;
+                }
+            }
+            if (!seg_cut(rd, &cur, cur->len - PII_SEGMENT_AFTER, &head, &first, mb)) {
+                st = err_nomem(rerr);
+                break;
+            }
+            reader_drain(rd); /* scanned and out now */
+        }
     }
     w->bytes += bytes;
     /* the tail: whatever was read, also before a read error */

@@ -360,3 +360,130 @@ Test(redact, runs_of_findings_and_segment_edges)
     const struct span small[] = {{1, 5, "a"}, {6, 11, "b"}, {12, 20, "c"}};
     expect_redacted(REDACT_MASK, "-abcd-efghi-\tjklmno\x01-", small, 3, "-****-e***i-*j****o*-");
 }
+
+/* ---- a live pipe: --line-buffered scans what has arrived whenever the input waits -------- */
+
+#include <poll.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+struct live {
+    pid_t pid;
+    int in, out;
+};
+
+static struct live live_start(const char *const *args)
+{
+    int a[2], b[2];
+    cr_assert_eq(pipe(a), 0);
+    cr_assert_eq(pipe(b), 0);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        dup2(a[0], 0);
+        dup2(b[1], 1);
+        close(a[0]), close(a[1]), close(b[0]), close(b[1]);
+        const char *argv[16] = {PII_BIN};
+        for (int i = 0; args[i] && i < 14; i++) argv[i + 1] = args[i];
+        execv(PII_BIN, (char *const *)argv);
+        _exit(127);
+    }
+    close(a[0]);
+    close(b[1]);
+    signal(SIGPIPE, SIG_IGN);
+    return (struct live){pid, a[1], b[0]};
+}
+
+static void put_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        cr_assert(w > 0);
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Reads what is on fd within `ms` milliseconds of quiet into buf (appending). */
+static size_t take(int fd, char *buf, size_t have, size_t cap, int ms)
+{
+    struct pollfd pf = {.fd = fd, .events = POLLIN};
+    while (have < cap && poll(&pf, 1, ms) > 0) {
+        ssize_t r = read(fd, buf + have, cap - have);
+        if (r <= 0) break;
+        have += (size_t)r;
+    }
+    return have;
+}
+
+static int live_end(struct live *l)
+{
+    int st;
+    close(l->in);
+    close(l->out);
+    cr_assert_eq(waitpid(l->pid, &st, 0), l->pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+Test(redact, a_live_pipe_is_copied_while_it_waits, .timeout = 120)
+{
+    /* 40 KB of lines, the first with an address; the input then stays open */
+    char *in = malloc(40000);
+    cr_assert(in);
+    size_t n = (size_t)snprintf(in, 40000, "first 173.234.31.186 here\n");
+    while (n + 40 < 40000) n += (size_t)snprintf(in + n, 40000 - n, "an ordinary line, no data\n");
+    const char *args[] = {"--redact", "--line-buffered", NULL};
+    struct live l = live_start(args);
+    put_all(l.in, in, n);
+    char out[65536];
+    size_t got = 0;
+    /* the copy up to the look-ahead comes while the input is still open (a liveness bound,
+     * not a speed test: without live cutting nothing comes before the end) */
+    for (int i = 0; i < 60 && !memmem(out, got, "first [ipv4] here", 17); i++)
+        got = take(l.out, out, got, sizeof out, 500);
+    cr_expect(memmem(out, got, "first [ipv4] here\n", 18), "%zu bytes before the end", got);
+    cr_expect_lt(got, n, "the last look-ahead waits for more input or the end");
+    cr_expect_eq(live_end(&l), 1);
+    free(in);
+}
+
+/* Cut wherever the input happened to wait, the output is the one of the whole input: the copy
+ * in both styles, and every finding's line, column and detector (text format). */
+Test(redact, a_live_pipe_gives_what_the_whole_input_gives, .timeout = 300)
+{
+    size_t len;
+    char *s = text(&len, 400 * 1024, 7);
+    static const char *const modes[][3] = {
+        {"--redact", NULL}, {"--redact=mask", NULL}, {"--format", "text", NULL}};
+    for (int m = 0; m < 3; m++) {
+        const char *whole[4] = {modes[m][0], modes[m][1], NULL};
+        struct t_run want = t_exec(whole, s, len);
+        const char *args[5] = {modes[m][0], modes[m][1] ? modes[m][1] : "--line-buffered",
+                               modes[m][1] ? "--line-buffered" : NULL, NULL};
+        struct live l = live_start(args);
+        char *out = malloc(4 * len);
+        cr_assert(out);
+        size_t got = 0;
+        for (size_t at = 0; at < len;) {
+            size_t k = (at * 7919 + 13) % 30000 + 1; /* uneven pieces, a pause after each */
+            if (k > len - at) k = len - at;
+            put_all(l.in, s + at, k);
+            at += k;
+            got = take(l.out, out, got, 4 * len, 20);
+        }
+        close(l.in);
+        got = take(l.out, out, got, 4 * len, 30000);
+        int st;
+        close(l.out);
+        waitpid(l.pid, &st, 0);
+        cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%s: status %d", args[0], st);
+        cr_expect_eq(got, want.out_len, "%s live: %zu bytes, whole: %zu", args[0], got,
+                     want.out_len);
+        cr_expect(got == want.out_len && !memcmp(out, want.out, got), "%s: the same bytes",
+                  args[0]);
+        free(out);
+        t_run_free(&want);
+    }
+    free(s);
+}
