@@ -470,7 +470,8 @@ Test(redact, a_live_pipe_gives_what_the_whole_input_gives, .timeout = 300)
             if (k > len - at) k = len - at;
             put_all(l.in, s + at, k);
             at += k;
-            got = take(l.out, out, got, 4 * len, 20);
+            /* a third of the pauses long enough for a cut (the input waits 50 ms) */
+            got = take(l.out, out, got, 4 * len, k % 3 ? 5 : 120);
         }
         close(l.in);
         got = take(l.out, out, got, 4 * len, 30000);
