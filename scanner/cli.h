@@ -205,6 +205,8 @@ bool redact_finding(struct redactor *x, const uint8_t *seg, uint64_t seg_off, ui
                     uint64_t len, const char *detector);
 /* The copy up to input offset end (a segment's end). false: out of memory. */
 bool redact_to(struct redactor *x, const uint8_t *seg, uint64_t seg_off, uint64_t end);
+/* The segment's copy (out) is taken, or lost; the next segment starts seg_len bytes on. */
+void redact_next(struct redactor *x, uint64_t seg_len);
 void redact_free(struct redactor *x);
 /* --redact: n bytes of the redacted copy, in input order. */
 void sink_data(struct run *r, const char *data, size_t n);

@@ -899,6 +899,52 @@ static void reader_before(struct reader *rd)
     if (rd->w->before.n) reader_replay(rd, &rd->w->before);
 }
 
+/* A counted segment's findings joined: tallied, and with --redact its copy made (cli_redact.c). */
+static void release_counted(struct reader *rd, struct seg *s)
+{
+    struct worker *w = rd->w;
+    struct par *p = w->p;
+    struct redactor *x = p->redact ? &w->red : NULL;
+    const uint8_t *seg = s->buf + s->from; /* the segment's bytes, from input offset x->base */
+    bool copied = true;
+    if (x && s->first) redact_begin(x, p->r->o->redact);
+    for (size_t i = 0; i < s->nf && !par_broken(p); i++) {
+        const struct bare *b = &s->bv[i];
+        if (!pii_join_keep(w->join, b->det, b->offset, b->length)) continue;
+        if (x && copied)
+            copied = redact_finding(x, seg, x->base, x->base + (b->offset - s->from), b->length,
+                                    det_id(p->r->eng, b->det));
+        if (tally_add(&w->tally, b)) continue;
+        tally_flush(rd, s->member); /* out of memory: this one counted alone */
+        uint64_t n[3] = {b->det, b->ccpa, 1 | (uint64_t)b->allowed << 32};
+        rec(rd, EV_COUNT, NULL, NULL, s->member, NULL, n);
+    }
+    pii_join_segment_end(w->join, s->to, &s->info);
+    tally_flush(rd, s->member);
+    if (!x) return;
+    if (copied) copied = redact_to(x, seg, x->base, x->base + (s->to - s->from));
+    if (copied && x->len)
+        rec(rd, EV_DATA, NULL, NULL, NULL, x->out, (uint64_t[3]){x->len, 0, 0});
+    else if (!copied) /* never the input's bytes instead: a gap, and an error */
+        rec(rd, EV_ERROR, NULL, rd->t->name, s->member,
+            "out of memory: a part of the redacted copy is missing", NULL);
+    redact_next(x, s->to - s->from);
+}
+
+/* A listed segment's findings joined, each a record. */
+static void release_found(struct reader *rd, struct seg *s)
+{
+    struct worker *w = rd->w;
+    for (size_t i = 0; i < s->nf && !par_broken(w->p); i++) {
+        pii_finding f = s->fv[i].f;
+        f.match = (const uint8_t *)s->arena + s->fv[i].match_off;
+        f.normalized = s->arena + s->fv[i].norm_off;
+        f.allow_reason = f.allow_reason_len ? s->arena + s->fv[i].reason_off : NULL;
+        if (pii_join_finding(w->join, &f)) rec(rd, EV_FINDING, &f, NULL, s->member, NULL, NULL);
+    }
+    pii_join_segment_end(w->join, s->to, &s->info);
+}
+
 /* Waits for the oldest segment in flight, joins and emits its findings and the records that
  * followed it, frees it. last: the input's last, whose batch stays open (reader_finish). */
 static void reader_release(struct reader *rd, bool last)
@@ -920,41 +966,10 @@ static void reader_release(struct reader *rd, bool last)
     }
     if (rd->scan_st == PII_OK) {
         pii_join_segment_begin(w->join, s->from);
-        struct redactor *x = p->redact ? &w->red : NULL;
-        const uint8_t *seg = s->buf + s->from; /* the segment's bytes, from input offset base */
-        bool copied = true;
-        if (x && s->first) redact_begin(x, p->r->o->redact);
-        for (size_t i = 0; i < s->nf && p->counts_only && !par_broken(p); i++) {
-            const struct bare *b = &s->bv[i];
-            if (!pii_join_keep(w->join, b->det, b->offset, b->length)) continue;
-            if (x && copied)
-                copied = redact_finding(x, seg, x->base, x->base + (b->offset - s->from), b->length,
-                                        det_id(p->r->eng, b->det));
-            if (tally_add(&w->tally, b)) continue;
-            tally_flush(rd, s->member); /* out of memory: this one counted alone */
-            uint64_t n[3] = {b->det, b->ccpa, 1 | (uint64_t)b->allowed << 32};
-            rec(rd, EV_COUNT, NULL, NULL, s->member, NULL, n);
-        }
-        for (size_t i = 0; i < s->nf && !p->counts_only && !par_broken(p); i++) {
-            pii_finding f = s->fv[i].f;
-            f.match = (const uint8_t *)s->arena + s->fv[i].match_off;
-            f.normalized = s->arena + s->fv[i].norm_off;
-            f.allow_reason = f.allow_reason_len ? s->arena + s->fv[i].reason_off : NULL;
-            if (pii_join_finding(w->join, &f)) rec(rd, EV_FINDING, &f, NULL, s->member, NULL, NULL);
-        }
-        pii_join_segment_end(w->join, s->to, &s->info);
-        tally_flush(rd, s->member);
-        if (x) {
-            if (copied) copied = redact_to(x, seg, x->base, x->base + (s->to - s->from));
-            if (copied && x->len)
-                rec(rd, EV_DATA, NULL, NULL, NULL, x->out, (uint64_t[3]){x->len, 0, 0});
-            else if (!copied) /* never the input's bytes instead: a gap, and an error */
-                rec(rd, EV_ERROR, NULL, rd->t->name, s->member,
-                    "out of memory: a part of the redacted copy is missing", NULL);
-            x->len = 0;
-            x->base += s->to - s->from;
-            x->pos = x->base > x->pos ? x->base : x->pos;
-        }
+        if (p->counts_only)
+            release_counted(rd, s);
+        else
+            release_found(rd, s);
     }
     reader_replay(rd, &s->after);
     if (!last) walker_wake(p, batch_end(rd, false));
@@ -1158,6 +1173,19 @@ static bool input_waits(int fd)
     return poll(&pf, 1, 50) == 0;
 }
 
+/* A member's first n bytes (at most BINARY_SNIFF) decide whether it is binary: false, and it
+ * is skipped (unless --binary); else its input is announced if it was not yet. */
+static bool sniff_text(struct reader *rd, const struct seg *cur, size_t n, bool *have_input)
+{
+    if (!rd->w->p->r->o->binary && memchr(cur->buf, 0, n < BINARY_SNIFF ? n : BINARY_SNIFF))
+        return false;
+    if (!*have_input) {
+        reader_emit(rd, EV_INPUT, rd->t->name, NULL, NULL, NULL);
+        *have_input = true;
+    }
+    return true;
+}
+
 /* Reads one member into segments; returns the read status. Its records follow its findings
  * (reader_emit), so the next member is read while this one is matched. */
 static pii_status scan_member(struct reader *rd, pii_source *src, const pii_member *mb,
@@ -1223,11 +1251,7 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
             }
             if (!sniffed) {
                 sniffed = true;
-                if (!p->r->o->binary && memchr(cur->buf, 0, BINARY_SNIFF)) goto binary;
-                if (!*have_input) {
-                    reader_emit(rd, EV_INPUT, t->name, NULL, NULL, NULL);
-                    *have_input = true;
-                }
+                if (!sniff_text(rd, cur, cur->len, have_input)) goto binary;
             }
             if (!seg_cut(rd, &cur, cur->from + S, &head, &first, mb)) {
                 st = err_nomem(rerr);
@@ -1240,11 +1264,7 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
             (sniffed || cur->len >= BINARY_SNIFF) && input_waits(live)) {
             if (!sniffed) { /* as for a full first segment */
                 sniffed = true;
-                if (!p->r->o->binary && memchr(cur->buf, 0, BINARY_SNIFF)) goto binary;
-                if (!*have_input) {
-                    reader_emit(rd, EV_INPUT, t->name, NULL, NULL, NULL);
-                    *have_input = true;
-                }
+                if (!sniff_text(rd, cur, cur->len, have_input)) goto binary;
             }
             if (!seg_cut(rd, &cur, cur->len - PII_SEGMENT_AFTER, &head, &first, mb)) {
                 st = err_nomem(rerr);
@@ -1255,14 +1275,7 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
     }
     w->bytes += bytes;
     /* the tail: whatever was read, also before a read error */
-    if (cur && !sniffed) {
-        size_t sn = cur->len < BINARY_SNIFF ? cur->len : BINARY_SNIFF;
-        if (!p->r->o->binary && memchr(cur->buf, 0, sn)) goto binary;
-        if (!*have_input) {
-            reader_emit(rd, EV_INPUT, t->name, NULL, NULL, NULL);
-            *have_input = true;
-        }
-    }
+    if (cur && !sniffed && !sniff_text(rd, cur, cur->len, have_input)) goto binary;
     if (cur) {
         cur->to = cur->len;
         if (first) head_set(&head, cur, cur->len <= PII_SEGMENT_HEAD);

@@ -94,6 +94,13 @@ bool redact_finding(struct redactor *x, const uint8_t *seg, uint64_t seg_off, ui
     return true;
 }
 
+void redact_next(struct redactor *x, uint64_t seg_len)
+{
+    x->len = 0;
+    x->base += seg_len;
+    if (x->pos < x->base) x->pos = x->base; /* a segment not copied (out of memory): a gap */
+}
+
 bool redact_to(struct redactor *x, const uint8_t *seg, uint64_t seg_off, uint64_t end)
 {
     if (end <= x->pos) return true;

@@ -101,11 +101,6 @@ static struct span *findings(const char *out, size_t out_len, size_t *n)
     return v;
 }
 
-static size_t keep_of(uint64_t len)
-{
-    return len >= 8 ? 2 : len >= 5 ? 1 : 0;
-}
-
 /* The copy as the contract says it, straight from the findings: a token per run of
  * overlapping findings (the first one's), or each byte masked where some finding over it
  * masks it. */
@@ -122,7 +117,7 @@ static char *oracle(const char *in, size_t len, const struct span *f, size_t n, 
             for (size_t j = 0; j < n; j++) {
                 if (i < f[j].start || i >= f[j].end) continue;
                 covered = true;
-                size_t kp = keep_of(f[j].end - f[j].start);
+                size_t kp = pii_mask_keep((size_t)(f[j].end - f[j].start));
                 if (i >= f[j].start + kp && i < f[j].end - kp) shown = false;
             }
             o[k++] = !covered || shown ? (char)c : '*';
@@ -320,7 +315,6 @@ static char *redacted(enum redact_style st, const char *in, const struct span *f
     cr_assert(o);
     for (size_t a = 0; a < len; a += seg) {
         size_t b = a + seg < len ? a + seg : len;
-        x.base = a;
         for (; j < n && f[j].start < b; j++)
             cr_assert(redact_finding(&x, (const uint8_t *)in + a, a, f[j].start,
                                      f[j].end - f[j].start, f[j].det));
@@ -328,7 +322,7 @@ static char *redacted(enum redact_style st, const char *in, const struct span *f
         cr_assert(k + x.len < cap);
         memcpy(o + k, x.out, x.len);
         k += x.len;
-        x.len = 0;
+        redact_next(&x, b - a);
     }
     redact_free(&x);
     return o;
