@@ -28,6 +28,21 @@ static bool frame_magic_ok(const uint8_t *p)
     return m == 0xFD2FB528u || (m & 0xFFFFFFF0u) == 0x184D2A50u;
 }
 
+/* More input after what is left unread (moved to the front: a frame's magic split by a read). */
+static pii_status refill(struct zst_layer *z, pii_error *err)
+{
+    size_t rest = z->len - z->pos, n;
+    memmove(z->in, z->in + z->pos, rest);
+    z->len = rest;
+    z->pos = 0;
+    pii_status st = layer_read(z->l.parent, z->in + rest, z->in_cap - rest, &n, err);
+    if (st) return st;
+    z->len += n;
+    z->l.in_bytes += n;
+    if (!n) z->eof = true;
+    return PII_OK;
+}
+
 static pii_status zst_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got, pii_error *err)
 {
     struct zst_layer *z = (struct zst_layer *)l;
@@ -39,16 +54,7 @@ static pii_status zst_read(struct layer *l, uint8_t *buf, size_t cap, size_t *go
     pii_status st = PII_OK;
     while (ob.pos == 0) {
         if (z->frame_start && z->len - z->pos < 4 && !z->eof) {
-            /* a frame's magic split by a read: what is left moves to the front, more after */
-            size_t rest = z->len - z->pos, n;
-            memmove(z->in, z->in + z->pos, rest);
-            z->len = rest;
-            z->pos = 0;
-            st = layer_read(l->parent, z->in + rest, z->in_cap - rest, &n, err);
-            if (st) break;
-            z->len += n;
-            l->in_bytes += n;
-            if (!n) z->eof = true;
+            if ((st = refill(z, err))) break;
             continue;
         }
         if (z->frame_start && z->pos < z->len) {
@@ -70,13 +76,7 @@ static pii_status zst_read(struct layer *l, uint8_t *buf, size_t cap, size_t *go
                                  (unsigned long long)l->in_bytes);
                 break;
             }
-            size_t n;
-            st = layer_read(l->parent, z->in, z->in_cap, &n, err);
-            if (st) break;
-            z->len = n;
-            z->pos = 0;
-            l->in_bytes += n;
-            if (!n) z->eof = true;
+            if ((st = refill(z, err))) break;
             continue;
         }
         ZSTD_inBuffer ib = {z->in, z->len, z->pos};
