@@ -72,6 +72,10 @@ struct cli_opts {
     size_t chunk_size;
     unsigned threads; /* -j: 0 = the number of cores */
     bool no_cache;
+    int progress; /* --progress / --no-progress: 1, 0; -1: on a terminal (progress_start) */
+    unsigned
+        progress_every; /* --progress=SECONDS: the period (0: 0.25 s on a terminal, else 10 s) */
+    unsigned shard_k, shard_n; /* --shard K/N: this run scans the K-th of N shares (n 0: all) */
     pii_source_opts src; /* --max-archive-depth, --max-member-size, … (0: library default) */
     char **paths;
     size_t n_paths;
@@ -144,6 +148,11 @@ struct run {
     const struct line_filter *lines; /* git --staged: only these lines of the current input */
     struct sarif *sarif;
     struct bl_collect *blc;
+    /* --shard: the length of the walked directory argument's path and its '/', which keys
+     * leave out; inputs that are another run's share */
+    size_t shard_root;
+    uint64_t shard_elsewhere;
+    struct progress *prog; /* --progress (cli_progress.c), or NULL */
 };
 
 /* A new entry of the per-input summary (cli_main.c). */
@@ -228,6 +237,22 @@ void sink_bytes(struct run *r, const char *member, uint64_t n);
  * before it (an archive whose first member was skipped). */
 void summary_input_init(struct run *r, struct input_stats *in);
 void summary_input_release(struct input_stats *in);
+
+/* cli_progress.c: a progress line on standard error for long runs (--progress). Counts are
+ * published by whoever has them: bytes by the threads that scan, the rest by the sinks; each
+ * call does nothing when the line is off (r->prog NULL). */
+/* Starts the line when --progress asks for it, or on a terminal (auto); false: out of memory or
+ * no thread (the run goes on without it). */
+bool progress_start(struct run *r);
+/* n more bytes scanned (any thread). */
+void progress_scanned(struct run *r, uint64_t n);
+/* The sinks' counts after a record (the thread that owns the sinks). */
+void progress_publish(struct run *r, bool input_done);
+/* Around any other write to standard error: the line is cleared and kept from redrawing. */
+void progress_hold(struct run *r);
+void progress_release(struct run *r);
+/* Stops the thread and clears the line; r->prog is NULL again. */
+void progress_stop(struct run *r);
 
 /* ---- issue 6 ---------------------------------------------------------------------------- */
 

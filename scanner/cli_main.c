@@ -60,6 +60,9 @@ enum {
     OPT_BASELINE,
     OPT_CONFIG,
     OPT_REDACT,
+    OPT_PROGRESS,
+    OPT_NO_PROGRESS,
+    OPT_SHARD,
 };
 
 static const struct option long_opts[] = {
@@ -85,11 +88,14 @@ static const struct option long_opts[] = {
     {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"no-inline-allow", no_argument, NULL, OPT_NO_INLINE_ALLOW},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"null", no_argument, NULL, '0'},
     {"patterns", required_argument, NULL, OPT_PATTERNS},
     {"pre-commit", no_argument, NULL, OPT_PRE_COMMIT},
+    {"progress", optional_argument, NULL, OPT_PROGRESS},
     {"redact", optional_argument, NULL, OPT_REDACT},
     {"risk-threshold", required_argument, NULL, OPT_RISK},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {"show-match", no_argument, NULL, OPT_SHOW_MATCH},
     {"staged", no_argument, NULL, OPT_STAGED},
     {"stdin-name", required_argument, NULL, OPT_STDIN_NAME},
@@ -121,6 +127,10 @@ static const char usage_text[] =
     "  --summary-json FILE          also write the run's summary as JSON to FILE\n"
     "  --line-buffered              flush after every record, and scan a pipe's input whenever\n"
     "                               it waits (for log pipelines)\n"
+    "  --progress[=SECONDS]         a progress line on stderr: inputs done, bytes, rate,\n"
+    "                               findings (redrawn on a terminal, else a line every\n"
+    "                               SECONDS, default 10); on by default when stderr is a\n"
+    "                               terminal and the records do not go to it; --no-progress\n"
     "  --fingerprint-key KEY        HMAC key for fingerprints (default: $PIISCAN_FINGERPRINT_KEY,\n"
     "                               else the public \"" PII_DEFAULT_FINGERPRINT_KEY "\")\n"
     "Detectors:\n"
@@ -133,6 +143,10 @@ static const char usage_text[] =
     "  --stdin-name NAME            name standard input NAME in the output (default '-')\n"
     "  --files-from FILE|-          read the paths to scan from FILE, one per line\n"
     "  -0, --null                   with --files-from: paths are NUL-separated\n"
+    "  --shard K/N                  scan only the K-th of N shares of the files (1 <= K <=\n"
+    "                               N), so N runs on N machines split the same PATHs;\n"
+    "                               a file's share is a hash of its path below the\n"
+    "                               directory argument (or its path as given)\n"
     "  --binary                     scan files that look binary (default: skip them)\n"
     "  -j, --threads N              scan with N threads (default: the number of cores); the\n"
     "                               output is the same for any N\n"
@@ -250,6 +264,7 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
     o->min_conf = 50;
     o->exit_findings = 1;
     o->h.risk_threshold = -1;
+    o->progress = -1;
     bool format_set = false, redact = false;
     *done = false;
     /* issue 6: subcommands that scan (install-hook is handled by main) */
@@ -348,6 +363,29 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
         case OPT_NO_CACHE:
             o->no_cache = true;
             break;
+        case OPT_PROGRESS:
+            o->progress = 1;
+            if (optarg && (!parse_uint(optarg, 86400, &v) || v < 1))
+                return usage_error("--progress takes 1 to 86400 seconds, not '%s'", optarg);
+            if (optarg) o->progress_every = (unsigned)v;
+            break;
+        case OPT_NO_PROGRESS:
+            o->progress = 0;
+            break;
+        case OPT_SHARD: {
+            char *slash = strchr(optarg, '/');
+            long k = 0, n = 0;
+            if (slash) *slash = 0;
+            bool ok =
+                slash && parse_uint(optarg, 1 << 20, &k) && parse_uint(slash + 1, 1 << 20, &n);
+            if (slash) *slash = '/';
+            if (!ok || k < 1 || n < 1 || k > n)
+                return usage_error("--shard takes K/N with 1 <= K <= N <= 1048576, not '%s'",
+                                   optarg);
+            o->shard_k = (unsigned)k;
+            o->shard_n = (unsigned)n;
+            break;
+        }
         case OPT_DETECTORS:
             o->detectors = optarg;
             break;
@@ -431,14 +469,26 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
         return usage_error("%s", "git --staged takes no PATH");
     if (o->h.all_lines && !o->h.git_staged)
         return usage_error("%s", "--all-lines goes with 'git --staged'");
+    bool repo_mode = o->h.pre_commit || shift || o->h.baseline_path || o->h.config_path;
     if (redact) {
         /* the copy is the output: nothing else goes to stdout */
         if (format_set) return usage_error("%s", "--redact writes the copy, not --format records");
         if (o->show_match) return usage_error("%s", "--redact and --show-match contradict");
-        if (o->h.pre_commit || shift || o->h.baseline_path || o->h.config_path)
-            return usage_error("%s", "--redact is not for the repository modes");
+        if (repo_mode) return usage_error("%s", "--redact is not for the repository modes");
         o->format = FMT_REDACT;
     }
+    if (o->shard_n) {
+        /* a share of the files: standard input has no path to split by */
+        if (repo_mode) return usage_error("%s", "--shard is not for the repository modes");
+        if (!o->n_paths && !o->files_from)
+            return usage_error("%s", "--shard splits PATHs or --files-from, not standard input");
+        for (size_t i = 0; i < o->n_paths; i++)
+            if (!strcmp(o->paths[i], "-"))
+                return usage_error("%s", "--shard cannot split standard input ('-')");
+    }
+    if (repo_mode && o->progress > 0)
+        return usage_error("%s", "--progress is not for the repository modes");
+    if (repo_mode) o->progress = 0;
     if ((o->h.pre_commit || o->h.git_staged) && !format_set) o->format = FMT_PRECOMMIT;
     if (o->h.baseline_cmd) o->format = FMT_BASELINE;
     if (o->h.pre_commit && !o->n_paths && !o->files_from) {
@@ -508,18 +558,37 @@ struct dent {
 static void scan_path(struct run *r, const char *path, bool explicit_arg, unsigned char dtype,
                       struct par_dir *dir, size_t base);
 
+/* --shard K/N: whether this run's share holds the path whose key is `key`: the path below the
+ * directory argument it was found under (machines that mount the tree in different places
+ * split it alike), or the path as given. FNV-1a over the key's bytes, then a 64-bit finalizer
+ * (FNV's low bits alone follow the last bytes, a file's extension). Never to change: runs of
+ * two versions on two machines must still split a tree into disjoint shares. */
+static bool shard_mine(const struct run *r, const char *key)
+{
+    if (!r->o->shard_n) return true;
+    uint64_t h = 0xcbf29ce484222325u;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 0x100000001b3u;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 33;
+    return h % r->o->shard_n == r->o->shard_k - 1u;
+}
+
 static int dent_cmp(const void *a, const void *b)
 {
     return strcmp(((const struct dent *)a)->name, ((const struct dent *)b)->name);
 }
 
-static void scan_dir(struct run *r, const char *path)
+static void scan_dir(struct run *r, const char *path, const char *key)
 {
     DIR *d = opendir(path);
     if (!d) {
         char msg[300];
         snprintf(msg, sizeof msg, "cannot open directory: %s", strerror(errno));
-        par_record(r, false, path, NULL, msg);
+        if (shard_mine(r, key)) par_record(r, false, path, NULL, msg);
         return;
     }
     struct dent *ents = NULL;
@@ -566,8 +635,14 @@ static void scan_dir(struct run *r, const char *path)
 static void scan_path(struct run *r, const char *path, bool explicit_arg, unsigned char dtype,
                       struct par_dir *dir, size_t base)
 {
+    /* --shard: every record about a path comes from the run whose share holds it */
+    const char *key = explicit_arg ? path : path + r->shard_root;
+    bool mine = shard_mine(r, key);
     if (!strcmp(path, "-") && explicit_arg) {
-        par_input(r, r->o->stdin_name ? r->o->stdin_name : "-", STDIN_FILENO);
+        if (!r->o->shard_n)
+            par_input(r, r->o->stdin_name ? r->o->stdin_name : "-", STDIN_FILENO);
+        else if (mine) /* --files-from named it: --shard has no path to split it by */
+            par_record(r, false, "-", NULL, "--shard cannot split standard input");
         return;
     }
     mode_t mode;
@@ -579,18 +654,27 @@ static void scan_path(struct run *r, const char *path, bool explicit_arg, unsign
         if ((explicit_arg ? stat(path, &st) : lstat(path, &st)) != 0) {
             char msg[300];
             snprintf(msg, sizeof msg, "cannot access: %s", strerror(errno));
-            par_record(r, false, path, NULL, msg);
+            if (mine) par_record(r, false, path, NULL, msg);
             return;
         }
         mode = st.st_mode;
     }
     if (S_ISLNK(mode)) return;
+    if (S_ISDIR(mode) && explicit_arg) {
+        /* the shares of its files are keyed below it */
+        size_t pl = strlen(path);
+        r->shard_root = pl + (pl && path[pl - 1] != '/');
+    }
+    if (!S_ISDIR(mode) && !mine) {
+        r->shard_elsewhere++;
+        return;
+    }
     if (repo_excluded(r->o, path)) { /* issue 6: the config's path excludes */
         par_record(r, true, path, NULL, "excluded");
         return;
     }
     if (S_ISDIR(mode)) {
-        scan_dir(r, path);
+        scan_dir(r, path, key);
         return;
     }
     if (!S_ISREG(mode) && !explicit_arg) {
@@ -607,7 +691,9 @@ static bool scan_files_from(struct run *r, const char *list)
 {
     FILE *f = strcmp(list, "-") ? fopen(list, "r") : stdin;
     if (!f) {
+        progress_hold(r);
         fprintf(stderr, "piiscan: %s: cannot open: %s\n", list, strerror(errno));
+        progress_release(r);
         return false;
     }
     char *line = NULL;
@@ -622,7 +708,11 @@ static bool scan_files_from(struct run *r, const char *list)
         scan_path(r, line, true, DT_UNKNOWN, NULL, 0);
     }
     bool ok = !ferror(f);
-    if (!ok) fprintf(stderr, "piiscan: %s: read error\n", list);
+    if (!ok) {
+        progress_hold(r);
+        fprintf(stderr, "piiscan: %s: read error\n", list);
+        progress_release(r);
+    }
     free(line);
     if (f != stdin) fclose(f);
     return ok;
@@ -744,7 +834,10 @@ int main(int argc, char **argv)
         goto out;
     }
     r.t0 = now();
+    /* before the pool: its threads read r.prog */
+    if (!progress_start(&r)) fputs("piiscan: cannot show progress (out of resources)\n", stderr);
     if (!par_start(&r, threads, o.chunk_size, &so, &err)) {
+        progress_stop(&r);
         fprintf(stderr, "piiscan: %s\n", err.msg);
         goto out;
     }
@@ -767,6 +860,7 @@ int main(int argc, char **argv)
         scan_path(&r, o.paths[i], true, DT_UNKNOWN, NULL, 0);
     if (!o.files_from && o.n_paths == 0 && !o.h.git_staged && !o.h.baseline_cmd) {
         if (isatty(STDIN_FILENO)) {
+            progress_stop(&r);
             fputs("piiscan: no input: give PATHs, or pipe data to standard input\n"
                   "Try 'piiscan --help'.\n",
                   stderr);
@@ -775,6 +869,7 @@ int main(int argc, char **argv)
         par_input(&r, o.stdin_name ? o.stdin_name : "-", STDIN_FILENO);
     }
     par_finish(&r);
+    progress_stop(&r); /* the line is gone before the summary or any last message */
     double elapsed = now() - r.t0;
     sink_finish(&r, elapsed);
     bool sum_ok = !o.summary_json || sink_summary_json(&r, elapsed, o.summary_json);
@@ -788,6 +883,7 @@ int main(int argc, char **argv)
         rc = r.blocking ? o.exit_findings : 0; /* allowed findings, hook notes: exit 0 */
 out:
     par_finish(&r);
+    progress_stop(&r);
     sarif_free(&r);
     baseline_collect_free(&r);
     repo_free(&o);

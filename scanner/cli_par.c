@@ -277,6 +277,7 @@ static void apply(struct par *p, enum ev_kind k, const pii_finding *f, const cha
         r->cur_member = "";
         break;
     }
+    progress_publish(r, k == EV_END);
 }
 
 static bool arena_add(char **a, size_t *len, size_t *cap, const void *s, size_t n, size_t *off)
@@ -672,6 +673,7 @@ static void seg_scan(struct worker *w, struct seg *s)
         pii_scan_segment(w->sc, s->buf, s->len, s->from, s->to,
                          w->p->counts_only ? seg_collect_bare : seg_collect, s, &s->info, &s->err);
     if (s->st == PII_STOP) s->st = err_nomem(&s->err);
+    progress_scanned(w->p->r, s->to - s->from);
 }
 
 /* Runs one queued segment if there is one (qlock held; released while scanning). */

@@ -335,11 +335,13 @@ void sink_error(struct run *r, const char *path, const char *member, const char 
     }
     fflush(r->out);
     /* errors go to stderr in every format, and into the record stream for JSONL */
+    progress_hold(r);
     fputs("piiscan: ", stderr);
     text_name(stderr, path, member);
     fputs(": ", stderr);
     text_name(stderr, msg, NULL);
     fputc('\n', stderr);
+    progress_release(r);
     if (r->o->format == FMT_JSONL && !r->out_broken) {
         fputs("{\"type\":\"error\"", r->out);
         str_field(r->out, "path", path, strlen(path));
@@ -375,9 +377,11 @@ void sink_skipped(struct run *r, const char *path, const char *member, const cha
         fputs("}\n", r->out);
         check_out(r);
     } else if (r->o->format == FMT_TEXT || r->o->format == FMT_REDACT) {
+        progress_hold(r);
         fputs("piiscan: ", stderr);
         text_name(stderr, path, member);
         fprintf(stderr, ": skipped (%s)\n", reason);
+        progress_release(r);
     }
 }
 
@@ -486,8 +490,12 @@ static void summary_json(FILE *f, struct run *r, double elapsed, bool record)
         fprintf(f, ":%" PRIu64, r->skip_by[i].n);
         first = false;
     }
-    fprintf(f, "},\"elapsed_s\":%.6f,\"throughput_mb_s\":%.1f,\"inputs\":[", elapsed,
+    fprintf(f, "},\"elapsed_s\":%.6f,\"throughput_mb_s\":%.1f,", elapsed,
             elapsed > 0 ? (double)r->bytes / elapsed / 1e6 : 0.0);
+    if (r->o->shard_n) /* --shard: which share this is, so that a merged report can tell */
+        fprintf(f, "\"shard\":{\"index\":%u,\"count\":%u,\"paths_elsewhere\":%" PRIu64 "},",
+                r->o->shard_k, r->o->shard_n, r->shard_elsewhere);
+    fputs("\"inputs\":[", f);
     for (size_t i = 0; i < r->n_inputs; i++) {
         const struct input_stats *in = &r->inputs[i];
         fputs(i ? ",{" : "{", f);
@@ -576,6 +584,9 @@ static void summary_text(FILE *f, struct run *r, double elapsed)
         fprintf(f, "%s%s %" PRIu64, i ? ", " : " (", r->skip_by[i].reason, r->skip_by[i].n);
     fputs(r->skip_by[0].reason[0] ? ")\n" : "\n", f);
     fprintf(f, "  elapsed          %.3f s\n", elapsed);
+    if (r->o->shard_n)
+        fprintf(f, "  shard            %u/%u (%" PRIu64 " paths left to the other shares)\n",
+                r->o->shard_k, r->o->shard_n, r->shard_elsewhere);
     if (r->findings) {
         fputs("by CCPA category (Cal. Civ. Code 1798.140(v)(1)):\n", f);
         for (int i = 0; i < 12; i++)

@@ -1,0 +1,431 @@
+/* test_batch.c: the nightly batch's options through the built binary: --shard K/N (shares that
+ * are disjoint and cover every file, keyed below the directory argument, every record in one
+ * share) and --progress (on a terminal by default, a line every N seconds elsewhere, cleared
+ * before other messages and at the end, never changing stdout). */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+TestSuite(batch, .init = t_dir_setup, .fini = t_dir_teardown);
+
+#define NFILES 60
+
+/* NFILES files under t_dir/tree (some in subdirectories), file i holding one address
+ * 10.1.<i/200>.<i%200+1> at its first line. */
+static void make_tree(void)
+{
+    mkdir(t_path("tree"), 0755);
+    mkdir(t_path("tree/sub"), 0755);
+    mkdir(t_path("tree/sub/deeper"), 0755);
+    for (int i = 0; i < NFILES; i++) {
+        char name[64], body[128];
+        snprintf(name, sizeof name, "tree/%sf%02d.log",
+                 i % 3 == 0   ? ""
+                 : i % 3 == 1 ? "sub/"
+                              : "sub/deeper/",
+                 i);
+        int n = snprintf(body, sizeof body, "peer 10.1.%d.%d connected\n", i / 200, i % 200 + 1);
+        t_write(t_path(name), body, (size_t)n);
+    }
+}
+
+/* The files one run reports findings in (their path with `strip` bytes left out), as a
+ * bitmap over the file numbers; and its summary record's shard object. */
+struct share {
+    int status;
+    unsigned char has[NFILES];
+    json_int_t files, elsewhere, index, count;
+};
+
+static struct share run_share(const char *const *argv, size_t strip)
+{
+    struct t_run r = t_exec(argv, NULL, 0);
+    struct share s = {.status = r.status};
+    json_t *recs = t_jsonl(r.out, r.out_len);
+    json_t *f[NFILES + 1], *sum[1];
+    size_t n = t_records(recs, "finding", f, NFILES + 1);
+    cr_assert_leq(n, NFILES);
+    for (size_t i = 0; i < n; i++) {
+        const char *p = json_string_value(json_object_get(f[i], "path"));
+        cr_assert(p && strlen(p) > strip);
+        const char *base = strrchr(p, '/');
+        int k = -1;
+        cr_assert(base && sscanf(base, "/f%d.log", &k) == 1 && k >= 0 && k < NFILES, "%s", p);
+        cr_expect_eq(s.has[k], 0, "%s reported twice", p);
+        s.has[k] = 1;
+    }
+    cr_assert_eq(t_records(recs, "summary", sum, 1), 1);
+    s.files = json_integer_value(json_object_get(sum[0], "files"));
+    json_t *sh = json_object_get(sum[0], "shard");
+    if (sh) {
+        s.index = json_integer_value(json_object_get(sh, "index"));
+        s.count = json_integer_value(json_object_get(sh, "count"));
+        s.elsewhere = json_integer_value(json_object_get(sh, "paths_elsewhere"));
+    }
+    json_decref(recs);
+    t_run_free(&r);
+    return s;
+}
+
+Test(batch, shares_are_disjoint_and_cover_every_file)
+{
+    make_tree();
+    const char *tree = t_path("tree");
+    const char *all_argv[] = {"-j2", tree, NULL};
+    struct share all = run_share(all_argv, 0);
+    cr_assert_eq(all.files, NFILES);
+    cr_expect_eq(all.count, 0, "no shard object without --shard");
+    for (unsigned n = 1; n <= 4; n++) {
+        unsigned char seen[NFILES] = {0};
+        json_int_t files = 0;
+        for (unsigned k = 1; k <= n; k++) {
+            char spec[16];
+            snprintf(spec, sizeof spec, "%u/%u", k, n);
+            const char *argv[] = {"--shard", spec, "-j2", tree, NULL};
+            struct share s = run_share(argv, 0);
+            cr_expect_eq(s.index, k);
+            cr_expect_eq(s.count, n);
+            cr_expect_eq(s.files + s.elsewhere, NFILES, "share %s: every file counted once", spec);
+            files += s.files;
+            for (int i = 0; i < NFILES; i++) {
+                cr_expect(!(seen[i] && s.has[i]), "f%02d in two shares of %u", i, n);
+                seen[i] |= s.has[i];
+            }
+            if (n == 3) cr_expect_gt(s.files, 5, "share %s holds %lld of 60", spec, s.files);
+        }
+        cr_expect_eq(files, NFILES);
+        cr_expect_eq(memcmp(seen, all.has, NFILES), 0, "the %u shares together: every file", n);
+    }
+}
+
+/* Machines that mount the tree elsewhere, or spell the argument differently, split it the
+ * same way: the key is the path below the argument. */
+Test(batch, a_share_is_keyed_below_the_directory_argument)
+{
+    make_tree();
+    cr_assert_eq(symlink(t_path("tree"), t_path("mount")), 0);
+    char slash[600], dslash[600];
+    snprintf(slash, sizeof slash, "%s/", t_path("tree"));
+    snprintf(dslash, sizeof dslash, "%s//", t_path("tree"));
+    const char *spellings[] = {t_path("tree"), slash, dslash, t_path("mount")};
+    struct share first = {0};
+    for (size_t i = 0; i < 4; i++) {
+        const char *argv[] = {"--shard", "2/3", spellings[i], NULL};
+        struct share s = run_share(argv, 0);
+        if (i == 0) {
+            first = s;
+            cr_assert_gt(s.files, 0);
+        }
+        cr_expect_eq(memcmp(s.has, first.has, NFILES), 0, "'%s' splits as the first", spellings[i]);
+    }
+}
+
+/* An error or a skipped path is reported by one share only: N merged reports count it once. */
+Test(batch, a_record_about_a_path_comes_from_one_share)
+{
+    make_tree();
+    t_write(t_path("list"), "", 0);
+    FILE *l = fopen(t_path("list"), "w");
+    cr_assert(l);
+    fprintf(l, "%s\n%s\n-\n", t_path("missing.log"), t_path("tree/f00.log"));
+    fclose(l);
+    int errors = 0, with_missing = 0, with_stdin = 0, twos = 0;
+    for (int k = 1; k <= 4; k++) {
+        char spec[8];
+        snprintf(spec, sizeof spec, "%d/4", k);
+        const char *argv[] = {"--shard", spec, "--files-from", t_path("list"), NULL};
+        struct t_run r = t_exec(argv, "not to be read", 14);
+        json_t *recs = t_jsonl(r.out, r.out_len);
+        json_t *e[4];
+        size_t n = t_records(recs, "error", e, 4);
+        errors += (int)n;
+        for (size_t i = 0; i < n; i++) {
+            const char *p = json_string_value(json_object_get(e[i], "path"));
+            const char *m = json_string_value(json_object_get(e[i], "message"));
+            if (strstr(p, "missing.log")) with_missing++;
+            if (!strcmp(p, "-")) {
+                with_stdin++;
+                cr_expect(strstr(m, "--shard"), "%s", m);
+            }
+        }
+        if (n) cr_expect_eq(r.status, 2, "share %s has an error: exit 2", spec);
+        twos += r.status == 2;
+        json_decref(recs);
+        t_run_free(&r);
+    }
+    cr_expect_eq(with_missing, 1);
+    cr_expect_eq(with_stdin, 1);
+    cr_expect_eq(errors, 2);
+    cr_expect_geq(twos, 1);
+}
+
+Test(batch, shard_usage_errors)
+{
+    make_tree();
+    static const char *const bad[] = {"0/3", "4/3", "3", "1/0", "a/b", "1/2/3", "-1/2", "", "1/"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *argv[] = {"--shard", bad[i], t_path("tree"), NULL};
+        struct t_run r = t_exec(argv, NULL, 0);
+        cr_expect_eq(r.status, 2, "--shard '%s'", bad[i]);
+        cr_expect(strstr(r.err, "--shard takes K/N"), "--shard '%s': %s", bad[i], r.err);
+        cr_expect_eq(r.out_len, 0);
+        t_run_free(&r);
+    }
+    const char *const cases[][5] = {
+        {"--shard", "1/2", NULL},                       /* piped standard input */
+        {"--shard", "1/2", "-", NULL},                  /* '-' */
+        {"--shard", "1/2", "--pre-commit", "x", NULL},  /* a repository mode */
+        {"--progress", "--pre-commit", "x", NULL, NULL} /* neither is progress */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct t_run r = t_exec(cases[i], "a@b.example.com\n", 16);
+        cr_expect_eq(r.status, 2, "case %zu: %s", i, r.err);
+        cr_expect(strstr(r.err, "Try 'piiscan --help'"), "case %zu: %s", i, r.err);
+        t_run_free(&r);
+    }
+    const char *ok[] = {"--shard", "1/1", "--format", "summary", t_path("tree"), NULL};
+    struct t_run r = t_exec(ok, NULL, 0);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.out, "shard            1/1 (0 paths left to the other shares)"), "%s",
+              r.out);
+    t_run_free(&r);
+}
+
+/* ---- --progress --------------------------------------------------------------------------- */
+
+/* A run of the binary with its stdin a pipe we feed, stdout a pipe, and stderr (and stdout,
+ * when out_tty) on a pseudo-terminal, or on a pipe when err_tty is false. */
+struct prun {
+    pid_t pid;
+    int in, out, err; /* our ends; out == err when both are the terminal */
+};
+
+static int pty_open(int *slave)
+{
+    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    cr_assert(m >= 0);
+    cr_assert(grantpt(m) == 0 && unlockpt(m) == 0);
+    const char *name = ptsname(m);
+    cr_assert(name);
+    *slave = open(name, O_RDWR | O_NOCTTY);
+    cr_assert(*slave >= 0);
+    return m;
+}
+
+static struct prun prun_start(const char *const *args, bool err_tty, bool out_tty)
+{
+    int in[2], out[2], err[2], slave = -1;
+    cr_assert(pipe(in) == 0 && pipe(out) == 0);
+    if (err_tty) {
+        err[0] = pty_open(&slave);
+        err[1] = slave;
+    } else {
+        cr_assert(pipe(err) == 0);
+    }
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(out_tty ? err[1] : out[1], 1);
+        dup2(err[1], 2);
+        close(in[0]), close(in[1]), close(out[0]), close(out[1]), close(err[0]), close(err[1]);
+        const char *argv[16] = {PII_BIN};
+        for (int i = 0; args[i] && i < 14; i++) argv[i + 1] = args[i];
+        setenv("TERM", "xterm", 1);
+        execv(PII_BIN, (char *const *)argv);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    close(err[1]);
+    signal(SIGPIPE, SIG_IGN);
+    return (struct prun){pid, in[1], out[0], err[0]};
+}
+
+/* Reads what fd has within ms milliseconds into *buf (grown), appending. */
+static void drain(int fd, char **buf, size_t *len, int ms)
+{
+    struct pollfd pf = {.fd = fd, .events = POLLIN};
+    while (poll(&pf, 1, ms) > 0) {
+        char tmp[4096];
+        ssize_t r = read(fd, tmp, sizeof tmp);
+        if (r <= 0) break; /* EOF, or EIO from a terminal whose other side closed */
+        *buf = realloc(*buf, *len + (size_t)r + 1);
+        cr_assert(*buf);
+        memcpy(*buf + *len, tmp, (size_t)r);
+        *len += (size_t)r;
+        (*buf)[*len] = 0;
+        ms = 50;
+    }
+}
+
+/* Feeds `in` in two parts, split at `split`, with a pause of `pause_ms` between them, and
+ * collects stdout and stderr; returns the exit status. */
+static int prun_feed(struct prun *p, const char *in, size_t n, size_t split, int pause_ms,
+                     char **out, size_t *out_len, char **err, size_t *err_len)
+{
+    *out = calloc(1, 1);
+    *err = calloc(1, 1);
+    *out_len = *err_len = 0;
+    for (int half = 0; half < 2; half++) {
+        const char *s = in + (half ? split : 0);
+        size_t k = half ? n - split : split;
+        while (k) {
+            ssize_t w = write(p->in, s, k);
+            cr_assert(w > 0);
+            s += w;
+            k -= (size_t)w;
+            drain(p->out, out, out_len, 0);
+            if (p->err != p->out) drain(p->err, err, err_len, 0);
+        }
+        if (half) break;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (;;) { /* the pause, reading both sides meanwhile */
+            drain(p->out, out, out_len, 20);
+            if (p->err != p->out) drain(p->err, err, err_len, 20);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            if ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >= pause_ms)
+                break;
+        }
+    }
+    close(p->in);
+    int st;
+    for (;;) {
+        drain(p->out, out, out_len, 20);
+        if (p->err != p->out) drain(p->err, err, err_len, 20);
+        pid_t w = waitpid(p->pid, &st, WNOHANG);
+        cr_assert(w >= 0);
+        if (w == p->pid) break;
+    }
+    drain(p->out, out, out_len, 100);
+    if (p->err != p->out) drain(p->err, err, err_len, 100);
+    close(p->out);
+    if (p->err != p->out) close(p->err);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* 400 KB of log lines with an address every 40 lines */
+static char *log_text(size_t *n)
+{
+    size_t cap = 400 * 1024;
+    char *s = malloc(cap + 100);
+    cr_assert(s);
+    size_t len = 0;
+    for (int i = 0; len < cap; i++)
+        len += (size_t)snprintf(
+            s + len, 100,
+            i % 40 ? "line %d of the log, nothing here\n" : "line %d from 192.168.7.9 ok\n", i);
+    *n = len;
+    return s;
+}
+
+Test(batch, progress_is_drawn_on_a_terminal_and_changes_nothing_else, .timeout = 120)
+{
+    size_t n;
+    char *in = log_text(&n);
+    const char *plain_argv[] = {"-j2", "-", NULL};
+    struct t_run want = t_exec(plain_argv, in, n);
+    cr_assert_eq(want.status, 1);
+
+    /* auto: stderr is a terminal, the records go to a pipe */
+    struct prun p = prun_start(plain_argv, true, false);
+    char *out, *err;
+    size_t out_len, err_len;
+    int st = prun_feed(&p, in, n, n / 2, 1600, &out, &out_len, &err, &err_len);
+    cr_expect_eq(st, 1);
+    /* the records are the same but for the summary's elapsed time and rate */
+    const char *sum = memmem(out, out_len, "{\"type\":\"summary\"", 17);
+    cr_assert(sum);
+    cr_expect_eq(memcmp(out, want.out, (size_t)(sum - out)), 0, "records unchanged");
+    cr_expect(strstr(err, "\rpiiscan: 0:00:01  0 inputs done, "), "drawn: [%s]", err);
+    cr_expect(strstr(err, " scanned ("), "[%s]", err);
+    cr_expect(strstr(err, "B/s), "), "[%s]", err);
+    cr_expect(strstr(err, "\x1b[K"), "drawn in place: [%s]", err);
+    /* cleared at the end: nothing after the last erase */
+    size_t el = strlen("\r\x1b[K");
+    cr_expect(err_len >= el && !memcmp(err + err_len - el, "\r\x1b[K", el), "[%s]", err);
+    cr_expect(!strstr(err, "192.168"), "no value in the line");
+    free(out);
+    free(err);
+
+    /* auto is off when the records go to the terminal too, on for a summary */
+    static const char *const cases[][4] = {
+        {"-", NULL}, {"--format", "summary", "-", NULL}, {"--no-progress", "-", NULL}};
+    for (int c = 0; c < 3; c++) {
+        p = prun_start(cases[c], true, c < 2);
+        prun_feed(&p, in, n, n / 2, 1300, &out, &out_len, &err, &err_len);
+        /* stdout is the terminal for the first two: everything is in `err` */
+        bool drawn = memmem(err, err_len, "\rpiiscan: 0:00:01", 17) != NULL;
+        cr_expect_eq(drawn, c == 1, "case %d: %s", c, drawn ? "drawn" : "not drawn");
+        if (c == 1)
+            cr_expect(memmem(err, err_len, "\r\x1b[Kpiiscan 0.1.0 summary", 25),
+                      "the summary comes after the line is gone: [%s]", err);
+        free(out);
+        free(err);
+    }
+    t_run_free(&want);
+    free(in);
+}
+
+/* --progress=SECONDS where stderr is not a terminal: a plain line each period, no escapes. */
+Test(batch, progress_lines_for_a_log, .timeout = 120)
+{
+    size_t n;
+    char *in = log_text(&n);
+    const char *argv[] = {"--progress=1", "--format", "summary", "-", NULL};
+    struct prun p = prun_start(argv, false, false);
+    char *out, *err;
+    size_t out_len, err_len;
+    cr_expect_eq(prun_feed(&p, in, n, n / 2, 2300, &out, &out_len, &err, &err_len), 1);
+    cr_expect(strstr(err, "piiscan: 0:00:01  0 inputs done, "), "[%s]", err);
+    cr_expect(strstr(err, "piiscan: 0:00:02  0 inputs done, "), "[%s]", err);
+    cr_expect(!strchr(err, '\r') && !strchr(err, '\x1b'), "[%s]", err);
+    cr_expect(err_len && err[err_len - 1] == '\n');
+    cr_expect(strstr(out, "inputs scanned   1"), "%s", out);
+    free(out);
+    free(err);
+    static const char *const bad[] = {"--progress=0", "--progress=x", "--progress=86401"};
+    for (int i = 0; i < 3; i++) {
+        const char *a[] = {bad[i], "-", NULL};
+        struct t_run r = t_exec(a, "x\n", 2);
+        cr_expect_eq(r.status, 2, "%s", bad[i]);
+        t_run_free(&r);
+    }
+    free(in);
+}
+
+/* A message while the line is drawn starts on a cleared line, not after the progress text. */
+Test(batch, a_message_clears_the_line_first, .timeout = 120)
+{
+    size_t n;
+    char *big = log_text(&n);
+    t_write(t_path("big.log"), big, n);
+    free(big);
+    char list[1200];
+    int len = snprintf(list, sizeof list, "%s\n%s\n", t_path("big.log"), t_path("gone.log"));
+    const char *argv[] = {"-j1", "--files-from", "-", NULL};
+    struct prun p = prun_start(argv, true, false);
+    char *out, *err;
+    size_t out_len, err_len;
+    /* the first name, a pause in which the line is drawn, then the missing one */
+    size_t first = strlen(t_path("big.log")) + 1;
+    int st = prun_feed(&p, list, (size_t)len, first, 1600, &out, &out_len, &err, &err_len);
+    cr_expect_eq(st, 2);
+    char want[1200];
+    snprintf(want, sizeof want, "\x1b[K\r\x1b[Kpiiscan: %s: cannot access", t_path("gone.log"));
+    cr_expect(strstr(err, want), "[%s]", err);
+    free(out);
+    free(err);
+}
