@@ -1262,9 +1262,10 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
             if (par_broken(p)) break;
         }
         if (st || par_broken(p)) break;
-        if (live >= 0 && cur && cur->len > cur->from + PII_SEGMENT_AFTER &&
-            (sniffed || cur->len >= BINARY_SNIFF) && input_waits(live)) {
-            if (!sniffed) { /* as for a full first segment */
+        if (live >= 0 && cur && cur->len > cur->from + PII_SEGMENT_AFTER && input_waits(live)) {
+            /* as for a full first segment, on what came: a quiet log is not held back for
+             * BINARY_SNIFF bytes (a NUL after them no longer makes it binary) */
+            if (!sniffed) {
                 sniffed = true;
                 if (!sniff_text(rd, cur, cur->len, have_input)) goto binary;
             }

@@ -296,12 +296,14 @@ static pii_status classify(pii_source *s, unsigned fi, pii_error *err)
         int lvl = f->n_codecs;
         if (!f->pre[lvl] && !(f->pre[lvl] = malloc(SNIFF_MAX)))
             return fail(s, fi, err_set(err, PII_ERR_NOMEM, NULL, "out of memory"), err);
-        size_t n = 0, got;
+        size_t n = 0, got, want;
         pii_status st;
         do {
-            st = layer_read(top_layer(f), f->pre[lvl] + n, SNIFF_MAX - n, &got, err);
+            want = SNIFF_MAX - n;
+            st = layer_read(top_layer(f), f->pre[lvl] + n, want, &got, err);
             n += got;
-        } while (!st && got && n < SNIFF_MAX);
+            /* a short read: a pipe that may wait (tail -f); text decided on what came */
+        } while (!st && got && n < SNIFF_MAX && !(got < want && source_sniff_text(f->pre[lvl], n)));
         /* a stream that fails after some bytes (a small member with a bad CRC) still gives
          * them, then its error: what it held before the damage is scanned */
         if (st && (!n || st == PII_ERR_NOMEM || s->input_fatal)) return fail(s, fi, st, err);

@@ -36,6 +36,10 @@ enum sniff_kind {
 
 /* Classifies the first n bytes of a stream (n < SNIFF_MAX only when the stream is shorter). */
 enum sniff_kind source_sniff(const uint8_t *p, size_t n);
+/* Whether the first n bytes of a stream, fewer than SNIFF_MAX, already tell that it is plain
+ * text, whatever follows: for a pipe that waits for more (a live log), so that it is not held
+ * back until 32 KiB have come. */
+bool source_sniff_text(const uint8_t *p, size_t n);
 const char *source_sniff_name(enum sniff_kind k);
 static inline bool sniff_is_codec(enum sniff_kind k)
 {

@@ -68,6 +68,18 @@ enum sniff_kind source_sniff(const uint8_t *p, size_t n)
     return SNIFF_PLAIN;
 }
 
+/* Every magic but ISO 9660's lies in the first SNIFF_TEXT_MIN bytes, and every header that
+ * follows one, a tar's, a cpio's and an ISO's system area (zeros, or a hybrid image's boot
+ * record and partition table) holds a NUL byte long before 32 KiB: bytes without one, with a
+ * line end, that source_sniff() calls plain are text. */
+#define SNIFF_TEXT_MIN 32
+
+bool source_sniff_text(const uint8_t *p, size_t n)
+{
+    return n >= SNIFF_TEXT_MIN && !memchr(p, 0, n) && memchr(p, '\n', n) &&
+           source_sniff(p, n) == SNIFF_PLAIN;
+}
+
 const char *source_sniff_name(enum sniff_kind k)
 {
     static const char *const names[] = {"plain", "gzip", "zstd", "bzip2", "xz", "lz4",

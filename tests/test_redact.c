@@ -442,6 +442,24 @@ Test(redact, a_live_pipe_is_copied_while_it_waits, .timeout = 120)
     free(in);
 }
 
+/* A quiet log: far less than the format sniff's 32 KiB has come and the input waits. Text is
+ * decided on what came, so the first finding goes out once its look-ahead (4,352 bytes) is in. */
+Test(redact, a_quiet_live_log_is_not_held_for_the_sniff, .timeout = 120)
+{
+    char in[8192];
+    size_t n = (size_t)snprintf(in, sizeof in, "first mail a.person@corp-mail.com here\n");
+    while (n + 40 < sizeof in) n += (size_t)snprintf(in + n, sizeof in - n, "a quiet line\n");
+    const char *args[] = {"--line-buffered", "--format", "text", NULL};
+    struct live l = live_start(args);
+    put_all(l.in, in, n);
+    char out[4096];
+    size_t got = 0;
+    for (int i = 0; i < 60 && !memmem(out, got, "email", 5); i++)
+        got = take(l.out, out, got, sizeof out, 500);
+    cr_expect(memmem(out, got, "-:1:12: email [A] ", 18), "%zu bytes before the end", got);
+    cr_expect_eq(live_end(&l), 1);
+}
+
 /* Cut wherever the input happened to wait, the output is the one of the whole input: the copy
  * in both styles, and every finding's line, column and detector (text format). */
 Test(redact, a_live_pipe_gives_what_the_whole_input_gives, .timeout = 300)

@@ -2,6 +2,7 @@
  * nesting, names, limits, corrupt and truncated inputs, skipped members. Fixtures are
  * generated at test time with zlib, zstd and libarchive's writer. */
 #define _GNU_SOURCE
+#include "source.h"
 #include "testutil.h"
 
 #include <criterion/criterion.h>
@@ -278,6 +279,51 @@ ParameterizedTest(struct fmt_case *c, source, every_format)
     cr_expect_eq(a->depth, 1);
     cr_expect_eq(r->st.members, 2);
     res_free(r);
+}
+
+/* A pipe that waits is decided on what came (source_sniff_text): never for the first bytes of
+ * a compressed stream or an archive, whatever their length, and for a log once a line and 32
+ * bytes are in. */
+Test(source, an_early_text_decision_is_never_an_archive)
+{
+    size_t checked = 0;
+    for (size_t i = 0; i < sizeof fmt_cases / sizeof *fmt_cases; i++) {
+        const struct fmt_case *c = &fmt_cases[i];
+        struct t_entry e[] = {{"logs/app.log", TEXT, strlen(TEXT), 0, NULL},
+                              {"logs/b.txt", "hello\n", 6, 0, NULL}};
+        t_archive(t_path("x.bin"), c->format, c->filter, e, 2, NULL, NULL);
+        FILE *f = fopen(t_path("x.bin"), "rb");
+        cr_assert(f);
+        static uint8_t buf[SNIFF_MAX];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        cr_assert_neq(source_sniff(buf, n), SNIFF_PLAIN, "%s/%s", c->format, c->filter);
+        for (size_t k = 0; k <= n && k < SNIFF_MAX; k++, checked++)
+            cr_assert(!source_sniff_text(buf, k), "%s/%s: text after %zu bytes", c->format,
+                      c->filter, k);
+    }
+    /* the fuzz seeds of every compression and archive the source reads */
+    static const char *const seeds[] = {"gzip-isal", "gzip-of-gzip", "zstd",       "zstd-of-gzip",
+                                        "tar",       "tar-gz",       "zip",        "zip64",
+                                        "nested",    "zip-in-zip",   "tar-of-zstd"};
+    for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/corpora/fuzz/fuzz_source/%s", PII_SOURCE_DIR, seeds[i]);
+        FILE *f = fopen(path, "rb");
+        cr_assert(f, "%s", path);
+        static uint8_t buf[SNIFF_MAX];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        for (size_t k = 0; k <= n && k < SNIFF_MAX; k++, checked++)
+            cr_assert(!source_sniff_text(buf, k), "%s: text after %zu bytes", seeds[i], k);
+    }
+    cr_expect_gt(checked, 10000);
+    /* a log: once it has a line end and 32 bytes */
+    static const char log[] = "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user\nnext";
+    for (size_t k = 0; k <= sizeof log - 1; k++)
+        cr_expect_eq(source_sniff_text((const uint8_t *)log, k), k >= 48, "%zu bytes of a log line",
+                     k);
+    cr_expect(!source_sniff_text((const uint8_t *)"a log line with a NUL\0 in it, and more\n", 40));
 }
 
 /* a zip inside a tar.gz inside a zip, and a .gz member inside the tar */
