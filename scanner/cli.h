@@ -254,6 +254,9 @@ void progress_release(struct run *r);
 /* Stops the thread and clears the line; r->prog is NULL again. */
 void progress_stop(struct run *r);
 
+/* cli_merge.c: piiscan merge-summaries FILE... (argv[0] is "merge-summaries"). */
+int merge_summaries(int argc, char **argv);
+
 /* ---- issue 6 ---------------------------------------------------------------------------- */
 
 /* cli_repo.c: the repository config (.piiscan.json) and baseline (.piiscan-baseline.json).

@@ -110,6 +110,7 @@ static const char usage_text[] =
     "       piiscan --pre-commit [OPTIONS] FILE...     (the pre-commit hook's mode)\n"
     "       piiscan git --staged [--all-lines] [OPTIONS]\n"
     "       piiscan install-hook [--force]\n"
+    "       piiscan merge-summaries FILE...              (one report from several runs)\n"
     "       piiscan baseline create|update|audit [OPTIONS] [PATH...]\n"
     "Finds personal data in files, directories (recursively) and standard input ('-', or no\n"
     "PATH with piped input), and maps each finding to its CCPA category.\n"
@@ -748,6 +749,7 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "install-hook")) /* issue 6 */
         return hook_install(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "merge-summaries")) return merge_summaries(argc - 1, argv + 1);
     struct cli_opts o;
     bool done;
     bool parsed = cli_parse(argc, argv, &o, &done);

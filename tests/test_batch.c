@@ -202,6 +202,134 @@ Test(batch, shard_usage_errors)
     t_run_free(&r);
 }
 
+/* ---- merge-summaries --------------------------------------------------------------------- */
+
+static json_t *load(const char *path)
+{
+    json_t *o = json_load_file(path, 0, NULL);
+    cr_assert(json_is_object(o), "%s", path);
+    return o;
+}
+
+/* The shares' summaries merged are the whole run's: every count, and the inputs. */
+Test(batch, merged_shares_are_the_whole_run)
+{
+    make_tree();
+    const char *tree = t_path("tree");
+    const char *all_argv[] = {"--format",         "summary", "--summary-json",
+                              t_path("all.json"), tree,      NULL};
+    struct t_run r = t_exec(all_argv, NULL, 0);
+    cr_assert_eq(r.status, 1);
+    t_run_free(&r);
+    for (int k = 1; k <= 3; k++) {
+        char spec[8], out[32];
+        snprintf(spec, sizeof spec, "%d/3", k);
+        snprintf(out, sizeof out, "s%d.json", k);
+        /* share 2 as JSONL output: its last record is the summary */
+        const char *argv[] = {"--shard", spec, "--summary-json", t_path(out), tree, NULL};
+        r = t_exec(argv, NULL, 0);
+        if (k == 2) t_write(t_path(out), r.out, r.out_len);
+        t_run_free(&r);
+    }
+    const char *m_argv[] = {"merge-summaries", t_path("s3.json"), t_path("s1.json"),
+                            t_path("s2.json"), NULL};
+    r = t_exec(m_argv, NULL, 0);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect_eq(r.err_len, 0);
+    t_write(t_path("merged.json"), r.out, r.out_len);
+    t_run_free(&r);
+    json_t *all = load(t_path("all.json")), *m = load(t_path("merged.json"));
+    static const char *const keys[] = {
+        "files",          "members",  "bytes",   "compressed_bytes",
+        "expanded_bytes", "findings", "allowed", "by_detector",
+        "by_ccpa",        "errors",   "skipped", "skipped_by_reason"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        cr_expect(json_equal(json_object_get(all, keys[i]), json_object_get(m, keys[i])), "%s",
+                  keys[i]);
+    cr_expect_eq(json_integer_value(json_object_get(m, "files")), NFILES);
+    json_t *sh = json_object_get(m, "shards");
+    cr_expect_eq(json_integer_value(json_object_get(sh, "count")), 3);
+    cr_expect_eq(json_array_size(json_object_get(sh, "merged")), 3);
+    cr_expect_eq(json_array_size(json_object_get(sh, "missing")), 0);
+    cr_expect_eq(json_integer_value(json_object_get(m, "summaries")), 3);
+    /* the same inputs, each once */
+    json_t *ia = json_object_get(all, "inputs"), *im = json_object_get(m, "inputs");
+    cr_assert_eq(json_array_size(ia), json_array_size(im));
+    size_t i;
+    json_t *x;
+    json_array_foreach(ia, i, x)
+    {
+        const char *p = json_string_value(json_object_get(x, "path"));
+        size_t hits = 0, j;
+        json_t *y;
+        json_array_foreach(im, j, y)
+        {
+            if (strcmp(p, json_string_value(json_object_get(y, "path")))) continue;
+            hits++;
+            cr_expect(json_equal(x, y), "%s: the same entry", p);
+        }
+        cr_expect_eq(hits, 1, "%s", p);
+    }
+    json_decref(all);
+    json_decref(m);
+}
+
+/* A merged batch never looks complete when it is not: a share missing, twice, of another N, or
+ * mixed with other runs; and a file that is not a summary. Each is exit 2 with its reason. */
+Test(batch, an_incomplete_merge_says_so)
+{
+    make_tree();
+    for (int k = 1; k <= 3; k++) {
+        char spec[8], out[32];
+        snprintf(spec, sizeof spec, "%d/3", k);
+        snprintf(out, sizeof out, "s%d.json", k);
+        const char *argv[] = {"--shard",  spec,      "--summary-json", t_path(out),
+                              "--format", "summary", t_path("tree"),   NULL};
+        struct t_run r = t_exec(argv, NULL, 0);
+        t_run_free(&r);
+    }
+    const char *four[] = {"--shard",  "1/4",     "--summary-json", t_path("f1.json"),
+                          "--format", "summary", t_path("tree"),   NULL};
+    struct t_run r = t_exec(four, NULL, 0);
+    t_run_free(&r);
+    const char *whole[] = {"--summary-json", t_path("w.json"), "--format",
+                           "summary",        t_path("tree"),   NULL};
+    r = t_exec(whole, NULL, 0);
+    t_run_free(&r);
+    t_write(t_path("junk.json"), "{\"files\": 1}\n", 14);
+    struct {
+        const char *files[4];
+        const char *says;
+    } cases[] = {
+        {{"s1.json", "s3.json"}, "1 of 3 shares missing"},
+        {{"s1.json", "s2.json", "s3.json", "s2.json"}, "share 2/3 given twice"},
+        {{"s1.json", "s2.json", "s3.json", "f1.json"}, "share 1/4 does not fit"},
+        {{"s1.json", "s2.json", "s3.json", "w.json"}, "mixed with other runs"},
+        {{"w.json", "junk.json"}, "junk.json: not a piiscan summary"},
+        {{"w.json", "nothing.json"}, "nothing.json: No such file"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        const char *argv[6] = {"merge-summaries"};
+        for (int i = 0; i < 4 && cases[c].files[i]; i++) argv[i + 1] = t_path(cases[c].files[i]);
+        r = t_exec(argv, NULL, 0);
+        cr_expect_eq(r.status, 2, "case %zu", c);
+        cr_expect(strstr(r.err, cases[c].says), "case %zu: %s", c, r.err);
+        if (c == 0) { /* still written, with what is missing */
+            json_t *m = json_loadb(r.out, r.out_len, 0, NULL);
+            json_t *miss = json_object_get(json_object_get(m, "shards"), "missing");
+            cr_expect_eq(json_array_size(miss), 1);
+            cr_expect_eq(json_integer_value(json_array_get(miss, 0)), 2);
+            json_decref(m);
+        }
+        t_run_free(&r);
+    }
+    const char *none[] = {"merge-summaries", NULL};
+    r = t_exec(none, NULL, 0);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "usage: piiscan merge-summaries"), "%s", r.err);
+    t_run_free(&r);
+}
+
 /* ---- --progress --------------------------------------------------------------------------- */
 
 /* A run of the binary with its stdin a pipe we feed, stdout a pipe, and stderr (and stdout,

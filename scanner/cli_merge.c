@@ -1,0 +1,213 @@
+/* cli_merge.c: `piiscan merge-summaries FILE...`: one report from the summaries of several runs
+ * (the N shares of a --shard batch, or runs over several systems): totals and per-detector and
+ * per-category counts added, inputs listed one after the other, and a batch with a share
+ * missing or twice said so (exit 2), never passed off as complete. */
+#include "cli.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char merge_usage[] =
+    "usage: piiscan merge-summaries FILE...\n"
+    "Writes one summary (JSON) to stdout from the summaries of several runs: --summary-json\n"
+    "files, or JSONL outputs whose last record is the summary. Counts are added, inputs listed\n"
+    "in the order of the FILEs; the shares of a --shard batch must all be there, once each.\n"
+    "Exit status: 0 merged, 2 an error (an unreadable FILE, a share missing or twice).\n";
+
+/* The summary object of a file: the whole file as one JSON object, or the last line of JSONL
+ * output when it is a summary record. NULL (with *why) when it is neither. */
+static json_t *load_summary(const char *file, const char **why)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f) {
+        *why = strerror(errno);
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        char *nb = grow_array(buf, &cap, len + 65536 + 1, 1, 65536);
+        if (!nb) break;
+        buf = nb;
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0) break;
+    }
+    bool bad = ferror(f) || !buf;
+    fclose(f);
+    if (bad) {
+        free(buf);
+        *why = "read error";
+        return NULL;
+    }
+    buf[len] = 0;
+    json_t *o = json_loadb(buf, len, JSON_REJECT_DUPLICATES, NULL);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        o = NULL;
+        size_t e = len;
+        while (e && (buf[e - 1] == '\n' || buf[e - 1] == '\r')) e--;
+        size_t s = e;
+        while (s && buf[s - 1] != '\n') s--;
+        json_t *last = e > s ? json_loadb(buf + s, e - s, JSON_REJECT_DUPLICATES, NULL) : NULL;
+        json_t *type = json_object_get(last, "type");
+        if (json_is_string(type) && !strcmp(json_string_value(type), "summary"))
+            o = last;
+        else
+            json_decref(last);
+    }
+    free(buf);
+    if (!o || !json_is_integer(json_object_get(o, "files")) ||
+        !json_is_integer(json_object_get(o, "findings")) ||
+        !json_is_object(json_object_get(o, "by_detector")) ||
+        !json_is_array(json_object_get(o, "inputs"))) {
+        json_decref(o);
+        *why = "not a piiscan summary (--summary-json, or JSONL ending in a summary record)";
+        return NULL;
+    }
+    return o;
+}
+
+/* dst[key] += src[key] for every integer of the object src (dst keeps first-seen order). */
+static bool add_counts(json_t *dst, json_t *src)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(src, k, v)
+    {
+        if (!json_is_integer(v)) return false;
+        json_int_t have = json_integer_value(json_object_get(dst, k));
+        if (json_object_set_new(dst, k, json_integer(have + json_integer_value(v)))) return false;
+    }
+    return true;
+}
+
+/* the summary's counts, added; "bytes" (TOTAL_BYTES) also gives the rate */
+enum { TOTAL_BYTES = 2 };
+static const char *const totals[] = {"files",          "members",  "bytes",   "compressed_bytes",
+                                     "expanded_bytes", "findings", "allowed", "errors",
+                                     "skipped"};
+
+int merge_summaries(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help")) {
+        fputs(merge_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    json_int_t sum[ARRAY_LEN(totals)] = {0};
+    json_t *by_det = json_object(), *by_ccpa = json_object(), *skip_by = json_object();
+    json_t *inputs = json_array();
+    double elapsed = 0;
+    unsigned char *seen = NULL; /* seen[i]: share i + 1 of n_shares */
+    json_int_t n_shares = 0;
+    size_t unsharded = 0;
+    int rc = 0;
+    if (!by_det || !by_ccpa || !skip_by || !inputs) goto nomem;
+    for (int i = 1; i < argc; i++) {
+        const char *why = NULL;
+        json_t *o = load_summary(argv[i], &why);
+        if (!o) {
+            fprintf(stderr, "piiscan: merge-summaries: %s: %s\n", argv[i], why);
+            rc = 2;
+            continue;
+        }
+        for (size_t t = 0; t < ARRAY_LEN(totals); t++)
+            sum[t] += json_integer_value(json_object_get(o, totals[t]));
+        json_t *ccpa = json_object_get(o, "by_ccpa"), *sk = json_object_get(o, "skipped_by_reason");
+        if (!add_counts(by_det, json_object_get(o, "by_detector")) ||
+            (ccpa && !add_counts(by_ccpa, ccpa)) || (sk && !add_counts(skip_by, sk)) ||
+            json_array_extend(inputs, json_object_get(o, "inputs"))) {
+            fprintf(stderr, "piiscan: merge-summaries: %s: malformed counts\n", argv[i]);
+            rc = 2;
+        }
+        double e = json_number_value(json_object_get(o, "elapsed_s"));
+        if (e > elapsed) elapsed = e;
+        json_t *sh = json_object_get(o, "shard");
+        json_int_t k = json_integer_value(json_object_get(sh, "index")),
+                   n = json_integer_value(json_object_get(sh, "count"));
+        if (!sh) {
+            unsharded++;
+        } else if (n < 1 || k < 1 || k > n || n > (1 << 20) || (n_shares && n != n_shares)) {
+            fprintf(stderr,
+                    "piiscan: merge-summaries: %s: share %lld/%lld does not fit the batch\n",
+                    argv[i], (long long)k, (long long)n);
+            rc = 2;
+        } else {
+            if (!seen && !(seen = calloc((size_t)n, 1))) goto nomem;
+            n_shares = n;
+            if (seen[k - 1]++) {
+                fprintf(stderr, "piiscan: merge-summaries: %s: share %lld/%lld given twice\n",
+                        argv[i], (long long)k, (long long)n);
+                rc = 2;
+            }
+        }
+        json_decref(o);
+    }
+    if (n_shares && unsharded) {
+        fputs("piiscan: merge-summaries: the shares of a --shard batch mixed with other runs\n",
+              stderr);
+        rc = 2;
+    }
+    /* by_ccpa in letter order, whatever order the files gave */
+    json_t *ccpa_sorted = json_object();
+    if (!ccpa_sorted) goto nomem;
+    for (char c = 'A'; c <= 'L'; c++) {
+        char key[2] = {c, 0};
+        json_t *v = json_object_get(by_ccpa, key);
+        if (v) json_object_set(ccpa_sorted, key, v);
+    }
+    json_t *out = json_object();
+    if (!out) {
+        json_decref(ccpa_sorted);
+        goto nomem;
+    }
+    for (size_t t = 0; t < ARRAY_LEN(totals); t++) {
+        json_object_set_new(out, totals[t], json_integer(sum[t]));
+        if (!strcmp(totals[t], "allowed")) { /* where a run's summary has them */
+            json_object_set(out, "by_detector", by_det);
+            json_object_set_new(out, "by_ccpa", ccpa_sorted);
+        }
+    }
+    json_object_set(out, "skipped_by_reason", skip_by);
+    json_object_set_new(out, "elapsed_s", json_real(elapsed));
+    json_object_set_new(out, "throughput_mb_s",
+                        json_real(elapsed > 0 ? (double)sum[TOTAL_BYTES] / elapsed / 1e6 : 0.0));
+    json_object_set_new(out, "summaries", json_integer(argc - 1));
+    if (n_shares) {
+        json_t *sh = json_object(), *merged = json_array(), *missing = json_array();
+        for (json_int_t k = 1; k <= n_shares; k++)
+            json_array_append_new(seen[k - 1] ? merged : missing, json_integer(k));
+        json_object_set_new(sh, "count", json_integer(n_shares));
+        json_object_set_new(sh, "merged", merged);
+        json_object_set_new(sh, "missing", missing);
+        if (json_array_size(missing)) {
+            fprintf(stderr,
+                    "piiscan: merge-summaries: %zu of %lld shares missing: the report is "
+                    "incomplete\n",
+                    json_array_size(missing), (long long)n_shares);
+            rc = 2;
+        }
+        json_object_set_new(out, "shards", sh);
+    }
+    json_object_set(out, "inputs", inputs);
+    if (json_dumpf(out, stdout, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(10)) ||
+        fputc('\n', stdout) == EOF || fflush(stdout)) {
+        fprintf(stderr, "piiscan: merge-summaries: cannot write the report\n");
+        rc = 2;
+    }
+    json_decref(out);
+    goto done;
+nomem:
+    fputs("piiscan: merge-summaries: out of memory\n", stderr);
+    rc = 2;
+done:
+    json_decref(by_det);
+    json_decref(by_ccpa);
+    json_decref(skip_by);
+    json_decref(inputs);
+    free(seen);
+    return rc;
+}
