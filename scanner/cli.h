@@ -67,7 +67,10 @@ struct cli_opts {
     const char *fingerprint_key;
     const char **patterns;
     size_t n_patterns;
-    int min_conf; /* 0..100 */
+    const char **globs; /* --glob: in the same allocation as patterns */
+    size_t n_globs;
+    bool glob_includes; /* some glob is not a '!' one: a walked file must match one */
+    int min_conf;       /* 0..100 */
     int exit_findings;
     size_t chunk_size;
     unsigned threads; /* -j: 0 = the number of cores */
@@ -148,11 +151,12 @@ struct run {
     const struct line_filter *lines; /* git --staged: only these lines of the current input */
     struct sarif *sarif;
     struct bl_collect *blc;
-    /* --shard: the length of the walked directory argument's path and its '/', which keys
-     * leave out; inputs that are another run's share */
-    size_t shard_root;
-    uint64_t shard_elsewhere;
-    struct progress *prog; /* --progress (cli_progress.c), or NULL */
+    /* the length of the walked directory argument's path and its '/': a walked path less that
+     * is what --glob matches and --shard keys on */
+    size_t walk_root;
+    uint64_t shard_elsewhere; /* --shard: paths that are another run's share */
+    uint64_t glob_excluded;   /* --glob: walked files and directories it left out */
+    struct progress *prog;    /* --progress (cli_progress.c), or NULL */
 };
 
 /* A new entry of the per-input summary (cli_main.c). */

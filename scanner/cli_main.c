@@ -63,6 +63,7 @@ enum {
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
     OPT_SHARD,
+    OPT_GLOB,
 };
 
 static const struct option long_opts[] = {
@@ -77,6 +78,7 @@ static const struct option long_opts[] = {
     {"files-from", required_argument, NULL, OPT_FILES_FROM},
     {"fingerprint-key", required_argument, NULL, OPT_KEY},
     {"format", required_argument, NULL, OPT_FORMAT},
+    {"glob", required_argument, NULL, 'g'},
     {"help", no_argument, NULL, OPT_HELP},
     {"line-buffered", no_argument, NULL, OPT_LINE_BUF},
     {"list-detectors", no_argument, NULL, OPT_LIST},
@@ -148,6 +150,12 @@ static const char usage_text[] =
     "                               N), so N runs on N machines split the same PATHs;\n"
     "                               a file's share is a hash of its path below the\n"
     "                               directory argument (or its path as given)\n"
+    "  -g, --glob GLOB              walk only files whose name (a GLOB without '/') or path\n"
+    "                               below the directory argument matches; '!GLOB' leaves\n"
+    "                               files and directories out; '*' stays in one directory,\n"
+    "                               '**' crosses them, 'GLOB/' is for directories; the last\n"
+    "                               glob that matches decides (repeatable; named files are\n"
+    "                               always scanned)\n"
     "  --binary                     scan files that look binary (default: skip them)\n"
     "  -j, --threads N              scan with N threads (default: the number of cores); the\n"
     "                               output is the same for any N\n"
@@ -284,12 +292,14 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
     }
     argc -= shift;
     argv += shift;
-    o->patterns = calloc((size_t)argc + 1, sizeof *o->patterns);
+    /* --patterns and --glob lists, each at most argc long, in one allocation (one free) */
+    o->patterns = calloc(2 * ((size_t)argc + 1), sizeof *o->patterns);
     if (!o->patterns) return usage_error("%s", "out of memory");
+    o->globs = o->patterns + argc + 1;
     opterr = 0;
     int c;
     long v;
-    while ((c = getopt_long(argc, argv, "0j:", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "0j:g:", long_opts, NULL)) != -1) {
         switch (c) {
         case OPT_FORMAT:
             if (!strcmp(optarg, "jsonl"))
@@ -369,6 +379,12 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
             if (optarg && (!parse_uint(optarg, 86400, &v) || v < 1))
                 return usage_error("--progress takes 1 to 86400 seconds, not '%s'", optarg);
             if (optarg) o->progress_every = (unsigned)v;
+            break;
+        case 'g':
+            if (!*optarg || !strcmp(optarg, "!"))
+                return usage_error("--glob takes a pattern, not '%s'", optarg);
+            o->globs[o->n_globs++] = optarg;
+            if (optarg[0] != '!') o->glob_includes = true;
             break;
         case OPT_NO_PROGRESS:
             o->progress = 0;
@@ -578,6 +594,85 @@ static bool shard_mine(const struct run *r, const char *key)
     return h % r->o->shard_n == r->o->shard_k - 1u;
 }
 
+/* Whether s matches the glob [p, pe), as .gitignore reads one: '*' and '?' stay within a path
+ * component, '**' crosses them ("**" + "/" is zero or more whole directories), [...] is a class
+ * ([!...] negated), '\\' quotes the next byte. */
+static bool glob_match(const char *p, const char *pe, const char *s)
+{
+    while (p < pe) {
+        if (*p == '*') {
+            bool deep = p + 1 < pe && p[1] == '*';
+            p += deep ? 2 : 1;
+            if (deep && p < pe && *p == '/') { /* zero or more directories */
+                p++;
+                for (const char *t = s;;) {
+                    if (glob_match(p, pe, t)) return true;
+                    const char *sl = strchr(t, '/');
+                    if (!sl) return false;
+                    t = sl + 1;
+                }
+            }
+            for (const char *t = s;; t++) {
+                if (glob_match(p, pe, t)) return true;
+                if (!*t || (*t == '/' && !deep)) return false;
+            }
+        }
+        if (!*s) return false;
+        if (*p == '?') {
+            if (*s == '/') return false;
+        } else if (*p == '[') {
+            const char *q = p + 1;
+            bool neg = q < pe && (*q == '!' || *q == '^');
+            q += neg;
+            bool in = false;
+            const char *start = q;
+            for (; q < pe && (*q != ']' || q == start); q++) {
+                if (q + 2 < pe && q[1] == '-' && q[2] != ']') {
+                    in = in || ((unsigned char)*s >= (unsigned char)q[0] &&
+                                (unsigned char)*s <= (unsigned char)q[2]);
+                    q += 2;
+                } else {
+                    in = in || *s == *q;
+                }
+            }
+            if (q >= pe) { /* no closing ']': a plain '[' */
+                if (*s != '[') return false;
+            } else {
+                if (in == neg || *s == '/') return false;
+                p = q;
+            }
+        } else {
+            if (*p == '\\' && p + 1 < pe) p++;
+            if (*p != *s) return false;
+        }
+        p++, s++;
+    }
+    return !*s;
+}
+
+/* --glob: whether a walked path is left out. rel: the path below the directory argument; name:
+ * its last component. A glob with a '/' before its end is matched against rel (a leading '/'
+ * only anchors it there), one without against name; "GLOB/" only matches directories. The last
+ * glob that matches decides; a file no glob takes in is out when some glob takes files in. */
+static bool glob_out(const struct cli_opts *o, const char *rel, const char *name, bool dir)
+{
+    int verdict = 0; /* 1: in, -1: out */
+    for (size_t i = 0; i < o->n_globs; i++) {
+        const char *g = o->globs[i];
+        bool neg = *g == '!';
+        g += neg;
+        const char *ge = g + strlen(g);
+        if (ge > g + 1 && ge[-1] == '/') {
+            if (!dir) continue;
+            ge--;
+        }
+        const char *slash = memchr(g, '/', (size_t)(ge - g));
+        if (slash == g) g++;
+        if (glob_match(g, ge, slash ? rel : name)) verdict = neg ? -1 : 1;
+    }
+    return verdict < 0 || (!dir && o->glob_includes && verdict == 0);
+}
+
 static int dent_cmp(const void *a, const void *b)
 {
     return strcmp(((const struct dent *)a)->name, ((const struct dent *)b)->name);
@@ -637,7 +732,7 @@ static void scan_path(struct run *r, const char *path, bool explicit_arg, unsign
                       struct par_dir *dir, size_t base)
 {
     /* --shard: every record about a path comes from the run whose share holds it */
-    const char *key = explicit_arg ? path : path + r->shard_root;
+    const char *key = explicit_arg ? path : path + r->walk_root;
     bool mine = shard_mine(r, key);
     if (!strcmp(path, "-") && explicit_arg) {
         if (!r->o->shard_n)
@@ -661,10 +756,17 @@ static void scan_path(struct run *r, const char *path, bool explicit_arg, unsign
         mode = st.st_mode;
     }
     if (S_ISLNK(mode)) return;
+    if (!explicit_arg && r->o->n_globs &&
+        glob_out(r->o, path + r->walk_root, path + base, S_ISDIR(mode))) {
+        /* chosen by the user, like a file outside the PATHs: no record, only a count (by one
+         * share: added up over N shares it is the whole walk's) */
+        r->glob_excluded += mine;
+        return;
+    }
     if (S_ISDIR(mode) && explicit_arg) {
         /* the shares of its files are keyed below it */
         size_t pl = strlen(path);
-        r->shard_root = pl + (pl && path[pl - 1] != '/');
+        r->walk_root = pl + (pl && path[pl - 1] != '/');
     }
     if (!S_ISDIR(mode) && !mine) {
         r->shard_elsewhere++;

@@ -90,6 +90,8 @@ enum { TOTAL_BYTES = 2 };
 static const char *const totals[] = {"files",          "members",  "bytes",   "compressed_bytes",
                                      "expanded_bytes", "findings", "allowed", "errors",
                                      "skipped"};
+/* a count only some runs have (--glob): added, and given when a FILE had it */
+#define GLOB_KEY "excluded_by_glob"
 
 int merge_summaries(int argc, char **argv)
 {
@@ -97,7 +99,8 @@ int merge_summaries(int argc, char **argv)
         fputs(merge_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
-    json_int_t sum[ARRAY_LEN(totals)] = {0};
+    json_int_t sum[ARRAY_LEN(totals)] = {0}, globbed = 0;
+    bool any_glob = false;
     json_t *by_det = json_object(), *by_ccpa = json_object(), *skip_by = json_object();
     json_t *inputs = json_array();
     double elapsed = 0;
@@ -116,6 +119,8 @@ int merge_summaries(int argc, char **argv)
         }
         for (size_t t = 0; t < ARRAY_LEN(totals); t++)
             sum[t] += json_integer_value(json_object_get(o, totals[t]));
+        json_t *gx = json_object_get(o, GLOB_KEY);
+        if (gx) globbed += json_integer_value(gx), any_glob = true;
         json_t *ccpa = json_object_get(o, "by_ccpa"), *sk = json_object_get(o, "skipped_by_reason");
         if (!add_counts(by_det, json_object_get(o, "by_detector")) ||
             (ccpa && !add_counts(by_ccpa, ccpa)) || (sk && !add_counts(skip_by, sk)) ||
@@ -172,6 +177,7 @@ int merge_summaries(int argc, char **argv)
         }
     }
     json_object_set(out, "skipped_by_reason", skip_by);
+    if (any_glob) json_object_set_new(out, GLOB_KEY, json_integer(globbed));
     json_object_set_new(out, "elapsed_s", json_real(elapsed));
     json_object_set_new(out, "throughput_mb_s",
                         json_real(elapsed > 0 ? (double)sum[TOTAL_BYTES] / elapsed / 1e6 : 0.0));

@@ -492,6 +492,8 @@ static void summary_json(FILE *f, struct run *r, double elapsed, bool record)
     }
     fprintf(f, "},\"elapsed_s\":%.6f,\"throughput_mb_s\":%.1f,", elapsed,
             elapsed > 0 ? (double)r->bytes / elapsed / 1e6 : 0.0);
+    if (r->o->n_globs) /* --glob: what the walk left out (no record each) */
+        fprintf(f, "\"excluded_by_glob\":%" PRIu64 ",", r->glob_excluded);
     if (r->o->shard_n) /* --shard: which share this is, so that a merged report can tell */
         fprintf(f, "\"shard\":{\"index\":%u,\"count\":%u,\"paths_elsewhere\":%" PRIu64 "},",
                 r->o->shard_k, r->o->shard_n, r->shard_elsewhere);
@@ -584,6 +586,7 @@ static void summary_text(FILE *f, struct run *r, double elapsed)
         fprintf(f, "%s%s %" PRIu64, i ? ", " : " (", r->skip_by[i].reason, r->skip_by[i].n);
     fputs(r->skip_by[0].reason[0] ? ")\n" : "\n", f);
     fprintf(f, "  elapsed          %.3f s\n", elapsed);
+    if (r->o->n_globs) fprintf(f, "  left out         %" PRIu64 " (by --glob)\n", r->glob_excluded);
     if (r->o->shard_n)
         fprintf(f, "  shard            %u/%u (%" PRIu64 " paths left to the other shares)\n",
                 r->o->shard_k, r->o->shard_n, r->shard_elsewhere);

@@ -202,6 +202,112 @@ Test(batch, shard_usage_errors)
     t_run_free(&r);
 }
 
+/* ---- --glob ------------------------------------------------------------------------------ */
+
+/* The files a run over t_dir/gt reports (findings' paths below gt/, sorted, space-joined). */
+static void glob_run(const char *const *globs, char *out, size_t cap, json_int_t *excluded)
+{
+    const char *argv[16];
+    size_t n = 0;
+    for (size_t i = 0; globs[i]; i++) argv[n++] = "-g", argv[n++] = globs[i];
+    argv[n++] = t_path("gt");
+    argv[n] = NULL;
+    struct t_run r = t_exec(argv, NULL, 0);
+    json_t *recs = t_jsonl(r.out, r.out_len), *f[16], *sum[1];
+    size_t k = t_records(recs, "finding", f, 16);
+    const char *names[16];
+    size_t root = strlen(t_path("gt")) + 1;
+    for (size_t i = 0; i < k; i++)
+        names[i] = json_string_value(json_object_get(f[i], "path")) + root;
+    for (size_t i = 1; i < k; i++) /* sorted: insertion */
+        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            const char *t = names[j];
+            names[j] = names[j - 1];
+            names[j - 1] = t;
+        }
+    out[0] = 0;
+    for (size_t i = 0; i < k; i++)
+        snprintf(out + strlen(out), cap - strlen(out), "%s%s", i ? " " : "", names[i]);
+    cr_assert_eq(t_records(recs, "summary", sum, 1), 1);
+    *excluded = json_integer_value(json_object_get(sum[0], "excluded_by_glob"));
+    json_decref(recs);
+    t_run_free(&r);
+}
+
+Test(batch, globs_choose_the_walked_files_as_gitignore_reads_them)
+{
+    static const char *const files[] = {"a/x.log", "a/y.txt", "a/b/z.log", "a/b/w.gz",
+                                        "c/v.log", "top.log", ".hid/h.log"};
+    mkdir(t_path("gt"), 0755);
+    static const char *const dirs[] = {"gt/a", "gt/a/b", "gt/c", "gt/.hid"};
+    for (size_t i = 0; i < 4; i++) mkdir(t_path(dirs[i]), 0755);
+    for (size_t i = 0; i < 7; i++) {
+        char p[64];
+        snprintf(p, sizeof p, "gt/%s", files[i]);
+        t_write(t_path(p), "mail m@corp-mail.com\n", 21);
+    }
+    static const struct {
+        const char *globs[4];
+        const char *want;
+        json_int_t excluded;
+    } cases[] = {
+        {{"*.log"}, ".hid/h.log a/b/z.log a/x.log c/v.log top.log", 2},
+        {{"!*.log"}, "a/b/w.gz a/y.txt", 5},
+        {{"a/**/*.log"}, "a/b/z.log a/x.log", 5},
+        {{"**/*.gz"}, "a/b/w.gz", 6},
+        {{"/c/*"}, "c/v.log", 6},
+        {{"a/*"}, "a/x.log a/y.txt", 5},
+        {{"!a/"}, ".hid/h.log c/v.log top.log", 1}, /* a directory, pruned */
+        {{"!b/"}, ".hid/h.log a/x.log a/y.txt c/v.log top.log", 1},
+        {{"!a/b"}, ".hid/h.log a/x.log a/y.txt c/v.log top.log", 1},
+        {{"*.log", "!a/b/"}, ".hid/h.log a/x.log c/v.log top.log", 2},
+        {{"*.log", "!top.log"}, ".hid/h.log a/b/z.log a/x.log c/v.log", 3},
+        {{"!*.log", "*.log"}, ".hid/h.log a/b/z.log a/x.log c/v.log top.log", 2}, /* last wins */
+        {{"[tv]*.log"}, "c/v.log top.log", 5},
+        {{"[!tv]*.log"}, ".hid/h.log a/b/z.log a/x.log", 4},
+        {{"?.log"}, ".hid/h.log a/b/z.log a/x.log c/v.log", 3},
+        {{"!.*"}, "a/b/w.gz a/b/z.log a/x.log a/y.txt c/v.log top.log", 1},
+        {{"*.LOG"}, "", 7}, /* bytes, as .gitignore on Linux */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        char got[512];
+        json_int_t excluded;
+        glob_run(cases[c].globs, got, sizeof got, &excluded);
+        cr_expect_str_eq(got, cases[c].want, "case %zu (%s%s%s)", c, cases[c].globs[0],
+                         cases[c].globs[1] ? " " : "", cases[c].globs[1] ? cases[c].globs[1] : "");
+        cr_expect_eq(excluded, cases[c].excluded, "case %zu: %lld left out", c,
+                     (long long)excluded);
+    }
+    /* a file named on the command line is scanned whatever the globs say */
+    const char *named[] = {"-g", "*.log", t_path("gt/a/y.txt"), NULL};
+    struct t_run r = t_exec(named, NULL, 0);
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    t_run_free(&r);
+    /* with --shard: the shares split what the globs keep */
+    json_int_t kept = 0, excl = 0;
+    for (int k = 1; k <= 2; k++) {
+        const char *argv[] = {"--shard", k == 1 ? "1/2" : "2/2", "-g", "*.log", t_path("gt"), NULL};
+        r = t_exec(argv, NULL, 0);
+        json_t *recs = t_jsonl(r.out, r.out_len), *sum[1];
+        cr_assert_eq(t_records(recs, "summary", sum, 1), 1);
+        json_int_t f = json_integer_value(json_object_get(sum[0], "files"));
+        json_int_t e = json_integer_value(
+            json_object_get(json_object_get(sum[0], "shard"), "paths_elsewhere"));
+        cr_expect_eq(f + e, 5, "share %d/2: %lld + %lld", k, (long long)f, (long long)e);
+        excl += json_integer_value(json_object_get(sum[0], "excluded_by_glob"));
+        kept += f;
+        json_decref(recs);
+        t_run_free(&r);
+    }
+    cr_expect_eq(kept, 5);
+    cr_expect_eq(excl, 2, "each left-out path counted by one share");
+    const char *bad[] = {"-g", "", t_path("gt"), NULL};
+    r = t_exec(bad, NULL, 0);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "--glob takes a pattern"), "%s", r.err);
+    t_run_free(&r);
+}
+
 /* ---- merge-summaries --------------------------------------------------------------------- */
 
 static json_t *load(const char *path)
