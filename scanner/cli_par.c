@@ -1166,13 +1166,37 @@ static int live_fd(const struct reader *rd, const pii_member *mb)
     return fd >= 0 && fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode) ? fd : -1;
 }
 
-/* Nothing more arrived on fd within 50 ms: a writer that pauses, not one that is merely
- * slower than the scan for a moment (cutting then would cost a fast pipe its full segments
- * and its threads: `zcat big.gz | piiscan --line-buffered` ran 1.5-2x slower at 0 ms). */
-static bool input_waits(int fd)
+/* A live input that waits 50 ms has what came scanned as far as its look-ahead allows: a
+ * writer that pauses, not one that is merely slower than the scan for a moment (cutting then
+ * would cost a fast pipe its full segments and its threads: `zcat big.gz | piiscan
+ * --line-buffered` ran 1.5-2x slower at 0 ms). One that stays quiet for a second more has its
+ * complete lines decided as if it ended there: a quiet log's last lines are not held back until
+ * 4,352 more bytes come. */
+#define LIVE_CUT_MS   50
+#define LIVE_FLUSH_MS 1000
+
+/* Whether the bytes of cur after the look-behind can be decided as if the input ended there
+ * (a quiet live input): its lines are whole, and nothing in them looks past them. Measured over
+ * the quality corpora and loghub cut after every line (tests/test_segment.c keeps it so), every
+ * decision is line-local but two: a private key's fingerprint reads the body after its armour
+ * line, and a CSV header is one when the second line agrees. */
+static bool settled(const struct seg *cur, bool first)
+{
+    const uint8_t *b = cur->buf + cur->from, *e = cur->buf + cur->len;
+    if (e[-1] != '\n') return false;
+    if (first) { /* the head holds the second line */
+        const uint8_t *nl = memchr(b, '\n', (size_t)(e - b));
+        if (nl == e - 1) return false;
+    }
+    const uint8_t *tail = e - b > PII_SEGMENT_AFTER ? e - PII_SEGMENT_AFTER : b;
+    return !memmem(tail, (size_t)(e - tail), "-----BEGIN", 10);
+}
+
+/* Nothing more arrived on fd within ms milliseconds. */
+static bool input_waits(int fd, int ms)
 {
     struct pollfd pf = {.fd = fd, .events = POLLIN};
-    return poll(&pf, 1, 50) == 0;
+    return poll(&pf, 1, ms) == 0;
 }
 
 /* A member's first n bytes (at most BINARY_SNIFF) decide whether it is binary: false, and it
@@ -1262,14 +1286,18 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
             if (par_broken(p)) break;
         }
         if (st || par_broken(p)) break;
-        if (live >= 0 && cur && cur->len > cur->from + PII_SEGMENT_AFTER && input_waits(live)) {
+        if (live >= 0 && cur && cur->len > cur->from && input_waits(live, LIVE_CUT_MS)) {
+            size_t to = cur->len > cur->from + PII_SEGMENT_AFTER ? cur->len - PII_SEGMENT_AFTER : 0;
+            if (settled(cur, first) && input_waits(live, LIVE_FLUSH_MS - LIVE_CUT_MS))
+                to = cur->len; /* quiet: its whole lines, with no look-ahead */
+            if (!to) continue;
             /* as for a full first segment, on what came: a quiet log is not held back for
              * BINARY_SNIFF bytes (a NUL after them no longer makes it binary) */
             if (!sniffed) {
                 sniffed = true;
                 if (!sniff_text(rd, cur, cur->len, have_input)) goto binary;
             }
-            if (!seg_cut(rd, &cur, cur->len - PII_SEGMENT_AFTER, &head, &first, mb)) {
+            if (!seg_cut(rd, &cur, to, &head, &first, mb)) {
                 st = err_nomem(rerr);
                 break;
             }

@@ -359,6 +359,7 @@ Test(redact, runs_of_findings_and_segment_edges)
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -411,6 +412,15 @@ static size_t take(int fd, char *buf, size_t have, size_t cap, int ms)
     return have;
 }
 
+/* Reads l's output into out until `want` is in it, or 30 s pass; returns the bytes read. */
+static size_t take_until(struct live *l, char *out, size_t cap, const char *want)
+{
+    size_t got = 0;
+    for (int i = 0; i < 60 && !memmem(out, got, want, strlen(want)); i++)
+        got = take(l->out, out, got, cap, 500);
+    return got;
+}
+
 static int live_end(struct live *l)
 {
     int st;
@@ -431,11 +441,9 @@ Test(redact, a_live_pipe_is_copied_while_it_waits, .timeout = 120)
     struct live l = live_start(args);
     put_all(l.in, in, n);
     char out[65536];
-    size_t got = 0;
     /* the copy up to the look-ahead comes while the input is still open (a liveness bound,
      * not a speed test: without live cutting nothing comes before the end) */
-    for (int i = 0; i < 60 && !memmem(out, got, "first [ipv4] here", 17); i++)
-        got = take(l.out, out, got, sizeof out, 500);
+    size_t got = take_until(&l, out, sizeof out, "first [ipv4] here");
     cr_expect(memmem(out, got, "first [ipv4] here\n", 18), "%zu bytes before the end", got);
     cr_expect_lt(got, n, "the last look-ahead waits for more input or the end");
     cr_expect_eq(live_end(&l), 1);
@@ -453,11 +461,55 @@ Test(redact, a_quiet_live_log_is_not_held_for_the_sniff, .timeout = 120)
     struct live l = live_start(args);
     put_all(l.in, in, n);
     char out[4096];
-    size_t got = 0;
-    for (int i = 0; i < 60 && !memmem(out, got, "email", 5); i++)
-        got = take(l.out, out, got, sizeof out, 500);
+    size_t got = take_until(&l, out, sizeof out, "email");
     cr_expect(memmem(out, got, "-:1:12: email [A] ", 18), "%zu bytes before the end", got);
     cr_expect_eq(live_end(&l), 1);
+}
+
+/* A quiet log's last lines: well under the look-ahead has come, and the input stays quiet for a
+ * second. Its whole lines are decided as if it ended there and go out. */
+Test(redact, a_quiet_live_log_gives_its_last_lines, .timeout = 120)
+{
+    static const char in[] = "one\nmail a.person@corp-mail.com here\nthree\n";
+    const char *args[] = {"--line-buffered", "--format", "text", NULL};
+    struct live l = live_start(args);
+    put_all(l.in, in, sizeof in - 1);
+    char out[4096];
+    size_t got = take_until(&l, out, sizeof out, "email");
+    cr_expect(memmem(out, got, "-:2:6: email [A] ", 17), "%zu bytes while open", got);
+    cr_expect_eq(live_end(&l), 1);
+}
+
+/* What a line leaves open is not decided at a pause: a private key's fingerprint is its body's,
+ * which comes after the armour line. The output is the whole input's, pause or not. */
+Test(redact, a_pause_after_a_key_armour_waits_for_the_body, .timeout = 120)
+{
+    static const char part1[] = "first line\nloaded key -----BEGIN RSA PRIVATE KEY-----\n";
+    static const char part2[] = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0\n"
+                                "-----END RSA PRIVATE KEY-----\nlast line\n";
+    char whole[512];
+    snprintf(whole, sizeof whole, "%s%s", part1, part2);
+    const char *args[] = {"--line-buffered", "--format", "jsonl", NULL};
+    struct t_run want = t_exec(args, whole, strlen(whole));
+    cr_assert_eq(want.status, 1);
+    struct live l = live_start(args);
+    put_all(l.in, part1, sizeof part1 - 1);
+    char out[8192];
+    size_t got = take(l.out, out, 0, sizeof out, 1600); /* quiet for longer than a flush waits */
+    put_all(l.in, part2, sizeof part2 - 1);
+    close(l.in);
+    got = take(l.out, out, got, sizeof out, 5000);
+    int st;
+    cr_assert_eq(waitpid(l.pid, &st, 0), l.pid);
+    close(l.out);
+    /* the records before the summary: the same bytes */
+    const char *a = memmem(want.out, want.out_len, "{\"type\":\"summary\"", 17);
+    const char *b = memmem(out, got, "{\"type\":\"summary\"", 17);
+    cr_assert(a && b);
+    cr_expect_eq(b - out, a - want.out);
+    cr_expect(!memcmp(out, want.out, (size_t)(a - want.out)), "[%.*s]\n[%.*s]", (int)(b - out), out,
+              (int)(a - want.out), want.out);
+    t_run_free(&want);
 }
 
 /* Cut wherever the input happened to wait, the output is the one of the whole input: the copy

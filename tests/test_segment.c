@@ -100,9 +100,10 @@ static int cmp_size(const void *a, const void *b)
 }
 
 /* Scans s cut at `cuts` (sorted, inside (0, len)), each segment in its own heap buffer holding
- * exactly the bytes the contract promises, so ASan sees any read outside them. */
-static struct tfinds scan_cut(pii_scanner *sc, pii_join *j, const char *s, size_t len,
-                              const size_t *cuts, size_t n_cuts)
+ * exactly the bytes the contract promises, so ASan sees any read outside them; with no_ahead,
+ * none after the segment (it is decided as if the input ended there). */
+static struct tfinds scan_cut_as(pii_scanner *sc, pii_join *j, const char *s, size_t len,
+                                 const size_t *cuts, size_t n_cuts, bool no_ahead)
 {
     struct collected c = {.j = j};
     cr_assert_eq(pii_join_new(t_engine(NULL), &c.k, NULL), PII_OK);
@@ -116,7 +117,7 @@ static struct tfinds scan_cut(pii_scanner *sc, pii_join *j, const char *s, size_
     for (size_t k = 0; k <= n_cuts; k++) {
         size_t to = k < n_cuts ? cuts[k] : len;
         size_t lo = from > PII_SEGMENT_BEFORE ? from - PII_SEGMENT_BEFORE : 0;
-        size_t hi = len - to > PII_SEGMENT_AFTER ? to + PII_SEGMENT_AFTER : len;
+        size_t hi = no_ahead ? to : len - to > PII_SEGMENT_AFTER ? to + PII_SEGMENT_AFTER : len;
         char *buf = malloc(hi - lo ? hi - lo : 1);
         cr_assert(buf);
         memcpy(buf, s + lo, hi - lo);
@@ -136,6 +137,12 @@ static struct tfinds scan_cut(pii_scanner *sc, pii_join *j, const char *s, size_
     free(head);
     pii_join_free(c.k);
     return c.f;
+}
+
+static struct tfinds scan_cut(pii_scanner *sc, pii_join *j, const char *s, size_t len,
+                              const size_t *cuts, size_t n_cuts)
+{
+    return scan_cut_as(sc, j, s, len, cuts, n_cuts, false);
 }
 
 Test(segment, random_cuts_equal_one_streaming_pass)
@@ -165,6 +172,40 @@ Test(segment, random_cuts_equal_one_streaming_pass)
         t_assert_same(&ref, &got, what);
         t_free(&got);
     }
+    pii_join_free(j);
+    pii_scanner_free(sc);
+    t_free(&ref);
+    free(s);
+}
+
+/* A quiet live input has its whole lines decided as if it ended there (cli_par.c, settled()):
+ * that holds only while every decision is line-local. Cut after every line, and after every
+ * few, with nothing after each segment: the findings of one streaming pass. */
+Test(segment, whole_lines_need_no_look_ahead)
+{
+    rng_state = 20261123;
+    size_t len;
+    char *s = text(&len, 64 * 1024);
+    const pii_engine *e = t_engine(NULL);
+    struct tfinds ref = t_scan(e, s, len, 0, 0);
+    cr_assert_gt(ref.n, 500);
+    pii_scanner *sc = NULL;
+    pii_join *j = NULL;
+    cr_assert_eq(pii_scanner_new(e, NULL, &sc, NULL), PII_OK);
+    cr_assert_eq(pii_join_new(e, &j, NULL), PII_OK);
+    size_t cap = 4096, *cuts = malloc(cap * sizeof *cuts);
+    cr_assert(cuts);
+    for (int every = 1; every <= 7; every += 3) {
+        size_t n = 0, k = 0;
+        for (size_t i = 0; i + 1 < len && n < cap; i++)
+            if (s[i] == '\n' && ++k % (size_t)every == 0) cuts[n++] = i + 1;
+        struct tfinds got = scan_cut_as(sc, j, s, len, cuts, n, true);
+        char what[64];
+        snprintf(what, sizeof what, "a cut after every %d lines (%zu cuts)", every, n);
+        t_assert_same(&ref, &got, what);
+        t_free(&got);
+    }
+    free(cuts);
     pii_join_free(j);
     pii_scanner_free(sc);
     t_free(&ref);
