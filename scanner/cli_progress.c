@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -99,11 +100,16 @@ bool progress_start(struct run *r)
     bool tty = isatty(STDERR_FILENO);
     if (o->progress == 0) return true;
     if (o->progress < 0) {
-        /* auto: on a terminal that can erase a line, when the records do not go to it too as
-         * they come (a summary is printed at the end, after the line is gone) */
+        /* auto: on a terminal that can erase a line, when the records go to a file (or
+         * nowhere), or when they are a summary printed at the end, after the line is gone. Not
+         * when they go down a pipe: it may end in a pager on the same terminal. */
         const char *term = getenv("TERM");
         if (!tty || (term && !strcmp(term, "dumb"))) return true;
-        if (isatty(STDOUT_FILENO) && o->format != FMT_SUMMARY) return true;
+        struct stat so;
+        bool out_tty = isatty(STDOUT_FILENO);
+        bool out_file = !out_tty && fstat(STDOUT_FILENO, &so) == 0 &&
+                        (S_ISREG(so.st_mode) || S_ISCHR(so.st_mode)); /* a file, /dev/null */
+        if (!out_file && !(out_tty && o->format == FMT_SUMMARY)) return true;
     }
     struct progress *g = calloc(1, sizeof *g);
     if (!g) return false;

@@ -438,8 +438,12 @@ Test(batch, an_incomplete_merge_says_so)
 
 /* ---- --progress --------------------------------------------------------------------------- */
 
-/* A run of the binary with its stdin a pipe we feed, stdout a pipe, and stderr (and stdout,
- * when out_tty) on a pseudo-terminal, or on a pipe when err_tty is false. */
+/* Where a run's stdout goes: a pipe we read, the terminal its stderr is on, or a file
+ * (t_path("stdout.txt"), read back with out_file()). */
+enum out_to { OUT_PIPE, OUT_TTY, OUT_FILE };
+
+/* A run of the binary with its stdin a pipe we feed, stderr on a pseudo-terminal (or on a pipe
+ * when err_tty is false) and stdout as `to` says. */
 struct prun {
     pid_t pid;
     int in, out, err; /* our ends; out == err when both are the terminal */
@@ -457,8 +461,9 @@ static int pty_open(int *slave)
     return m;
 }
 
-static struct prun prun_start(const char *const *args, bool err_tty, bool out_tty)
+static struct prun prun_start(const char *const *args, bool err_tty, enum out_to to)
 {
+    bool out_tty = to == OUT_TTY;
     int in[2], out[2], err[2], slave = -1;
     cr_assert(pipe(in) == 0 && pipe(out) == 0);
     if (err_tty) {
@@ -471,7 +476,13 @@ static struct prun prun_start(const char *const *args, bool err_tty, bool out_tt
     cr_assert(pid >= 0);
     if (pid == 0) {
         dup2(in[0], 0);
-        dup2(out_tty ? err[1] : out[1], 1);
+        if (to == OUT_FILE) {
+            int fd = open(t_path("stdout.txt"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            dup2(fd, 1);
+            close(fd);
+        } else {
+            dup2(out_tty ? err[1] : out[1], 1);
+        }
         dup2(err[1], 2);
         close(in[0]), close(in[1]), close(out[0]), close(out[1]), close(err[0]), close(err[1]);
         const char *argv[16] = {PII_BIN};
@@ -485,6 +496,19 @@ static struct prun prun_start(const char *const *args, bool err_tty, bool out_tt
     close(err[1]);
     signal(SIGPIPE, SIG_IGN);
     return (struct prun){pid, in[1], out[0], err[0]};
+}
+
+/* What the last OUT_FILE run wrote (malloc'ed, NUL-terminated). */
+static char *out_file(size_t *len)
+{
+    FILE *f = fopen(t_path("stdout.txt"), "rb");
+    cr_assert(f);
+    char *b = malloc(1 << 20);
+    cr_assert(b);
+    *len = fread(b, 1, (1 << 20) - 1, f);
+    b[*len] = 0;
+    fclose(f);
+    return b;
 }
 
 /* Reads what fd has within ms milliseconds into *buf (grown), appending. */
@@ -573,12 +597,14 @@ Test(batch, progress_is_drawn_on_a_terminal_and_changes_nothing_else, .timeout =
     struct t_run want = t_exec(plain_argv, in, n);
     cr_assert_eq(want.status, 1);
 
-    /* auto: stderr is a terminal, the records go to a pipe */
-    struct prun p = prun_start(plain_argv, true, false);
+    /* auto: stderr is a terminal, the records go to a file */
+    struct prun p = prun_start(plain_argv, true, OUT_FILE);
     char *out, *err;
     size_t out_len, err_len;
     int st = prun_feed(&p, in, n, n / 2, 1600, &out, &out_len, &err, &err_len);
     cr_expect_eq(st, 1);
+    free(out);
+    out = out_file(&out_len);
     /* the records are the same but for the summary's elapsed time and rate */
     const char *sum = memmem(out, out_len, "{\"type\":\"summary\"", 17);
     cr_assert(sum);
@@ -594,15 +620,25 @@ Test(batch, progress_is_drawn_on_a_terminal_and_changes_nothing_else, .timeout =
     free(out);
     free(err);
 
-    /* auto is off when the records go to the terminal too, on for a summary */
-    static const char *const cases[][4] = {
-        {"-", NULL}, {"--format", "summary", "-", NULL}, {"--no-progress", "-", NULL}};
-    for (int c = 0; c < 3; c++) {
-        p = prun_start(cases[c], true, c < 2);
+    /* auto is off when the records go to the terminal too, or down a pipe (a pager may be
+     * on the terminal); on for a summary; --no-progress */
+    static const struct {
+        const char *args[4];
+        enum out_to to;
+        bool drawn;
+    } cases[] = {
+        {{"-", NULL}, OUT_TTY, false},
+        {{"--format", "summary", "-", NULL}, OUT_TTY, true},
+        {{"-", NULL}, OUT_PIPE, false},
+        {{"--no-progress", "-", NULL}, OUT_FILE, false},
+        {{"--progress", "-", NULL}, OUT_PIPE, true},
+    };
+    for (int c = 0; c < 5; c++) {
+        p = prun_start(cases[c].args, true, cases[c].to);
         prun_feed(&p, in, n, n / 2, 1300, &out, &out_len, &err, &err_len);
-        /* stdout is the terminal for the first two: everything is in `err` */
+        /* a terminal's output is all in `err` */
         bool drawn = memmem(err, err_len, "\rpiiscan: 0:00:01", 17) != NULL;
-        cr_expect_eq(drawn, c == 1, "case %d: %s", c, drawn ? "drawn" : "not drawn");
+        cr_expect_eq(drawn, cases[c].drawn, "case %d: %s", c, drawn ? "drawn" : "not drawn");
         if (c == 1)
             cr_expect(memmem(err, err_len, "\r\x1b[Kpiiscan 0.1.0 summary", 25),
                       "the summary comes after the line is gone: [%s]", err);
@@ -619,7 +655,7 @@ Test(batch, progress_lines_for_a_log, .timeout = 120)
     size_t n;
     char *in = log_text(&n);
     const char *argv[] = {"--progress=1", "--format", "summary", "-", NULL};
-    struct prun p = prun_start(argv, false, false);
+    struct prun p = prun_start(argv, false, OUT_PIPE);
     char *out, *err;
     size_t out_len, err_len;
     cr_expect_eq(prun_feed(&p, in, n, n / 2, 2300, &out, &out_len, &err, &err_len), 1);
@@ -650,7 +686,7 @@ Test(batch, a_message_clears_the_line_first, .timeout = 120)
     char list[1200];
     int len = snprintf(list, sizeof list, "%s\n%s\n", t_path("big.log"), t_path("gone.log"));
     const char *argv[] = {"-j1", "--files-from", "-", NULL};
-    struct prun p = prun_start(argv, true, false);
+    struct prun p = prun_start(argv, true, OUT_FILE);
     char *out, *err;
     size_t out_len, err_len;
     /* the first name, a pause in which the line is drawn, then the missing one */
