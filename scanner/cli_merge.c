@@ -87,6 +87,82 @@ static bool add_counts(json_t *dst, json_t *src)
 
 /* the summary's counts, added; "bytes" (TOTAL_BYTES) also gives the rate */
 enum { TOTAL_BYTES = 2 };
+/* by_directory entries of src added into dirs (an object keyed by path): the shares of one
+ * tree hold the same directories. false: malformed. */
+static bool add_dirs(json_t *dirs, json_t *src)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(src, i, e)
+    {
+        const char *path = json_string_value(json_object_get(e, "path"));
+        json_t *ccpa = json_object_get(e, "by_ccpa");
+        if (!path || !json_is_object(ccpa)) return false;
+        json_t *d = json_object_get(dirs, path);
+        if (!d) {
+            d = json_pack("{s:s,s:I,s:I,s:I,s:{}}", "path", path, "inputs", (json_int_t)0, "bytes",
+                          (json_int_t)0, "findings", (json_int_t)0, "by_ccpa");
+            if (!d || json_object_set_new(dirs, path, d)) return false;
+        }
+        static const char *const keys[] = {"inputs", "bytes", "findings"};
+        for (size_t k = 0; k < 3; k++) {
+            json_t *v = json_object_get(e, keys[k]);
+            if (!json_is_integer(v)) return false;
+            json_int_t have = json_integer_value(json_object_get(d, keys[k]));
+            if (json_object_set_new(d, keys[k], json_integer(have + json_integer_value(v))))
+                return false;
+        }
+        if (!add_counts(json_object_get(d, "by_ccpa"), ccpa)) return false;
+    }
+    return true;
+}
+
+/* A by_ccpa object in letter order, as a run writes it, whatever order the files gave. */
+static json_t *letters(json_t *by_ccpa)
+{
+    json_t *o = json_object();
+    for (char c = 'A'; o && c <= 'L'; c++) {
+        char key[2] = {c, 0};
+        json_t *v = json_object_get(by_ccpa, key);
+        if (v && json_object_set(o, key, v)) {
+            json_decref(o);
+            o = NULL;
+        }
+    }
+    return o;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The directories as an array in bytewise path order, as a run lists them. */
+static json_t *dirs_array(json_t *dirs)
+{
+    size_t n = json_object_size(dirs), k = 0;
+    const char **keys = malloc((n ? n : 1) * sizeof *keys);
+    json_t *out = json_array();
+    if (!keys || !out) {
+        free(keys);
+        json_decref(out);
+        return NULL;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(dirs, key, v) keys[k++] = key;
+    qsort(keys, n, sizeof *keys, key_cmp);
+    for (k = 0; out && k < n; k++) {
+        json_t *d = json_object_get(dirs, keys[k]), *c = letters(json_object_get(d, "by_ccpa"));
+        if (!c || json_object_set_new(d, "by_ccpa", c) || json_array_append(out, d)) {
+            json_decref(out);
+            out = NULL;
+        }
+    }
+    free(keys);
+    return out;
+}
+
 static const char *const totals[] = {"files",          "members",  "bytes",   "compressed_bytes",
                                      "expanded_bytes", "findings", "allowed", "errors",
                                      "skipped"};
@@ -102,13 +178,13 @@ int merge_summaries(int argc, char **argv)
     json_int_t sum[ARRAY_LEN(totals)] = {0}, globbed = 0;
     bool any_glob = false;
     json_t *by_det = json_object(), *by_ccpa = json_object(), *skip_by = json_object();
-    json_t *inputs = json_array();
+    json_t *inputs = json_array(), *dirs = json_object();
     double elapsed = 0;
     unsigned char *seen = NULL; /* seen[i]: share i + 1 of n_shares */
     json_int_t n_shares = 0;
     size_t unsharded = 0;
     int rc = 0;
-    if (!by_det || !by_ccpa || !skip_by || !inputs) goto nomem;
+    if (!by_det || !by_ccpa || !skip_by || !inputs || !dirs) goto nomem;
     for (int i = 1; i < argc; i++) {
         const char *why = NULL;
         json_t *o = load_summary(argv[i], &why);
@@ -124,6 +200,7 @@ int merge_summaries(int argc, char **argv)
         json_t *ccpa = json_object_get(o, "by_ccpa"), *sk = json_object_get(o, "skipped_by_reason");
         if (!add_counts(by_det, json_object_get(o, "by_detector")) ||
             (ccpa && !add_counts(by_ccpa, ccpa)) || (sk && !add_counts(skip_by, sk)) ||
+            !add_dirs(dirs, json_object_get(o, "by_directory")) ||
             json_array_extend(inputs, json_object_get(o, "inputs"))) {
             fprintf(stderr, "piiscan: merge-summaries: %s: malformed counts\n", argv[i]);
             rc = 2;
@@ -156,14 +233,8 @@ int merge_summaries(int argc, char **argv)
               stderr);
         rc = 2;
     }
-    /* by_ccpa in letter order, whatever order the files gave */
-    json_t *ccpa_sorted = json_object();
+    json_t *ccpa_sorted = letters(by_ccpa);
     if (!ccpa_sorted) goto nomem;
-    for (char c = 'A'; c <= 'L'; c++) {
-        char key[2] = {c, 0};
-        json_t *v = json_object_get(by_ccpa, key);
-        if (v) json_object_set(ccpa_sorted, key, v);
-    }
     json_t *out = json_object();
     if (!out) {
         json_decref(ccpa_sorted);
@@ -198,6 +269,12 @@ int merge_summaries(int argc, char **argv)
         }
         json_object_set_new(out, "shards", sh);
     }
+    json_t *by_dir = dirs_array(dirs);
+    if (!by_dir) {
+        json_decref(out);
+        goto nomem;
+    }
+    json_object_set_new(out, "by_directory", by_dir);
     json_object_set(out, "inputs", inputs);
     if (json_dumpf(out, stdout, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(10)) ||
         fputc('\n', stdout) == EOF || fflush(stdout)) {
@@ -214,6 +291,7 @@ done:
     json_decref(by_ccpa);
     json_decref(skip_by);
     json_decref(inputs);
+    json_decref(dirs);
     free(seen);
     return rc;
 }

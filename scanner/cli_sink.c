@@ -465,6 +465,63 @@ static void member_json(FILE *f, const struct run *r, const char *path,
     fputc('}', f);
 }
 
+/* ---- the rollup by directory: a compliance report's "by system" ------------------------- */
+
+/* The directory an input sits in: its path up to its last '/' ("/" for one at the root, "."
+ * for a bare name, standard input included). */
+static void input_dir(const char *path, const char **d, size_t *n)
+{
+    const char *sl = strrchr(path, '/');
+    if (!sl) {
+        *d = ".", *n = 1;
+    } else {
+        *d = path, *n = sl == path ? 1 : (size_t)(sl - path);
+    }
+}
+
+struct dir_roll {
+    const char *path; /* not NUL-terminated: len bytes */
+    size_t len;
+    uint64_t inputs, bytes, findings, by_cat[12];
+};
+
+static int dir_cmp(const void *a, const void *b)
+{
+    const struct dir_roll *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->path, y->path, n);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* The inputs' directories with their totals, in bytewise path order (*n of them; NULL with *n
+ * 0 when there are no inputs or no memory, and the rollup is left out). */
+static struct dir_roll *dirs_roll(const struct run *r, size_t *n)
+{
+    *n = 0;
+    struct dir_roll *v = r->n_inputs ? malloc(r->n_inputs * sizeof *v) : NULL;
+    if (!v) return NULL;
+    for (size_t i = 0; i < r->n_inputs; i++) {
+        const struct input_stats *in = &r->inputs[i];
+        struct dir_roll *d = &v[i];
+        input_dir(in->path, &d->path, &d->len);
+        d->inputs = 1, d->bytes = in->bytes, d->findings = in->findings;
+        memcpy(d->by_cat, in->by_cat, sizeof d->by_cat);
+    }
+    qsort(v, r->n_inputs, sizeof *v, dir_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < r->n_inputs; i++) {
+        if (k && !dir_cmp(&v[k - 1], &v[i])) {
+            struct dir_roll *d = &v[k - 1];
+            d->inputs++, d->bytes += v[i].bytes, d->findings += v[i].findings;
+            for (int c = 0; c < 12; c++) d->by_cat[c] += v[i].by_cat[c];
+        } else {
+            v[k++] = v[i];
+        }
+    }
+    *n = k;
+    return v;
+}
+
 static void summary_json(FILE *f, struct run *r, double elapsed, bool record)
 {
     fprintf(f,
@@ -497,7 +554,21 @@ static void summary_json(FILE *f, struct run *r, double elapsed, bool record)
     if (r->o->shard_n) /* --shard: which share this is, so that a merged report can tell */
         fprintf(f, "\"shard\":{\"index\":%u,\"count\":%u,\"paths_elsewhere\":%" PRIu64 "},",
                 r->o->shard_k, r->o->shard_n, r->shard_elsewhere);
-    fputs("\"inputs\":[", f);
+    size_t nd;
+    struct dir_roll *dirs = dirs_roll(r, &nd);
+    fputs("\"by_directory\":[", f);
+    for (size_t i = 0; i < nd; i++) {
+        fputs(i ? ",{\"path\":" : "{\"path\":", f);
+        json_write_str(f, dirs[i].path, dirs[i].len);
+        fprintf(f,
+                ",\"inputs\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"findings\":%" PRIu64
+                ",\"by_ccpa\":",
+                dirs[i].inputs, dirs[i].bytes, dirs[i].findings);
+        by_ccpa_json(f, dirs[i].by_cat);
+        fputc('}', f);
+    }
+    free(dirs);
+    fputs("],\"inputs\":[", f);
     for (size_t i = 0; i < r->n_inputs; i++) {
         const struct input_stats *in = &r->inputs[i];
         fputs(i ? ",{" : "{", f);
@@ -601,6 +672,24 @@ static void summary_text(FILE *f, struct run *r, double elapsed)
             pii_engine_detector(r->eng, i, &info);
             fprintf(f, "  %-18s %" PRIu64 "\n", info.id, r->by_det[i]);
         }
+        size_t nd;
+        struct dir_roll *dirs = dirs_roll(r, &nd);
+        if (nd > 1) { /* a batch over several directories: where the findings are */
+            fprintf(f, "by directory:\n  %8s %8s %14s  %-12s %s\n", "findings", "inputs", "bytes",
+                    "ccpa", "directory");
+            for (size_t i = 0; i < nd; i++) {
+                char cats[32];
+                pii_category cat = 0;
+                for (int c = 0; c < 12; c++)
+                    if (dirs[i].by_cat[c]) cat |= 1u << c;
+                pii_category_letters(cat, cats, sizeof cats);
+                fprintf(f, "  %8" PRIu64 " %8" PRIu64 " %14" PRIu64 "  %-12s ", dirs[i].findings,
+                        dirs[i].inputs, dirs[i].bytes, cats[0] ? cats : "-");
+                text_bytes(f, dirs[i].path, dirs[i].len);
+                fputc('\n', f);
+            }
+        }
+        free(dirs);
         fputs("by input:\n", f);
         for (size_t i = 0; i < r->n_inputs; i++)
             if (r->inputs[i].findings)

@@ -199,6 +199,10 @@ Test(batch, shard_usage_errors)
     cr_expect_eq(r.status, 1);
     cr_expect(strstr(r.out, "shard            1/1 (0 paths left to the other shares)"), "%s",
               r.out);
+    cr_expect(strstr(r.out,
+                     "by directory:\n  findings   inputs          bytes  ccpa         directory\n"
+                     "        20       20"),
+              "%s", r.out);
     t_run_free(&r);
 }
 
@@ -345,14 +349,27 @@ Test(batch, merged_shares_are_the_whole_run)
     t_write(t_path("merged.json"), r.out, r.out_len);
     t_run_free(&r);
     json_t *all = load(t_path("all.json")), *m = load(t_path("merged.json"));
-    static const char *const keys[] = {
-        "files",          "members",  "bytes",   "compressed_bytes",
-        "expanded_bytes", "findings", "allowed", "by_detector",
-        "by_ccpa",        "errors",   "skipped", "skipped_by_reason"};
+    static const char *const keys[] = {"files",          "members",  "bytes",   "compressed_bytes",
+                                       "expanded_bytes", "findings", "allowed", "by_detector",
+                                       "by_ccpa",        "errors",   "skipped", "skipped_by_reason",
+                                       "by_directory"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         cr_expect(json_equal(json_object_get(all, keys[i]), json_object_get(m, keys[i])), "%s",
                   keys[i]);
     cr_expect_eq(json_integer_value(json_object_get(m, "files")), NFILES);
+    /* the tree's three directories, 20 files and findings each, in path order */
+    json_t *dirs = json_object_get(all, "by_directory");
+    cr_assert_eq(json_array_size(dirs), 3);
+    static const char *const want_dirs[] = {"/tree", "/tree/sub", "/tree/sub/deeper"};
+    for (size_t d = 0; d < 3; d++) {
+        json_t *e = json_array_get(dirs, d);
+        const char *p = json_string_value(json_object_get(e, "path"));
+        size_t pl = p ? strlen(p) : 0, wl = strlen(want_dirs[d]);
+        cr_expect(pl >= wl && !strcmp(p + pl - wl, want_dirs[d]), "%s", p);
+        cr_expect_eq(json_integer_value(json_object_get(e, "inputs")), 20);
+        cr_expect_eq(json_integer_value(json_object_get(e, "findings")), 20);
+        cr_expect_eq(json_integer_value(json_object_get(json_object_get(e, "by_ccpa"), "A")), 20);
+    }
     json_t *sh = json_object_get(m, "shards");
     cr_expect_eq(json_integer_value(json_object_get(sh, "count")), 3);
     cr_expect_eq(json_array_size(json_object_get(sh, "merged")), 3);
