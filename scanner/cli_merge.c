@@ -85,8 +85,6 @@ static bool add_counts(json_t *dst, json_t *src)
     return true;
 }
 
-/* the summary's counts, added; "bytes" (TOTAL_BYTES) also gives the rate */
-enum { TOTAL_BYTES = 2 };
 /* by_directory entries of src added into dirs (an object keyed by path): the shares of one
  * tree hold the same directories. false: malformed. */
 static bool add_dirs(json_t *dirs, json_t *src)
@@ -163,6 +161,8 @@ static json_t *dirs_array(json_t *dirs)
     return out;
 }
 
+/* the summary's counts, added; "bytes" (TOTAL_BYTES) also gives the rate */
+enum { TOTAL_BYTES = 2 };
 static const char *const totals[] = {"files",          "members",  "bytes",   "compressed_bytes",
                                      "expanded_bytes", "findings", "allowed", "errors",
                                      "skipped"};
@@ -218,7 +218,10 @@ int merge_summaries(int argc, char **argv)
                     argv[i], (long long)k, (long long)n);
             rc = 2;
         } else {
-            if (!seen && !(seen = calloc((size_t)n, 1))) goto nomem;
+            if (!seen && !(seen = calloc((size_t)n, 1))) {
+                json_decref(o);
+                goto nomem;
+            }
             n_shares = n;
             if (seen[k - 1]++) {
                 fprintf(stderr, "piiscan: merge-summaries: %s: share %lld/%lld given twice\n",
