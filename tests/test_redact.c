@@ -452,18 +452,26 @@ Test(redact, a_live_pipe_is_copied_while_it_waits, .timeout = 120)
 
 /* A quiet log: far less than the format sniff's 32 KiB has come and the input waits. Text is
  * decided on what came, so the first finding goes out once its look-ahead (4,352 bytes) is in. */
+/* in[0..n) into a live --line-buffered text run that then waits: `want` comes while the input
+ * is still open. */
+static void expect_while_open(const char *in, size_t n, const char *want)
+{
+    const char *args[] = {"--line-buffered", "--format", "text", NULL};
+    struct live l = live_start(args);
+    put_all(l.in, in, n);
+    char out[4096];
+    size_t got = take_until(&l, out, sizeof out, want);
+    cr_expect(memmem(out, got, want, strlen(want)), "%zu bytes while open: %.*s", got, (int)got,
+              out);
+    cr_expect_eq(live_end(&l), 1);
+}
+
 Test(redact, a_quiet_live_log_is_not_held_for_the_sniff, .timeout = 120)
 {
     char in[8192];
     size_t n = (size_t)snprintf(in, sizeof in, "first mail a.person@corp-mail.com here\n");
     while (n + 40 < sizeof in) n += (size_t)snprintf(in + n, sizeof in - n, "a quiet line\n");
-    const char *args[] = {"--line-buffered", "--format", "text", NULL};
-    struct live l = live_start(args);
-    put_all(l.in, in, n);
-    char out[4096];
-    size_t got = take_until(&l, out, sizeof out, "email");
-    cr_expect(memmem(out, got, "-:1:12: email [A] ", 18), "%zu bytes before the end", got);
-    cr_expect_eq(live_end(&l), 1);
+    expect_while_open(in, n, "-:1:12: email [A] ");
 }
 
 /* A quiet log's last lines: well under the look-ahead has come, and the input stays quiet for a
@@ -471,13 +479,7 @@ Test(redact, a_quiet_live_log_is_not_held_for_the_sniff, .timeout = 120)
 Test(redact, a_quiet_live_log_gives_its_last_lines, .timeout = 120)
 {
     static const char in[] = "one\nmail a.person@corp-mail.com here\nthree\n";
-    const char *args[] = {"--line-buffered", "--format", "text", NULL};
-    struct live l = live_start(args);
-    put_all(l.in, in, sizeof in - 1);
-    char out[4096];
-    size_t got = take_until(&l, out, sizeof out, "email");
-    cr_expect(memmem(out, got, "-:2:6: email [A] ", 17), "%zu bytes while open", got);
-    cr_expect_eq(live_end(&l), 1);
+    expect_while_open(in, sizeof in - 1, "-:2:6: email [A] ");
 }
 
 /* What a line leaves open is not decided at a pause: a private key's fingerprint is its body's,

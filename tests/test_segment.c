@@ -145,19 +145,37 @@ static struct tfinds scan_cut(pii_scanner *sc, pii_join *j, const char *s, size_
     return scan_cut_as(sc, j, s, len, cuts, n_cuts, false);
 }
 
+/* One streaming pass over s (the reference), and a scanner and a join for its segments. */
+struct fixture {
+    const pii_engine *e;
+    struct tfinds ref;
+    pii_scanner *sc;
+    pii_join *j;
+};
+
+static struct fixture fixture(const char *s, size_t len)
+{
+    struct fixture f = {.e = t_engine(NULL)};
+    f.ref = t_scan(f.e, s, len, 0, 0);
+    cr_assert_eq(pii_scanner_new(f.e, NULL, &f.sc, NULL), PII_OK);
+    cr_assert_eq(pii_join_new(f.e, &f.j, NULL), PII_OK);
+    return f;
+}
+
+static void fixture_free(struct fixture *f)
+{
+    pii_join_free(f->j);
+    pii_scanner_free(f->sc);
+    t_free(&f->ref);
+}
+
 Test(segment, random_cuts_equal_one_streaming_pass)
 {
     rng_state = 20261121;
     size_t len;
     char *s = text(&len, 96 * 1024);
-    const pii_engine *e = t_engine(NULL);
-    struct tfinds ref = t_scan(e, s, len, 0, 0);
-    cr_assert_gt(ref.n, 1000);
-    pii_scanner *sc = NULL;
-    pii_join *j = NULL;
-    pii_error err = PII_ERROR_INIT;
-    cr_assert_eq(pii_scanner_new(e, NULL, &sc, &err), PII_OK);
-    cr_assert_eq(pii_join_new(e, &j, &err), PII_OK);
+    struct fixture f = fixture(s, len);
+    cr_assert_gt(f.ref.n, 1000);
     size_t cuts[64];
     for (int round = 0; round < 200; round++) {
         /* few cuts far apart, many cuts closer than the look-ahead, or cuts a few bytes apart */
@@ -166,15 +184,13 @@ Test(segment, random_cuts_equal_one_streaming_pass)
         size_t base = span < len ? rnd() % (len - span) : 0;
         for (size_t k = 0; k < n; k++) cuts[k] = 1 + base + rnd() % (span - 1);
         qsort(cuts, n, sizeof *cuts, cmp_size);
-        struct tfinds got = scan_cut(sc, j, s, len, cuts, n);
+        struct tfinds got = scan_cut(f.sc, f.j, s, len, cuts, n);
         char what[64];
         snprintf(what, sizeof what, "round %d, %zu cuts", round, n);
-        t_assert_same(&ref, &got, what);
+        t_assert_same(&f.ref, &got, what);
         t_free(&got);
     }
-    pii_join_free(j);
-    pii_scanner_free(sc);
-    t_free(&ref);
+    fixture_free(&f);
     free(s);
 }
 
@@ -186,29 +202,22 @@ Test(segment, whole_lines_need_no_look_ahead)
     rng_state = 20261123;
     size_t len;
     char *s = text(&len, 64 * 1024);
-    const pii_engine *e = t_engine(NULL);
-    struct tfinds ref = t_scan(e, s, len, 0, 0);
-    cr_assert_gt(ref.n, 500);
-    pii_scanner *sc = NULL;
-    pii_join *j = NULL;
-    cr_assert_eq(pii_scanner_new(e, NULL, &sc, NULL), PII_OK);
-    cr_assert_eq(pii_join_new(e, &j, NULL), PII_OK);
+    struct fixture f = fixture(s, len);
+    cr_assert_gt(f.ref.n, 500);
     size_t cap = 4096, *cuts = malloc(cap * sizeof *cuts);
     cr_assert(cuts);
     for (int every = 1; every <= 7; every += 3) {
         size_t n = 0, k = 0;
         for (size_t i = 0; i + 1 < len && n < cap; i++)
             if (s[i] == '\n' && ++k % (size_t)every == 0) cuts[n++] = i + 1;
-        struct tfinds got = scan_cut_as(sc, j, s, len, cuts, n, true);
+        struct tfinds got = scan_cut_as(f.sc, f.j, s, len, cuts, n, true);
         char what[64];
         snprintf(what, sizeof what, "a cut after every %d lines (%zu cuts)", every, n);
-        t_assert_same(&ref, &got, what);
+        t_assert_same(&f.ref, &got, what);
         t_free(&got);
     }
     free(cuts);
-    pii_join_free(j);
-    pii_scanner_free(sc);
-    t_free(&ref);
+    fixture_free(&f);
     free(s);
 }
 
@@ -216,29 +225,22 @@ Test(segment, empty_segments_and_a_cut_at_every_byte)
 {
     const char *s = "id 173.234.31.186\nmail jane.doe@acme-corp.com\r\n\n card 4539 1488 0343 6467";
     size_t len = strlen(s);
-    const pii_engine *e = t_engine(NULL);
-    struct tfinds ref = t_scan(e, s, len, 0, 0);
-    cr_assert_eq(ref.n, 3);
-    pii_scanner *sc = NULL;
-    pii_join *j = NULL;
-    cr_assert_eq(pii_scanner_new(e, NULL, &sc, NULL), PII_OK);
-    cr_assert_eq(pii_join_new(e, &j, NULL), PII_OK);
+    struct fixture f = fixture(s, len);
+    cr_assert_eq(f.ref.n, 3);
     size_t cuts[256];
     size_t n = 0;
     for (size_t k = 1; k < len; k++) {
         cuts[n++] = k;
         if (k % 5 == 0) cuts[n++] = k; /* an empty segment */
     }
-    struct tfinds got = scan_cut(sc, j, s, len, cuts, n);
-    t_assert_same(&ref, &got, "a cut at every byte");
+    struct tfinds got = scan_cut(f.sc, f.j, s, len, cuts, n);
+    t_assert_same(&f.ref, &got, "a cut at every byte");
     t_free(&got);
     /* a segment scan leaves the scanner ready for streaming */
-    struct tfinds again = t_scan(e, s, len, 0, 0);
-    t_assert_same(&ref, &again, "streaming after segments");
+    struct tfinds again = t_scan(f.e, s, len, 0, 0);
+    t_assert_same(&f.ref, &again, "streaming after segments");
     t_free(&again);
-    pii_join_free(j);
-    pii_scanner_free(sc);
-    t_free(&ref);
+    fixture_free(&f);
 }
 
 Test(segment, bad_arguments_are_errors)
