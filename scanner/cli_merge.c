@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,17 +72,29 @@ static json_t *load_summary(const char *file, const char **why)
     return o;
 }
 
-/* dst[key] += src[key] for every integer of the object src (dst keeps first-seen order). */
+/* *acc += v, v a count (absent: 0); false when v is not a count or the sum does not fit. */
+static bool count_add(json_int_t *acc, json_t *v)
+{
+    if (!v) return true;
+    json_int_t x = json_integer_value(v);
+    if (!json_is_integer(v) || x < 0 || *acc > INT64_MAX - x) return false;
+    *acc += x;
+    return true;
+}
+
+/* dst[key] += v: one count of an object of counts (dst keeps first-seen order). */
+static bool count_set(json_t *dst, const char *key, json_t *v)
+{
+    json_int_t have = json_integer_value(json_object_get(dst, key));
+    return count_add(&have, v) && !json_object_set_new(dst, key, json_integer(have));
+}
+
+/* dst[key] += src[key] for every count of the object src. */
 static bool add_counts(json_t *dst, json_t *src)
 {
     const char *k;
     json_t *v;
-    json_object_foreach(src, k, v)
-    {
-        if (!json_is_integer(v)) return false;
-        json_int_t have = json_integer_value(json_object_get(dst, k));
-        if (json_object_set_new(dst, k, json_integer(have + json_integer_value(v)))) return false;
-    }
+    json_object_foreach(src, k, v) if (!v || !count_set(dst, k, v)) return false;
     return true;
 }
 
@@ -105,10 +118,7 @@ static bool add_dirs(json_t *dirs, json_t *src)
         static const char *const keys[] = {"inputs", "bytes", "findings"};
         for (size_t k = 0; k < 3; k++) {
             json_t *v = json_object_get(e, keys[k]);
-            if (!json_is_integer(v)) return false;
-            json_int_t have = json_integer_value(json_object_get(d, keys[k]));
-            if (json_object_set_new(d, keys[k], json_integer(have + json_integer_value(v))))
-                return false;
+            if (!v || !count_set(d, keys[k], v)) return false;
         }
         if (!add_counts(json_object_get(d, "by_ccpa"), ccpa)) return false;
     }
@@ -193,16 +203,19 @@ int merge_summaries(int argc, char **argv)
             rc = 2;
             continue;
         }
+        bool ok = true;
         for (size_t t = 0; t < ARRAY_LEN(totals); t++)
-            sum[t] += json_integer_value(json_object_get(o, totals[t]));
+            ok = ok && count_add(&sum[t], json_object_get(o, totals[t]));
         json_t *gx = json_object_get(o, GLOB_KEY);
-        if (gx) globbed += json_integer_value(gx), any_glob = true;
+        if (gx) ok = ok && count_add(&globbed, gx), any_glob = true;
         json_t *ccpa = json_object_get(o, "by_ccpa"), *sk = json_object_get(o, "skipped_by_reason");
-        if (!add_counts(by_det, json_object_get(o, "by_detector")) ||
+        if (!ok || !add_counts(by_det, json_object_get(o, "by_detector")) ||
             (ccpa && !add_counts(by_ccpa, ccpa)) || (sk && !add_counts(skip_by, sk)) ||
             !add_dirs(dirs, json_object_get(o, "by_directory")) ||
             json_array_extend(inputs, json_object_get(o, "inputs"))) {
-            fprintf(stderr, "piiscan: merge-summaries: %s: malformed counts\n", argv[i]);
+            fprintf(stderr,
+                    "piiscan: merge-summaries: %s: a count that is not one, or too large to add\n",
+                    argv[i]);
             rc = 2;
         }
         double e = json_number_value(json_object_get(o, "elapsed_s"));

@@ -420,6 +420,19 @@ Test(batch, an_incomplete_merge_says_so)
     r = t_exec(whole, NULL, 0);
     t_run_free(&r);
     t_write(t_path("junk.json"), "{\"files\": 1}\n", 14);
+    /* counts that are not counts, or whose sum does not fit (signed overflow before) */
+    static const char *const bad_counts[] = {
+        "{\"files\":1,\"findings\":1,\"by_detector\":{\"email\":-1},\"inputs\":[]}",
+        "{\"files\":1,\"findings\":1,\"by_detector\":{\"email\":\"x\"},\"inputs\":[]}",
+        "{\"files\":9223372036854775807,\"findings\":1,\"by_detector\":{},\"inputs\":[]}",
+        "{\"files\":1,\"findings\":1,\"by_detector\":{},\"inputs\":[],\"by_directory\":[{\"path\":"
+        "\"a\",\"inputs\":1,\"bytes\":-5,\"findings\":0,\"by_ccpa\":{}}]}",
+    };
+    for (size_t i = 0; i < sizeof bad_counts / sizeof *bad_counts; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "bad%zu.json", i);
+        t_write(t_path(name), bad_counts[i], strlen(bad_counts[i]));
+    }
     struct {
         const char *files[4];
         const char *says;
@@ -430,6 +443,10 @@ Test(batch, an_incomplete_merge_says_so)
         {{"s1.json", "s2.json", "s3.json", "w.json"}, "mixed with other runs"},
         {{"w.json", "junk.json"}, "junk.json: not a piiscan summary"},
         {{"w.json", "nothing.json"}, "nothing.json: No such file"},
+        {{"w.json", "bad0.json"}, "bad0.json: a count that is not one"},
+        {{"w.json", "bad1.json"}, "bad1.json: a count that is not one"},
+        {{"w.json", "bad2.json"}, "bad2.json: a count that is not one, or too large to add"},
+        {{"w.json", "bad3.json"}, "bad3.json: a count that is not one"},
     };
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
         const char *argv[6] = {"merge-summaries"};
