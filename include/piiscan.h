@@ -181,11 +181,11 @@ typedef struct pii_finding {
 /* Return non-zero to stop the scan (the scan call then returns PII_STOP). */
 typedef int (*pii_finding_fn)(const pii_finding *f, void *user);
 
-/* Writes the masked form of f->match into out (NUL-terminated): at most the first two and
- * last two characters kept, '*' for the rest. Returns the length. */
 /* How many leading and as many trailing bytes of a match of `length` bytes its masked form
  * keeps (when printable ASCII): 2 from 8 bytes on, 1 from 5, else none. */
 PII_API size_t pii_mask_keep(size_t length);
+/* Writes the masked form of f->match into out (NUL-terminated): at most the first two and
+ * last two characters kept, '*' for the rest. Returns the length. */
 PII_API size_t pii_finding_mask(const pii_finding *f, char *out, size_t cap);
 /* Writes "v1:" + hex HMAC-SHA-256(key, detector id || 0 || normalized value). 68 bytes. */
 PII_API size_t pii_finding_fingerprint(const pii_engine *e, const pii_finding *f, char *out,

@@ -85,6 +85,12 @@ struct cli_opts {
     struct hook_opts h; /* issue 6 */
 };
 
+/* The index of s among names (NULL-terminated), or -1 (for s NULL too): an option's or a
+ * config key's value chosen from a list (cli_main.c). */
+int cli_keyword(const char *s, const char *const *names);
+/* "low", "medium", "high" as a pii_risk, or -1 (cli_repo.c). */
+int risk_by_name(const char *s);
+
 /* Parses argv; on a usage error prints it to stderr and returns false. *done is set when
  * --help or --version was handled. */
 bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done);

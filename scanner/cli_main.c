@@ -196,6 +196,13 @@ static const char usage_text[] =
     "  --exit-code-findings N       exit N instead of 1 when there are findings\n"
     "  --help, --version\n";
 
+int cli_keyword(const char *s, const char *const *names)
+{
+    for (int i = 0; s && names[i]; i++)
+        if (!strcmp(s, names[i])) return i;
+    return -1;
+}
+
 static bool parse_conf(const char *s, int *out)
 {
     char *end;
@@ -303,31 +310,28 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
     long v;
     while ((c = getopt_long(argc, argv, "0j:g:", long_opts, NULL)) != -1) {
         switch (c) {
-        case OPT_FORMAT:
-            if (!strcmp(optarg, "jsonl"))
-                o->format = FMT_JSONL;
-            else if (!strcmp(optarg, "text"))
-                o->format = FMT_TEXT;
-            else if (!strcmp(optarg, "summary"))
-                o->format = FMT_SUMMARY;
-            else if (!strcmp(optarg, "sarif"))
-                o->format = FMT_SARIF;
-            else
+        case OPT_FORMAT: {
+            static const char *const names[] = {"jsonl", "text", "summary", "sarif", NULL};
+            static const enum out_format fmts[] = {FMT_JSONL, FMT_TEXT, FMT_SUMMARY, FMT_SARIF};
+            int i = cli_keyword(optarg, names);
+            if (i < 0)
                 return usage_error("unknown format '%s' (jsonl, text, summary, sarif)", optarg);
+            o->format = fmts[i];
             format_set = true;
             break;
+        }
         case OPT_PRE_COMMIT:
             o->h.pre_commit = true;
             break;
-        case OPT_REDACT:
-            if (!optarg || !strcmp(optarg, "token"))
-                o->redact = REDACT_TOKEN;
-            else if (!strcmp(optarg, "mask"))
-                o->redact = REDACT_MASK;
-            else
-                return usage_error("--redact takes token or mask, not '%s'", optarg);
+        case OPT_REDACT: {
+            static const char *const names[] = {"token", "mask", NULL};
+            static const enum redact_style styles[] = {REDACT_TOKEN, REDACT_MASK};
+            int i = optarg ? cli_keyword(optarg, names) : 0;
+            if (i < 0) return usage_error("--redact takes token or mask, not '%s'", optarg);
+            o->redact = styles[i];
             redact = true;
             break;
+        }
         case OPT_STAGED:
             o->h.git_staged = true;
             break;
@@ -344,13 +348,7 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
             o->h.config_path = optarg;
             break;
         case OPT_RISK:
-            if (!strcmp(optarg, "low"))
-                o->h.risk_threshold = PII_RISK_LOW;
-            else if (!strcmp(optarg, "medium"))
-                o->h.risk_threshold = PII_RISK_MEDIUM;
-            else if (!strcmp(optarg, "high"))
-                o->h.risk_threshold = PII_RISK_HIGH;
-            else
+            if ((o->h.risk_threshold = risk_by_name(optarg)) < 0)
                 return usage_error("--risk-threshold takes low, medium or high, not '%s'", optarg);
             break;
         case OPT_SHOW_MATCH:

@@ -205,9 +205,11 @@ struct par {
     _Atomic bool w_asleep; /* the walker sleeps until `alive` is down to half */
     size_t max_alive;
     bool counts_only; /* the sinks only count findings: segments tally theirs (struct tally) */
-    bool redact;      /* --redact: the reader copies each segment (cli_redact.c) */
-    bool no_direct;   /* a test hook: plain files are read through the source (read_direct) */
-    size_t take_max;  /* a test hook: inputs taken at once whatever the queue's length (0: by it) */
+    /* --redact: each detector's id, the token its findings become (the reader copies each
+     * segment, cli_redact.c); NULL: no copy */
+    const char **redact_ids;
+    bool no_direct;  /* a test hook: plain files are read through the source (read_direct) */
+    size_t take_max; /* a test hook: inputs taken at once whatever the queue's length (0: by it) */
 };
 
 static pii_status fail(pii_error *err, pii_status code, const char *msg)
@@ -830,13 +832,6 @@ static void rec(struct reader *rd, enum ev_kind k, const pii_finding *f, const c
     walker_wake(p, released);
 }
 
-/* The id of detector i (the token --redact writes). */
-static const char *det_id(const pii_engine *e, size_t i)
-{
-    pii_detector_info info;
-    return pii_engine_detector(e, i, &info) ? info.id : "pii";
-}
-
 /* A finding counted in the worker's tally. false: out of memory (nothing counted). */
 static bool tally_add(struct tally *t, const struct bare *b)
 {
@@ -906,7 +901,7 @@ static void release_counted(struct reader *rd, struct seg *s)
 {
     struct worker *w = rd->w;
     struct par *p = w->p;
-    struct redactor *x = p->redact ? &w->red : NULL;
+    struct redactor *x = p->redact_ids ? &w->red : NULL;
     const uint8_t *seg = s->buf + s->from; /* the segment's bytes, from input offset x->base */
     bool copied = true;
     if (x && s->first) redact_begin(x, p->r->o->redact);
@@ -915,7 +910,7 @@ static void release_counted(struct reader *rd, struct seg *s)
         if (!pii_join_keep(w->join, b->det, b->offset, b->length)) continue;
         if (x && copied)
             copied = redact_finding(x, seg, x->base, x->base + (b->offset - s->from), b->length,
-                                    det_id(p->r->eng, b->det));
+                                    p->redact_ids[b->det]);
         if (tally_add(&w->tally, b)) continue;
         tally_flush(rd, s->member); /* out of memory: this one counted alone */
         uint64_t n[3] = {b->det, b->ccpa, 1 | (uint64_t)b->allowed << 32};
@@ -1222,7 +1217,7 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
     struct task *t = rd->t;
     const size_t S = p->seg_size;
     struct member_head head = {.len = 0};
-    if (p->redact && mb->depth > 0) { /* its bytes would join the copy of the archive itself */
+    if (p->redact_ids && mb->depth > 0) { /* its bytes would join the copy of the archive itself */
         reader_emit(rd, EV_ERROR, t->name, mb->name,
                     "not redacted: --redact copies a stream, not an archive's members (extract "
                     "the archive first)",
@@ -1582,7 +1577,6 @@ bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_
     if (p->seg_size < BINARY_SNIFF) p->seg_size = BINARY_SNIFF;
     p->so = *so;
     p->counts_only = sink_counts_only(r);
-    p->redact = r->o->format == FMT_REDACT;
     if (p->counts_only) { /* no line numbers, and no confidence beyond --min-confidence */
         p->so.no_lines = 1;
         p->so.presence_only = 1;
@@ -1602,6 +1596,14 @@ bool par_start(struct run *r, unsigned threads, size_t seg_size, const pii_scan_
     pthread_cond_init(&p->qcond, NULL);
     pthread_mutex_init(&p->olock, NULL);
     pthread_cond_init(&p->ocond, NULL);
+    if (r->o->format == FMT_REDACT) { /* ids looked up once, not per finding replaced */
+        if (!(p->redact_ids = malloc((r->n_det ? r->n_det : 1) * sizeof *p->redact_ids)))
+            return err_nomem(err) == PII_OK;
+        for (size_t i = 0; i < r->n_det; i++) {
+            pii_detector_info info;
+            p->redact_ids[i] = pii_engine_detector(r->eng, i, &info) ? info.id : "pii";
+        }
+    }
     /* worker 0 is the walker's; the pool's are set up when it starts (pool_start) */
     p->w = calloc(p->n_thr, sizeof *p->w);
     if (!p->w) return err_nomem(err) == PII_OK;
@@ -1703,6 +1705,7 @@ void par_finish(struct run *r)
     }
     for (size_t i = 0; p->w && i < p->n_thr; i++) worker_release(&p->w[i]);
     free(p->w);
+    free(p->redact_ids);
     ev_free(&p->spare);
     while (p->free_tasks) {
         struct task *t = p->free_tasks;

@@ -99,13 +99,12 @@ static bool string_list(json_t *v, char ***out, size_t *n)
     return true;
 }
 
-static int risk_by_name(const char *s)
+int risk_by_name(const char *s)
 {
-    if (!s) return -1;
-    if (!strcmp(s, "low")) return PII_RISK_LOW;
-    if (!strcmp(s, "medium")) return PII_RISK_MEDIUM;
-    if (!strcmp(s, "high")) return PII_RISK_HIGH;
-    return -1;
+    static const char *const names[] = {"low", "medium", "high", NULL};
+    static const pii_risk risks[] = {PII_RISK_LOW, PII_RISK_MEDIUM, PII_RISK_HIGH};
+    int i = cli_keyword(s, names);
+    return i < 0 ? -1 : (int)risks[i];
 }
 
 static void cfg_free(struct repo_cfg *c)
