@@ -95,80 +95,107 @@ static inline uint64_t word_needs_care(uint64_t x)
            (x & HIGHS) | has_zero(x ^ (ONES * 0x7F));
 }
 
-static void write_escape(FILE *f, uint8_t b)
+/* The escape of an ASCII byte that needs care into e (6 bytes); returns its length. */
+static size_t escape_ascii(char *e, uint8_t b)
 {
     static const char hex[] = "0123456789abcdef";
-    char e[6] = {'\\', 0, 0, 0, 0, 0};
-    size_t n = 2;
-
+    e[0] = '\\';
     switch (b) {
     case '"':
         e[1] = '"';
-        break;
+        return 2;
     case '\\':
         e[1] = '\\';
-        break;
+        return 2;
     case '\n':
         e[1] = 'n';
-        break;
+        return 2;
     case '\r':
         e[1] = 'r';
-        break;
+        return 2;
     case '\t':
         e[1] = 't';
-        break;
+        return 2;
     case '\b':
         e[1] = 'b';
-        break;
+        return 2;
     case '\f':
         e[1] = 'f';
-        break;
+        return 2;
     default:
         e[1] = 'u';
         e[2] = '0';
         e[3] = '0';
         e[4] = hex[b >> 4];
         e[5] = hex[b & 0xF];
-        n = 6;
-        break;
+        return 6;
     }
-    fwrite(e, 1, n, f);
+}
+
+/* The JSON form of s[0..len) (without quotes) into out[0..cap), as far as it fits: every unit
+ * (a byte, an escape, a UTF-8 sequence) whole. *used gets the input bytes encoded; returns the
+ * bytes written; *valid is cleared on bytes that are not UTF-8 (each written as U+FFFD). Never
+ * stops before the end of the input while cap - written >= 6. */
+static size_t json_encode(const uint8_t *s, size_t len, size_t *used, char *out, size_t cap,
+                          bool *valid)
+{
+    static const char replacement[3] = {'\xEF', '\xBF', '\xBD'}; /* U+FFFD */
+    size_t i = 0, o = 0;
+    while (i < len && cap - o >= 6) {
+        /* a run of bytes that can be copied verbatim: printable ASCII and well-formed
+         * multi-byte sequences */
+        size_t run = i, room = cap - o;
+        for (;;) {
+            while (len - i >= 8 && i - run + 8 <= room && word_needs_care(load64(s + i)) == 0)
+                i += 8;
+            while (i < len && i - run < room && !needs_care(s[i])) i++;
+            if (i >= len || s[i] < 0x80 || i - run >= room) break;
+            size_t n = utf8_seq(s, len, i);
+            if (n == 0 || i - run + n > room) break;
+            i += n;
+        }
+        memcpy(out + o, s + run, i - run);
+        o += i - run;
+        /* the run ends at the input's end, where the room does (fewer than 6 bytes left:
+         * stop), or at a byte to escape or an ill-formed sequence */
+        if (i >= len || cap - o < 6) break;
+        uint8_t b = s[i++];
+        if (b < 0x80) {
+            o += escape_ascii(out + o, b);
+        } else { /* each byte of an ill-formed sequence becomes one U+FFFD */
+            memcpy(out + o, replacement, sizeof replacement);
+            o += sizeof replacement;
+            *valid = false;
+        }
+    }
+    *used = i;
+    return o;
 }
 
 bool json_write_str(FILE *f, const char *str, size_t len)
 {
-    static const char replacement[3] = {'\xEF', '\xBF', '\xBD'}; /* U+FFFD */
     const uint8_t *s = (const uint8_t *)str;
     bool valid = true;
-    size_t i = 0;
-
+    char buf[4096];
     fputc('"', f);
-    while (i < len) {
-        /* Extend a run of bytes that can be copied verbatim: printable ASCII and
-         * well-formed multi-byte sequences. */
-        size_t run = i;
-        for (;;) {
-            while (len - i >= 8 && word_needs_care(load64(s + i)) == 0) i += 8;
-            while (i < len && !needs_care(s[i])) i++;
-            if (i >= len || s[i] < 0x80) break;
-            size_t n = utf8_seq(s, len, i);
-            if (n == 0) break;
-            i += n;
-        }
-        if (i > run) fwrite(s + run, 1, i - run, f);
-        if (i >= len) break;
-
-        uint8_t b = s[i++];
-        if (b < 0x80) {
-            write_escape(f, b);
-        } else {
-            /* Each byte of an ill-formed sequence becomes one U+FFFD. */
-            fwrite(replacement, 1, sizeof replacement, f);
-            valid = false;
-        }
+    for (size_t i = 0; i < len;) {
+        size_t used, n = json_encode(s + i, len - i, &used, buf, sizeof buf, &valid);
+        fwrite(buf, 1, n, f);
+        i += used;
     }
     fputc('"', f);
     return valid;
+}
+
+size_t json_put_str(char *out, size_t cap, const char *s, size_t len, bool *valid)
+{
+    if (len > (SIZE_MAX - 2) / 6 || cap < JSON_STR_ROOM(len)) return 0;
+    bool ok = true;
+    size_t used, n = json_encode((const uint8_t *)s, len, &used, out + 1, cap - 2, &ok);
+    out[0] = '"';
+    out[n + 1] = '"';
+    if (valid) *valid = ok;
+    return n + 2;
 }
 
 /* ---- base64 ----------------------------------------------------------------------------- */

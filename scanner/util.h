@@ -66,6 +66,11 @@ bool sha1_have_ni(void);
  * bytes that are not valid UTF-8 are written as U+FFFD. Returns false if the data was not
  * valid UTF-8 (the caller may add a base64 "bytes" field). */
 bool json_write_str(FILE *f, const char *s, size_t len);
+/* The room json_put_str needs for a string of len bytes: each byte may become a 6-byte escape. */
+#define JSON_STR_ROOM(len) (6 * (size_t)(len) + 2)
+/* json_write_str into out[0..cap): returns the bytes written (not NUL-terminated), or 0 when
+ * cap < JSON_STR_ROOM(len); *valid (if not NULL) as json_write_str returns. */
+size_t json_put_str(char *out, size_t cap, const char *s, size_t len, bool *valid);
 /* Standard base64 of data into out (NUL-terminated); returns the length or 0 if cap is too
  * small. */
 size_t base64_encode(const uint8_t *data, size_t len, char *out, size_t cap);

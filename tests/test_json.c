@@ -59,6 +59,17 @@ static void expect_json(const void *in, size_t in_len, const char *want, size_t 
               show(r.buf, r.len, b, sizeof b), show(want, want_len, c, sizeof c));
     cr_assert_eq(r.ok, want_ok, "input %s: return value %d", show(in, in_len, a, sizeof a),
                  (int)r.ok);
+    /* the same bytes into a buffer of exactly the room it asks for; none into less */
+    size_t cap = JSON_STR_ROOM(in_len);
+    char *buf = malloc(cap);
+    cr_assert_not_null(buf);
+    bool ok = !want_ok;
+    size_t n = json_put_str(buf, cap, in, in_len, &ok);
+    cr_assert(n == r.len && memcmp(buf, r.buf, n) == 0 && ok == want_ok,
+              "input %s: json_put_str gave %s", show(in, in_len, a, sizeof a),
+              show(buf, n, b, sizeof b));
+    cr_assert_eq(json_put_str(buf, cap - 1, in, in_len, NULL), 0);
+    free(buf);
     free(r.buf);
 }
 
@@ -430,6 +441,32 @@ Test(json, special_byte_at_every_offset)
             }
         }
     }
+}
+
+/* Long strings: json_write_str encodes through a 4 KiB buffer, so escapes and multi-byte
+ * sequences fall across its edges. */
+Test(json, matches_reference_across_its_buffer)
+{
+    enum { MAXLEN = 20000 };
+    uint8_t *in = malloc(MAXLEN);
+    char *want = malloc(MAXLEN * 6);
+    cr_assert(in && want);
+    for (int iter = 0; iter < 200; iter++) {
+        size_t len = 3000 + rnd() % (MAXLEN - 3000);
+        for (size_t i = 0; i < len; i++) in[i] = interesting_byte();
+        for (size_t i = 0; i + 4 <= len; i += 3 + rnd() % 40) { /* many valid sequences */
+            static const uint8_t seqs[][4] = {
+                {0xC3, 0xA9, 0, 2}, {0xE2, 0x82, 0xAC, 3}, {0xF0, 0x9F, 0x98, 4}};
+            const uint8_t *q = seqs[rnd() % 3];
+            memcpy(in + i, q, q[3] == 4 ? 3 : q[3]);
+            if (q[3] == 4) in[i + 3] = 0x80;
+        }
+        size_t wl;
+        bool ok = ref_body(in, len, want, &wl);
+        expect_json(in, len, want, wl, ok);
+    }
+    free(in);
+    free(want);
 }
 
 Test(json, long_ascii_single_run)
