@@ -163,6 +163,9 @@ struct run {
     uint64_t shard_elsewhere; /* --shard: paths that are another run's share */
     uint64_t glob_excluded;   /* --glob: walked files and directories it left out */
     struct progress *prog;    /* --progress (cli_progress.c), or NULL */
+    struct fp_cache *fpc;     /* run_fingerprint's (cli_sink.c), made on first use */
+    char *rec;                /* a JSONL finding's record being formatted (cli_sink.c) */
+    size_t rec_cap;
 };
 
 /* A new entry of the per-input summary (cli_main.c). */
@@ -194,6 +197,11 @@ void par_finish(struct run *r);
 
 /* Sinks (cli_sink.c). */
 void sink_finding(struct run *r, const pii_finding *f);
+/* f's fingerprint (pii_finding_fingerprint) into out, computed once per distinct value seen
+ * lately; from the sinks only. */
+void run_fingerprint(struct run *r, const pii_finding *f, char out[68]);
+/* Frees what the sinks kept between records (wiping the values run_fingerprint kept). */
+void sink_free(struct run *r);
 /* Whether the sinks use nothing of a finding but its detector, categories and allowed flag:
  * the summary format with no hook, staged lines, config or baseline looking at its line or
  * value. Then sink_count(r, det, ccpa, n, allowed) counts n such findings as n calls of

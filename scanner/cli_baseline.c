@@ -41,7 +41,7 @@ void baseline_finding(struct run *r, const pii_finding *f)
     e->value = strdup(m);
     e->line = f->line;
     e->column = f->column;
-    pii_finding_fingerprint(r->eng, f, e->fp, sizeof e->fp);
+    run_fingerprint(r, f, e->fp);
     if (!e->path || !e->detector || !e->value) {
         free(e->path);
         free(e->detector);

@@ -993,6 +993,7 @@ out:
     par_finish(&r);
     progress_stop(&r);
     sarif_free(&r);
+    sink_free(&r);
     baseline_collect_free(&r);
     repo_free(&o);
     for (size_t i = 0; i < r.n_inputs; i++) summary_input_release(&r.inputs[i]);

@@ -434,7 +434,7 @@ bool repo_finding(struct run *r, const pii_finding *f, pii_finding *out)
     }
     if (!out->allowed && h->bl && !h->baseline_cmd) {
         char fp[80];
-        pii_finding_fingerprint(r->eng, f, fp, sizeof fp);
+        run_fingerprint(r, f, fp);
         if (baseline_has(h->bl, f->detector, fp, repo_rel(r->o, r->cur_path))) {
             out->allowed = 1;
             out->allow_reason = "in the baseline";

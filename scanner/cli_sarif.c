@@ -69,7 +69,7 @@ void sarif_finding(struct run *r, const pii_finding *f)
     x->test_value = f->test_value;
     x->risk = f->risk;
     x->ccpa = f->ccpa;
-    pii_finding_fingerprint(r->eng, f, x->fp, sizeof x->fp);
+    run_fingerprint(r, f, x->fp);
     s->n++;
 }
 

@@ -2,8 +2,10 @@
  * codes, stdin, --files-from, binary files, errors, masking, fingerprints, broken pipes. */
 #define _GNU_SOURCE
 #include "testutil.h"
+#include "util.h" /* base64_encode, for the expected "_bytes" fields */
 
 #include <criterion/criterion.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,6 +352,102 @@ Test(cli, fingerprints_are_keyed)
     t_run_free(&r1);
     t_run_free(&r2);
     t_run_free(&r3);
+}
+
+/* The CLI reuses the fingerprint of a value it saw lately (run_fingerprint, cli_sink.c): each
+ * must still be the one the library computes for that finding's own value, when thousands of
+ * values share the cache's slots, when a value comes back after others took its slot, and for
+ * the same digits under two detectors (an SSN and a SIN normalise to the same nine). */
+Test(cli, fingerprints_stay_per_value_when_values_repeat)
+{
+    size_t cap = 4000 * 64, n = 0;
+    char *text = malloc(cap);
+    cr_assert(text);
+    for (unsigned i = 0; i < 4000; i++) { /* 2,000 addresses, each twice, scattered */
+        unsigned k = (i * 2654435761u) % 2000;
+        n += (size_t)snprintf(text + n, cap - n, "to user%u@mail%u.example.org ok\n", k, k % 7);
+        if (i % 500 == 0)
+            n += (size_t)snprintf(text + n, cap - n,
+                                  "customer ssn: 046-45-4286 ok\nemployee SIN: 046 454 286 ok\n");
+    }
+    const char *args[] = {"-", NULL};
+    struct t_run r = t_exec(args, text, n);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    json_t *recs = t_jsonl(r.out, r.out_len);
+    struct tfinds want = t_scan(t_engine(NULL), text, n, 0, 0);
+    size_t got = 0, ssn = 0, sin = 0;
+    json_t *rec;
+    size_t i;
+    json_array_foreach(recs, i, rec)
+    {
+        if (strcmp(json_string_value(json_object_get(rec, "type")), "finding")) continue;
+        cr_assert_lt(got, want.n);
+        const struct tfind *w = &want.v[got++];
+        const char *det = json_string_value(json_object_get(rec, "detector"));
+        cr_assert_str_eq(det, w->detector);
+        cr_assert_eq(json_integer_value(json_object_get(rec, "offset")), (json_int_t)w->offset);
+        cr_assert_str_eq(json_string_value(json_object_get(rec, "fingerprint")), w->fp,
+                         "finding %zu (%s at %" PRIu64 ")", got, det, w->offset);
+        ssn += !strcmp(det, "us_ssn");
+        sin += !strcmp(det, "ca_sin");
+    }
+    cr_expect_eq(got, want.n);
+    cr_expect_eq(ssn, 8);
+    cr_expect_eq(sin, 8);
+    /* the same nine digits, two detectors: two fingerprints */
+    const char *f_ssn = NULL, *f_sin = NULL;
+    for (size_t j = 0; j < want.n; j++) {
+        if (!strcmp(want.v[j].detector, "us_ssn")) f_ssn = want.v[j].fp;
+        if (!strcmp(want.v[j].detector, "ca_sin")) f_sin = want.v[j].fp;
+    }
+    cr_assert(f_ssn && f_sin);
+    cr_expect_str_neq(f_ssn, f_sin);
+    t_free(&want);
+    json_decref(recs);
+    t_run_free(&r);
+    free(text);
+}
+
+/* A finding's record is formatted in one buffer (cli_sink.c): a path with a quote, a newline and
+ * a byte that is not UTF-8, and with --show-match a value holding '"', '\\' and such a byte,
+ * are escaped and get their "_bytes" fields; without --show-match nothing raw gets out. */
+Test(cli, odd_paths_and_values_in_a_record)
+{
+    char name[600];
+    snprintf(name, sizeof name, "%s/we\xffird \"q\"\nname.log", dir);
+    static const char body[] = "password=\"p\\\"a\\\\ss\xffword1\" ok\n";
+    t_write(name, body, sizeof body - 1);
+    const char *raw[] = {"--show-match", "--detectors", "password", name, NULL};
+    const char *masked[] = {"--detectors", "password", name, NULL};
+    struct t_run r = t_exec(raw, NULL, 0), m = t_exec(masked, NULL, 0);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_eq(m.status, 1, "%s", m.err);
+    json_t *rr = t_jsonl(r.out, r.out_len), *mr = t_jsonl(m.out, m.out_len);
+    json_t *f = json_array_get(rr, 0), *g = json_array_get(mr, 0);
+    char want_path[600];
+    snprintf(want_path, sizeof want_path, "%s/we\xef\xbf\xbdird \"q\"\nname.log", dir);
+    cr_expect_str_eq(json_string_value(json_object_get(f, "path")), want_path);
+    const char *pb = json_string_value(json_object_get(f, "path_bytes"));
+    cr_assert(pb);
+    char enc[1024];
+    base64_encode((const uint8_t *)name, strlen(name), enc, sizeof enc);
+    cr_expect_str_eq(pb, enc);
+    /* the value as found: p\"a\\ss<FF>word1 */
+    const char *mv = json_string_value(json_object_get(f, "match"));
+    cr_assert(mv);
+    cr_expect_str_eq(mv, "p\\\"a\\\\ss\xef\xbf\xbdword1");
+    const char *mb = json_string_value(json_object_get(f, "match_bytes"));
+    cr_assert(mb);
+    base64_encode((const uint8_t *)"p\\\"a\\\\ss\xffword1", 14, enc, sizeof enc);
+    cr_expect_str_eq(mb, enc);
+    /* masked: its first and last two bytes and stars, no raw bytes */
+    cr_expect_str_eq(json_string_value(json_object_get(g, "match")), "p\\**********d1");
+    cr_expect_null(json_object_get(g, "match_bytes"));
+    cr_expect_null(memmem(m.out, m.out_len, "\xff", 1));
+    json_decref(rr);
+    json_decref(mr);
+    t_run_free(&r);
+    t_run_free(&m);
 }
 
 Test(cli, broken_pipe_exits_quietly)

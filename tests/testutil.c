@@ -67,12 +67,13 @@ int t_collect(const pii_finding *f, void *user)
     t->ccpa = f->ccpa;
     size_t n = f->length < sizeof t->match - 1 ? f->length : sizeof t->match - 1;
     memcpy(t->match, f->match, n);
+    if (fs->e) pii_finding_fingerprint(fs->e, f, t->fp, sizeof t->fp);
     return 0;
 }
 
 struct tfinds t_scan(const pii_engine *e, const char *data, size_t len, size_t feed, size_t chunk)
 {
-    struct tfinds fs = {0};
+    struct tfinds fs = {.e = e};
     pii_scan_opts o;
     pii_scan_opts_init(&o);
     if (chunk) o.chunk_size = chunk;

@@ -17,11 +17,13 @@ struct tfind {
     int confidence, sensitive, test_value;
     pii_category ccpa;
     char match[512];
+    char fp[68]; /* its fingerprint, when the scan knew its engine (t_scan) */
 };
 
 struct tfinds {
     struct tfind *v;
     size_t n, cap;
+    const pii_engine *e; /* set: t_collect fingerprints each finding with it */
 };
 
 /* A compiled engine over the built-in catalogue (optionally only `detectors`), cached per
