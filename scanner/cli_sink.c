@@ -13,21 +13,6 @@ static void check_out(struct run *r)
     if (ferror(r->out)) r->out_broken = true;
 }
 
-/* A string field; when the bytes are not UTF-8, also "<name>_bytes" with their base64. */
-static void str_field(FILE *f, const char *name, const char *s, size_t len)
-{
-    fputs(",\"", f);
-    fputs(name, f);
-    fputs("\":", f);
-    if (!json_write_str(f, s, len)) {
-        size_t cap = (len + 2) / 3 * 4 + 1;
-        char *b = malloc(cap);
-        if (b && base64_encode((const uint8_t *)s, len, b, cap))
-            fprintf(f, ",\"%s_bytes\":\"%s\"", name, b);
-        free(b);
-    }
-}
-
 /* path, or path!member, with control bytes escaped so a name cannot forge output lines */
 void text_bytes(FILE *o, const char *s, size_t n)
 {
@@ -49,11 +34,6 @@ void text_name(FILE *o, const char *path, const char *member)
     }
 }
 
-static void member_field(FILE *f, const char *member)
-{
-    if (member && *member) str_field(f, "member", member, strlen(member));
-}
-
 /* s appended to b at n (the caller's buffer has room: short literals and names) */
 static size_t put_str(char *b, size_t n, const char *s)
 {
@@ -71,6 +51,49 @@ static size_t put_u64(char *b, size_t n, uint64_t v)
     while (v /= 10);
     while (k) b[n++] = t[--k];
     return n;
+}
+
+/* Room for field_put's output for a string of len bytes under a name of up to 16 bytes. */
+#define FIELD_ROOM(len) (48 + JSON_STR_ROOM(len) + ((size_t)(len) + 2) / 3 * 4)
+
+/* ,"name":"s" at b + n, and ,"name_bytes":"<base64>" when s is not UTF-8 (OUTPUT.md: the bytes
+ * as they are when a name or value is not text); the caller made FIELD_ROOM(len) of room.
+ * Returns the new length. */
+static size_t field_put(char *b, size_t n, const char *name, const char *s, size_t len)
+{
+    n = put_str(b, n, ",\"");
+    n = put_str(b, n, name);
+    n = put_str(b, n, "\":");
+    bool ok = true;
+    n += json_put_str(b + n, JSON_STR_ROOM(len), s, len, &ok);
+    if (!ok) {
+        n = put_str(b, n, ",\"");
+        n = put_str(b, n, name);
+        n = put_str(b, n, "_bytes\":\"");
+        n += base64_encode((const uint8_t *)s, len, b + n, (len + 2) / 3 * 4 + 1);
+        b[n++] = '"';
+    }
+    return n;
+}
+
+/* field_put to f: a field of an error, skipped or summary record. */
+static void str_field(FILE *f, const char *name, const char *s, size_t len)
+{
+    char small[FIELD_ROOM(32)], *b = len <= 32 ? small : malloc(FIELD_ROOM(len));
+    if (!b) { /* out of memory: the field without its bytes rather than none */
+        fputs(",\"", f);
+        fputs(name, f);
+        fputs("\":", f);
+        json_write_str(f, s, len);
+        return;
+    }
+    fwrite(b, 1, field_put(b, 0, name, s, len), f);
+    if (b != small) free(b);
+}
+
+static void member_field(FILE *f, const char *member)
+{
+    if (member && *member) str_field(f, "member", member, strlen(member));
 }
 
 void match_text(const struct run *r, const pii_finding *f, char *buf, size_t cap, const char **s,
@@ -302,28 +325,6 @@ void sink_free(struct run *r)
     free(r->rec);
     r->rec = NULL;
     r->rec_cap = 0;
-}
-
-/* Room for field_put's output for a string of len bytes under a name of up to 16 bytes. */
-#define FIELD_ROOM(len) (48 + JSON_STR_ROOM(len) + ((size_t)(len) + 2) / 3 * 4)
-
-/* ,"name":"s" at b + n, and ,"name_bytes":"<base64>" when s is not UTF-8 (str_field's form);
- * the caller made FIELD_ROOM(len) of room. Returns the new length. */
-static size_t field_put(char *b, size_t n, const char *name, const char *s, size_t len)
-{
-    n = put_str(b, n, ",\"");
-    n = put_str(b, n, name);
-    n = put_str(b, n, "\":");
-    bool ok = true;
-    n += json_put_str(b + n, JSON_STR_ROOM(len), s, len, &ok);
-    if (!ok) {
-        n = put_str(b, n, ",\"");
-        n = put_str(b, n, name);
-        n = put_str(b, n, "_bytes\":\"");
-        n += base64_encode((const uint8_t *)s, len, b + n, (len + 2) / 3 * 4 + 1);
-        b[n++] = '"';
-    }
-    return n;
 }
 
 /* A finding's JSONL record, formatted in r->rec and written at once: its dozen fields as
