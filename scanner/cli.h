@@ -51,6 +51,14 @@ struct hook_opts {
     int diff_pid, diff_fd; /* git --staged: the git diff started early (cli_git.c); 0: not */
 };
 
+/* A --glob as .gitignore reads one: [p, pe) is matched against a walked path's name, or its
+ * path below the directory argument when `path` (a '/' before its end; a leading '/' only
+ * anchors it); "GLOB/" matches directories only; "!GLOB" leaves out. */
+struct glob {
+    const char *p, *pe;
+    bool neg, dir_only, path;
+};
+
 struct cli_opts {
     enum out_format format;
     enum redact_style redact; /* with FMT_REDACT */
@@ -67,7 +75,7 @@ struct cli_opts {
     const char *fingerprint_key;
     const char **patterns;
     size_t n_patterns;
-    const char **globs; /* --glob: in the same allocation as patterns */
+    struct glob *globs; /* --glob, taken apart once: in the same allocation as patterns */
     size_t n_globs;
     bool glob_includes; /* some glob is not a '!' one: a walked file must match one */
     int min_conf;       /* 0..100 */

@@ -203,6 +203,19 @@ int cli_keyword(const char *s, const char *const *names)
     return -1;
 }
 
+static void glob_parse(const char *s, struct glob *g)
+{
+    g->neg = *s == '!';
+    s += g->neg;
+    const char *e = s + strlen(s);
+    g->dir_only = e > s + 1 && e[-1] == '/';
+    e -= g->dir_only;
+    const char *slash = memchr(s, '/', (size_t)(e - s));
+    g->path = slash != NULL;
+    g->p = s + (slash == s);
+    g->pe = e;
+}
+
 static bool parse_conf(const char *s, int *out)
 {
     char *end;
@@ -302,9 +315,10 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
     argc -= shift;
     argv += shift;
     /* --patterns and --glob lists, each at most argc long, in one allocation (one free) */
-    o->patterns = calloc(2 * ((size_t)argc + 1), sizeof *o->patterns);
+    size_t list = ((size_t)argc + 1) * sizeof *o->patterns;
+    o->patterns = calloc(1, list + ((size_t)argc + 1) * sizeof *o->globs);
     if (!o->patterns) return usage_error("%s", "out of memory");
-    o->globs = o->patterns + argc + 1;
+    o->globs = (struct glob *)((char *)o->patterns + list); /* both pointer-aligned */
     opterr = 0;
     int c;
     long v;
@@ -383,7 +397,7 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
         case 'g':
             if (!*optarg || !strcmp(optarg, "!"))
                 return usage_error("--glob takes a pattern, not '%s'", optarg);
-            o->globs[o->n_globs++] = optarg;
+            glob_parse(optarg, &o->globs[o->n_globs++]);
             if (optarg[0] != '!') o->glob_includes = true;
             break;
         case OPT_NO_PROGRESS:
@@ -651,24 +665,15 @@ static bool glob_match(const char *p, const char *pe, const char *s)
 }
 
 /* --glob: whether a walked path is left out. rel: the path below the directory argument; name:
- * its last component. A glob with a '/' before its end is matched against rel (a leading '/'
- * only anchors it there), one without against name; "GLOB/" only matches directories. The last
- * glob that matches decides; a file no glob takes in is out when some glob takes files in. */
+ * its last component (struct glob says which a glob matches). The last glob that matches
+ * decides; a file no glob takes in is out when some glob takes files in. */
 static bool glob_out(const struct cli_opts *o, const char *rel, const char *name, bool dir)
 {
     int verdict = 0; /* 1: in, -1: out */
     for (size_t i = 0; i < o->n_globs; i++) {
-        const char *g = o->globs[i];
-        bool neg = *g == '!';
-        g += neg;
-        const char *ge = g + strlen(g);
-        if (ge > g + 1 && ge[-1] == '/') {
-            if (!dir) continue;
-            ge--;
-        }
-        const char *slash = memchr(g, '/', (size_t)(ge - g));
-        if (slash == g) g++;
-        if (glob_match(g, ge, slash ? rel : name)) verdict = neg ? -1 : 1;
+        const struct glob *g = &o->globs[i];
+        if (g->dir_only && !dir) continue;
+        if (glob_match(g->p, g->pe, g->path ? rel : name)) verdict = g->neg ? -1 : 1;
     }
     return verdict < 0 || (!dir && o->glob_includes && verdict == 0);
 }
@@ -926,8 +931,8 @@ int main(int argc, char **argv)
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     /* one thread writes the records at a time, the one that owns the sinks, handed over under
-     * the output lock (cli_par.c): stdio's own lock on each of a record's dozen calls only cost
-     * (a tenth of a JSONL run where every line holds a finding) */
+     * the output lock (cli_par.c): stdio's own lock on each call only costs (a tenth of a JSONL
+     * run when a record was a dozen calls) */
     __fsetlocking(stdout, FSETLOCKING_BYCALLER);
     static char errbuf[1 << 16]; /* issue 6: the hook's report is one write, not one per note */
     if (o.format == FMT_PRECOMMIT) setvbuf(stderr, errbuf, _IOFBF, sizeof errbuf);

@@ -139,12 +139,6 @@ static struct tfinds scan_cut_as(pii_scanner *sc, pii_join *j, const char *s, si
     return c.f;
 }
 
-static struct tfinds scan_cut(pii_scanner *sc, pii_join *j, const char *s, size_t len,
-                              const size_t *cuts, size_t n_cuts)
-{
-    return scan_cut_as(sc, j, s, len, cuts, n_cuts, false);
-}
-
 /* One streaming pass over s (the reference), and a scanner and a join for its segments. */
 struct fixture {
     const pii_engine *e;
@@ -162,6 +156,27 @@ static struct fixture fixture(const char *s, size_t len)
     return f;
 }
 
+/* A fixture over seeded random text of about `size` bytes (*s, *len), whose streaming pass
+ * holds more than `floor` findings. */
+static struct fixture fixture_text(unsigned seed, size_t size, size_t floor, char **s, size_t *len)
+{
+    rng_state = seed;
+    *s = text(len, size);
+    struct fixture f = fixture(*s, *len);
+    cr_assert_gt(f.ref.n, floor);
+    return f;
+}
+
+/* Segments cut at cuts[0..n) (with no look-ahead when no_ahead) give the streaming pass's
+ * findings; `what` names the case in a failure. */
+static void expect_cuts(struct fixture *f, const char *s, size_t len, const size_t *cuts, size_t n,
+                        bool no_ahead, const char *what)
+{
+    struct tfinds got = scan_cut_as(f->sc, f->j, s, len, cuts, n, no_ahead);
+    t_assert_same(&f->ref, &got, what);
+    t_free(&got);
+}
+
 static void fixture_free(struct fixture *f)
 {
     pii_join_free(f->j);
@@ -171,11 +186,9 @@ static void fixture_free(struct fixture *f)
 
 Test(segment, random_cuts_equal_one_streaming_pass)
 {
-    rng_state = 20261121;
     size_t len;
-    char *s = text(&len, 96 * 1024);
-    struct fixture f = fixture(s, len);
-    cr_assert_gt(f.ref.n, 1000);
+    char *s;
+    struct fixture f = fixture_text(20261121, 96 * 1024, 1000, &s, &len);
     size_t cuts[64];
     for (int round = 0; round < 200; round++) {
         /* few cuts far apart, many cuts closer than the look-ahead, or cuts a few bytes apart */
@@ -184,11 +197,9 @@ Test(segment, random_cuts_equal_one_streaming_pass)
         size_t base = span < len ? rnd() % (len - span) : 0;
         for (size_t k = 0; k < n; k++) cuts[k] = 1 + base + rnd() % (span - 1);
         qsort(cuts, n, sizeof *cuts, cmp_size);
-        struct tfinds got = scan_cut(f.sc, f.j, s, len, cuts, n);
         char what[64];
         snprintf(what, sizeof what, "round %d, %zu cuts", round, n);
-        t_assert_same(&f.ref, &got, what);
-        t_free(&got);
+        expect_cuts(&f, s, len, cuts, n, false, what);
     }
     fixture_free(&f);
     free(s);
@@ -199,22 +210,18 @@ Test(segment, random_cuts_equal_one_streaming_pass)
  * few, with nothing after each segment: the findings of one streaming pass. */
 Test(segment, whole_lines_need_no_look_ahead)
 {
-    rng_state = 20261123;
     size_t len;
-    char *s = text(&len, 64 * 1024);
-    struct fixture f = fixture(s, len);
-    cr_assert_gt(f.ref.n, 500);
+    char *s;
+    struct fixture f = fixture_text(20261123, 64 * 1024, 500, &s, &len);
     size_t cap = 4096, *cuts = malloc(cap * sizeof *cuts);
     cr_assert(cuts);
     for (int every = 1; every <= 7; every += 3) {
         size_t n = 0, k = 0;
         for (size_t i = 0; i + 1 < len && n < cap; i++)
             if (s[i] == '\n' && ++k % (size_t)every == 0) cuts[n++] = i + 1;
-        struct tfinds got = scan_cut_as(f.sc, f.j, s, len, cuts, n, true);
         char what[64];
         snprintf(what, sizeof what, "a cut after every %d lines (%zu cuts)", every, n);
-        t_assert_same(&f.ref, &got, what);
-        t_free(&got);
+        expect_cuts(&f, s, len, cuts, n, true, what);
     }
     free(cuts);
     fixture_free(&f);
@@ -233,9 +240,7 @@ Test(segment, empty_segments_and_a_cut_at_every_byte)
         cuts[n++] = k;
         if (k % 5 == 0) cuts[n++] = k; /* an empty segment */
     }
-    struct tfinds got = scan_cut(f.sc, f.j, s, len, cuts, n);
-    t_assert_same(&f.ref, &got, "a cut at every byte");
-    t_free(&got);
+    expect_cuts(&f, s, len, cuts, n, false, "a cut at every byte");
     /* a segment scan leaves the scanner ready for streaming */
     struct tfinds again = t_scan(f.e, s, len, 0, 0);
     t_assert_same(&f.ref, &again, "streaming after segments");
@@ -267,21 +272,11 @@ Test(segment, csv_header_reaches_every_segment)
     len += (size_t)snprintf(s, cap, "id,first_last,full_name,city\n");
     for (int i = 0; len + 100 < cap; i++)
         len += (size_t)snprintf(s + len, cap - len, "%d,x,%s,Springfield\n", i, names[i % 5]);
-    const pii_engine *e = t_engine(NULL);
-    struct tfinds ref = t_scan(e, s, len, 0, 0);
-    cr_assert_gt(t_count(&ref, "person_name", NULL), 1000, "the header enables person_name");
-    pii_scanner *sc = NULL;
-    pii_join *j = NULL;
-    pii_error err = PII_ERROR_INIT;
-    cr_assert_eq(pii_scanner_new(e, NULL, &sc, &err), PII_OK);
-    cr_assert_eq(pii_join_new(e, &j, &err), PII_OK);
+    struct fixture f = fixture(s, len);
+    cr_assert_gt(t_count(&f.ref, "person_name", NULL), 1000, "the header enables person_name");
     size_t cuts[] = {4000, 65536, 100001, 250000};
-    struct tfinds got = scan_cut(sc, j, s, len, cuts, 4);
-    t_assert_same(&ref, &got, "csv in 5 segments");
-    t_free(&got);
-    pii_join_free(j);
-    pii_scanner_free(sc);
-    t_free(&ref);
+    expect_cuts(&f, s, len, cuts, 4, false, "csv in 5 segments");
+    fixture_free(&f);
     free(s);
 }
 
