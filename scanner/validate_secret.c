@@ -297,11 +297,21 @@ bool v_private_key(struct vctx *v)
 
 /* ==== passwords ========================================================================= */
 
-static const char *const placeholders[] = {
-    "null",       "none",     "nil",      "undefined", "true",       "false",    "[redacted]",
-    "[filtered]", "redacted", "hidden",   "masked",    "secret",     "password", "%s",
-    "?",          "[hidden]", "[masked]", "(hidden)",  "(redacted)", "filtered",
+/* Values that stand for no credential, with their lengths: a value is compared only with the
+ * words of its own length (every username and password candidate comes here). */
+// clang-format off
+#define W(s) {s, sizeof s - 1}
+// clang-format on
+static const struct {
+    const char *w;
+    size_t n;
+} placeholders[] = {
+    W("null"),     W("none"),       W("nil"),        W("undefined"),  W("true"),
+    W("false"),    W("[redacted]"), W("[filtered]"), W("redacted"),   W("hidden"),
+    W("masked"),   W("secret"),     W("password"),   W("%s"),         W("?"),
+    W("[hidden]"), W("[masked]"),   W("(hidden)"),   W("(redacted)"), W("filtered"),
 };
+#undef W
 
 bool v_placeholder(const uint8_t *s, size_t n)
 {
@@ -323,9 +333,8 @@ bool v_placeholder(const uint8_t *s, size_t n)
             ident = is_upper(s[i]) || is_digit(s[i]) || s[i] == '_';
         if (ident) return true;
     }
-    for (size_t i = 0; i < ARRAY_LEN(placeholders); i++) {
-        if (ascii_ieq(s, n, placeholders[i])) return true;
-    }
+    for (size_t i = 0; i < ARRAY_LEN(placeholders); i++)
+        if (placeholders[i].n == n && ascii_ieq(s, n, placeholders[i].w)) return true;
     return false;
 }
 

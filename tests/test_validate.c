@@ -6,6 +6,7 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1162,6 +1163,29 @@ static struct avec pw_vecs[] = {
     {"password = \"hunter2\"", "password = ", "hunter2", 0},
 };
 VEC_TEST(validate_password, vectors, pw_vecs, expect_anchor, "password")
+
+/* Each placeholder word, in any case, and nothing one byte longer or shorter: the table keeps
+ * each word's length, and a wrong one would pass the vectors above for most words. */
+Test(validate_password, placeholder_words)
+{
+    static const char *const words[] = {
+        "null",       "none",     "nil",      "undefined", "true",       "false",    "[redacted]",
+        "[filtered]", "redacted", "hidden",   "masked",    "secret",     "password", "%s",
+        "?",          "[hidden]", "[masked]", "(hidden)",  "(redacted)", "filtered",
+    };
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        char up[16], longer[16];
+        size_t n = strlen(words[i]);
+        for (size_t k = 0; k <= n; k++) up[k] = (char)toupper((unsigned char)words[i][k]);
+        memcpy(longer, words[i], n);
+        longer[n] = 'a';
+        cr_assert(v_placeholder((const uint8_t *)words[i], n), "%s", words[i]);
+        cr_assert(v_placeholder((const uint8_t *)up, n), "%s", up);
+        cr_assert_not(v_placeholder((const uint8_t *)longer, n + 1), "%s+a", words[i]);
+        if (n > 1) /* "?" shortened is empty, and an empty value is one too */
+            cr_assert_not(v_placeholder((const uint8_t *)words[i], n - 1), "%s-1", words[i]);
+    }
+}
 
 Test(validate_password, too_long)
 {
