@@ -6,9 +6,6 @@
 #include "testutil.h"
 
 #include <criterion/criterion.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,99 +469,31 @@ Test(batch, an_incomplete_merge_says_so)
 
 /* ---- --progress --------------------------------------------------------------------------- */
 
-/* Where a run's stdout goes: a pipe we read, the terminal its stderr is on, or a file
- * (t_path("stdout.txt"), read back with out_file()). */
-enum out_to { OUT_PIPE, OUT_TTY, OUT_FILE };
-
-/* A run of the binary with its stdin a pipe we feed, stderr on a pseudo-terminal (or on a pipe
- * when err_tty is false) and stdout as `to` says. */
-struct prun {
-    pid_t pid;
-    int in, out, err; /* our ends; out == err when both are the terminal */
-};
-
-static int pty_open(int *slave)
+/* A run whose stdin is fed by prun_feed, stderr on a pseudo-terminal (or on a pipe when err_tty
+ * is false) and stdout as `to` says (T_FILE: t_path("stdout.txt"), read back with out_file()). */
+static struct t_proc prun_start(const char *const *args, bool err_tty, enum t_to to)
 {
-    int m = posix_openpt(O_RDWR | O_NOCTTY);
-    cr_assert(m >= 0);
-    cr_assert(grantpt(m) == 0 && unlockpt(m) == 0);
-    const char *name = ptsname(m);
-    cr_assert(name);
-    *slave = open(name, O_RDWR | O_NOCTTY);
-    cr_assert(*slave >= 0);
-    return m;
+    return t_spawn(args, to, err_tty ? T_PTY : T_PIPE, t_path("stdout.txt"));
 }
 
-static struct prun prun_start(const char *const *args, bool err_tty, enum out_to to)
-{
-    bool out_tty = to == OUT_TTY;
-    int in[2], out[2], err[2], slave = -1;
-    cr_assert(pipe(in) == 0 && pipe(out) == 0);
-    if (err_tty) {
-        err[0] = pty_open(&slave);
-        err[1] = slave;
-    } else {
-        cr_assert(pipe(err) == 0);
-    }
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0) {
-        dup2(in[0], 0);
-        if (to == OUT_FILE) {
-            int fd = open(t_path("stdout.txt"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            dup2(fd, 1);
-            close(fd);
-        } else {
-            dup2(out_tty ? err[1] : out[1], 1);
-        }
-        dup2(err[1], 2);
-        close(in[0]), close(in[1]), close(out[0]), close(out[1]), close(err[0]), close(err[1]);
-        const char *argv[16] = {PII_BIN};
-        for (int i = 0; args[i] && i < 14; i++) argv[i + 1] = args[i];
-        setenv("TERM", "xterm", 1);
-        execv(PII_BIN, (char *const *)argv);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    close(err[1]);
-    signal(SIGPIPE, SIG_IGN);
-    return (struct prun){pid, in[1], out[0], err[0]};
-}
-
-/* What the last OUT_FILE run wrote (malloc'ed, NUL-terminated). */
+/* What the last T_FILE run wrote (malloc'ed, NUL-terminated). */
 static char *out_file(size_t *len)
 {
-    FILE *f = fopen(t_path("stdout.txt"), "rb");
-    cr_assert(f);
-    char *b = malloc(1 << 20);
-    cr_assert(b);
-    *len = fread(b, 1, (1 << 20) - 1, f);
-    b[*len] = 0;
-    fclose(f);
-    return b;
+    return t_slurp(t_path("stdout.txt"), len);
 }
 
-/* Reads what fd has within ms milliseconds into *buf (grown), appending. */
-static void drain(int fd, char **buf, size_t *len, int ms)
+/* Reads stdout and stderr for `ms` of quiet each; both into *err when they are the one
+ * terminal. */
+static void prun_read(struct t_proc *p, char **out, size_t *out_len, char **err, size_t *err_len,
+                      int ms)
 {
-    struct pollfd pf = {.fd = fd, .events = POLLIN};
-    while (poll(&pf, 1, ms) > 0) {
-        char tmp[4096];
-        ssize_t r = read(fd, tmp, sizeof tmp);
-        if (r <= 0) break; /* EOF, or EIO from a terminal whose other side closed */
-        *buf = realloc(*buf, *len + (size_t)r + 1);
-        cr_assert(*buf);
-        memcpy(*buf + *len, tmp, (size_t)r);
-        *len += (size_t)r;
-        (*buf)[*len] = 0;
-        ms = 50;
-    }
+    if (p->out >= 0 && p->out != p->err) t_drain(p->out, out, out_len, ms);
+    t_drain(p->err, err, err_len, ms);
 }
 
 /* Feeds `in` in two parts, split at `split`, with a pause of `pause_ms` between them, and
- * collects stdout and stderr; returns the exit status. */
-static int prun_feed(struct prun *p, const char *in, size_t n, size_t split, int pause_ms,
+ * collects stdout and stderr (a terminal's both in *err); returns the exit status. */
+static int prun_feed(struct t_proc *p, const char *in, size_t n, size_t split, int pause_ms,
                      char **out, size_t *out_len, char **err, size_t *err_len)
 {
     *out = calloc(1, 1);
@@ -578,33 +507,30 @@ static int prun_feed(struct prun *p, const char *in, size_t n, size_t split, int
             cr_assert(w > 0);
             s += w;
             k -= (size_t)w;
-            drain(p->out, out, out_len, 0);
-            if (p->err != p->out) drain(p->err, err, err_len, 0);
+            prun_read(p, out, out_len, err, err_len, 0);
         }
         if (half) break;
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         for (;;) { /* the pause, reading both sides meanwhile */
-            drain(p->out, out, out_len, 20);
-            if (p->err != p->out) drain(p->err, err, err_len, 20);
+            prun_read(p, out, out_len, err, err_len, 20);
             clock_gettime(CLOCK_MONOTONIC, &t1);
             if ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >= pause_ms)
                 break;
         }
     }
     close(p->in);
-    int st;
+    p->in = -1;
+    int st; /* reaped while reading: a run blocked on a full pipe would never end */
     for (;;) {
-        drain(p->out, out, out_len, 20);
-        if (p->err != p->out) drain(p->err, err, err_len, 20);
+        prun_read(p, out, out_len, err, err_len, 20);
         pid_t w = waitpid(p->pid, &st, WNOHANG);
         cr_assert(w >= 0);
         if (w == p->pid) break;
     }
-    drain(p->out, out, out_len, 100);
-    if (p->err != p->out) drain(p->err, err, err_len, 100);
-    close(p->out);
-    if (p->err != p->out) close(p->err);
+    prun_read(p, out, out_len, err, err_len, 100);
+    if (p->out >= 0 && p->out != p->err) close(p->out);
+    close(p->err);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
@@ -632,7 +558,7 @@ Test(batch, progress_is_drawn_on_a_terminal_and_changes_nothing_else, .timeout =
     cr_assert_eq(want.status, 1);
 
     /* auto: stderr is a terminal, the records go to a file */
-    struct prun p = prun_start(plain_argv, true, OUT_FILE);
+    struct t_proc p = prun_start(plain_argv, true, T_FILE);
     char *out, *err;
     size_t out_len, err_len;
     int st = prun_feed(&p, in, n, n / 2, 2500, &out, &out_len, &err, &err_len);
@@ -660,14 +586,14 @@ Test(batch, progress_is_drawn_on_a_terminal_and_changes_nothing_else, .timeout =
      * on the terminal); on for a summary; --no-progress */
     static const struct {
         const char *args[4];
-        enum out_to to;
+        enum t_to to;
         bool drawn;
     } cases[] = {
-        {{"-", NULL}, OUT_TTY, false},
-        {{"--format", "summary", "-", NULL}, OUT_TTY, true},
-        {{"-", NULL}, OUT_PIPE, false},
-        {{"--no-progress", "-", NULL}, OUT_FILE, false},
-        {{"--progress", "-", NULL}, OUT_PIPE, true},
+        {{"-", NULL}, T_PTY, false},
+        {{"--format", "summary", "-", NULL}, T_PTY, true},
+        {{"-", NULL}, T_PIPE, false},
+        {{"--no-progress", "-", NULL}, T_FILE, false},
+        {{"--progress", "-", NULL}, T_PIPE, true},
     };
     for (int c = 0; c < 5; c++) {
         p = prun_start(cases[c].args, true, cases[c].to);
@@ -691,7 +617,7 @@ Test(batch, progress_lines_for_a_log, .timeout = 120)
     size_t n;
     char *in = log_text(&n);
     const char *argv[] = {"--progress=1", "--format", "summary", "-", NULL};
-    struct prun p = prun_start(argv, false, OUT_PIPE);
+    struct t_proc p = prun_start(argv, false, T_PIPE);
     char *out, *err;
     size_t out_len, err_len;
     cr_expect_eq(prun_feed(&p, in, n, n / 2, 3500, &out, &out_len, &err, &err_len), 1);
@@ -725,7 +651,7 @@ Test(batch, a_message_clears_the_line_first, .timeout = 120)
     char list[1200];
     int len = snprintf(list, sizeof list, "%s\n%s\n", t_path("big.log"), t_path("gone.log"));
     const char *argv[] = {"-j1", "--files-from", "-", NULL};
-    struct prun p = prun_start(argv, true, OUT_FILE);
+    struct t_proc p = prun_start(argv, true, T_FILE);
     char *out, *err;
     size_t out_len, err_len;
     /* the first name, a pause in which the line is drawn, then the missing one */

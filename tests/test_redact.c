@@ -357,77 +357,20 @@ Test(redact, runs_of_findings_and_segment_edges)
 
 /* ---- a live pipe: --line-buffered scans what has arrived whenever the input waits -------- */
 
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-struct live {
-    pid_t pid;
-    int in, out;
-};
-
-static struct live live_start(const char *const *args)
+/* A live run: its stdin a pipe we write, its stdout a pipe we read, its stderr ours. */
+static struct t_proc live_start(const char *const *args)
 {
-    int a[2], b[2];
-    cr_assert_eq(pipe(a), 0);
-    cr_assert_eq(pipe(b), 0);
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0) {
-        dup2(a[0], 0);
-        dup2(b[1], 1);
-        close(a[0]), close(a[1]), close(b[0]), close(b[1]);
-        const char *argv[16] = {PII_BIN};
-        for (int i = 0; args[i] && i < 14; i++) argv[i + 1] = args[i];
-        execv(PII_BIN, (char *const *)argv);
-        _exit(127);
-    }
-    close(a[0]);
-    close(b[1]);
-    signal(SIGPIPE, SIG_IGN);
-    return (struct live){pid, a[1], b[0]};
+    return t_spawn(args, T_PIPE, T_INHERIT, NULL);
 }
 
-static void put_all(int fd, const char *p, size_t n)
+/* Reads l's output into *out until `want` is in it, or 30 s pass; returns the bytes read. */
+static size_t take_until(struct t_proc *l, char **out, size_t *len, const char *want)
 {
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        cr_assert(w > 0);
-        p += w;
-        n -= (size_t)w;
-    }
-}
-
-/* Reads what is on fd within `ms` milliseconds of quiet into buf (appending). */
-static size_t take(int fd, char *buf, size_t have, size_t cap, int ms)
-{
-    struct pollfd pf = {.fd = fd, .events = POLLIN};
-    while (have < cap && poll(&pf, 1, ms) > 0) {
-        ssize_t r = read(fd, buf + have, cap - have);
-        if (r <= 0) break;
-        have += (size_t)r;
-    }
-    return have;
-}
-
-/* Reads l's output into out until `want` is in it, or 30 s pass; returns the bytes read. */
-static size_t take_until(struct live *l, char *out, size_t cap, const char *want)
-{
-    size_t got = 0;
-    for (int i = 0; i < 60 && !memmem(out, got, want, strlen(want)); i++)
-        got = take(l->out, out, got, cap, 500);
-    return got;
-}
-
-static int live_end(struct live *l)
-{
-    int st;
-    close(l->in);
-    close(l->out);
-    cr_assert_eq(waitpid(l->pid, &st, 0), l->pid);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    for (int i = 0; i < 60 && !(*out && memmem(*out, *len, want, strlen(want))); i++)
+        t_drain(l->out, out, len, 500);
+    return *len;
 }
 
 Test(redact, a_live_pipe_is_copied_while_it_waits, .timeout = 120)
@@ -438,15 +381,17 @@ Test(redact, a_live_pipe_is_copied_while_it_waits, .timeout = 120)
     size_t n = (size_t)snprintf(in, 40000, "first 173.234.31.186 here\n");
     while (n + 40 < 40000) n += (size_t)snprintf(in + n, 40000 - n, "an ordinary line, no data\n");
     const char *args[] = {"--redact", "--line-buffered", NULL};
-    struct live l = live_start(args);
-    put_all(l.in, in, n);
-    char out[65536];
+    struct t_proc l = live_start(args);
+    t_put(l.in, in, n);
+    char *out = NULL;
+    size_t got = 0;
     /* the copy up to the look-ahead comes while the input is still open (a liveness bound,
      * not a speed test: without live cutting nothing comes before the end) */
-    size_t got = take_until(&l, out, sizeof out, "first [ipv4] here");
+    take_until(&l, &out, &got, "first [ipv4] here");
     cr_expect(memmem(out, got, "first [ipv4] here\n", 18), "%zu bytes before the end", got);
     cr_expect_lt(got, n, "the last look-ahead waits for more input or the end");
-    cr_expect_eq(live_end(&l), 1);
+    cr_expect_eq(t_wait(&l), 1);
+    free(out);
     free(in);
 }
 
@@ -457,13 +402,15 @@ Test(redact, a_live_pipe_is_copied_while_it_waits, .timeout = 120)
 static void expect_while_open(const char *in, size_t n, const char *want)
 {
     const char *args[] = {"--line-buffered", "--format", "text", NULL};
-    struct live l = live_start(args);
-    put_all(l.in, in, n);
-    char out[4096];
-    size_t got = take_until(&l, out, sizeof out, want);
+    struct t_proc l = live_start(args);
+    t_put(l.in, in, n);
+    char *out = NULL;
+    size_t got = 0;
+    take_until(&l, &out, &got, want);
     cr_expect(memmem(out, got, want, strlen(want)), "%zu bytes while open: %.*s", got, (int)got,
               out);
-    cr_expect_eq(live_end(&l), 1);
+    cr_expect_eq(t_wait(&l), 1);
+    free(out);
 }
 
 Test(redact, a_quiet_live_log_is_not_held_for_the_sniff, .timeout = 120)
@@ -494,16 +441,16 @@ Test(redact, a_pause_after_a_key_armour_waits_for_the_body, .timeout = 120)
     const char *args[] = {"--line-buffered", "--format", "jsonl", NULL};
     struct t_run want = t_exec(args, whole, strlen(whole));
     cr_assert_eq(want.status, 1);
-    struct live l = live_start(args);
-    put_all(l.in, part1, sizeof part1 - 1);
-    char out[8192];
-    size_t got = take(l.out, out, 0, sizeof out, 1600); /* quiet for longer than a flush waits */
-    put_all(l.in, part2, sizeof part2 - 1);
+    struct t_proc l = live_start(args);
+    t_put(l.in, part1, sizeof part1 - 1);
+    char *out = NULL;
+    size_t got = 0;
+    t_drain(l.out, &out, &got, 1600); /* quiet for longer than a flush waits */
+    t_put(l.in, part2, sizeof part2 - 1);
     close(l.in);
-    got = take(l.out, out, got, sizeof out, 5000);
-    int st;
-    cr_assert_eq(waitpid(l.pid, &st, 0), l.pid);
-    close(l.out);
+    l.in = -1;
+    t_drain(l.out, &out, &got, 5000);
+    t_wait(&l);
     /* the records before the summary: the same bytes */
     const char *a = memmem(want.out, want.out_len, "{\"type\":\"summary\"", 17);
     const char *b = memmem(out, got, "{\"type\":\"summary\"", 17);
@@ -511,6 +458,7 @@ Test(redact, a_pause_after_a_key_armour_waits_for_the_body, .timeout = 120)
     cr_expect_eq(b - out, a - want.out);
     cr_expect(!memcmp(out, want.out, (size_t)(a - want.out)), "[%.*s]\n[%.*s]", (int)(b - out), out,
               (int)(a - want.out), want.out);
+    free(out);
     t_run_free(&want);
 }
 
@@ -527,24 +475,22 @@ Test(redact, a_live_pipe_gives_what_the_whole_input_gives, .timeout = 300)
         struct t_run want = t_exec(whole, s, len);
         const char *args[5] = {modes[m][0], modes[m][1] ? modes[m][1] : "--line-buffered",
                                modes[m][1] ? "--line-buffered" : NULL, NULL};
-        struct live l = live_start(args);
-        char *out = malloc(4 * len);
-        cr_assert(out);
+        struct t_proc l = live_start(args);
+        char *out = NULL;
         size_t got = 0;
         for (size_t at = 0; at < len;) {
             size_t k = (at * 7919 + 13) % 30000 + 1; /* uneven pieces, a pause after each */
             if (k > len - at) k = len - at;
-            put_all(l.in, s + at, k);
+            t_put(l.in, s + at, k);
             at += k;
             /* a third of the pauses long enough for a cut (the input waits 50 ms) */
-            got = take(l.out, out, got, 4 * len, k % 3 ? 5 : 120);
+            t_drain(l.out, &out, &got, k % 3 ? 5 : 120);
         }
         close(l.in);
-        got = take(l.out, out, got, 4 * len, 30000);
-        int st;
-        close(l.out);
-        waitpid(l.pid, &st, 0);
-        cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%s: status %d", args[0], st);
+        l.in = -1;
+        t_drain(l.out, &out, &got, 30000);
+        int st = t_wait(&l);
+        cr_expect_eq(st, 1, "%s: status %d", args[0], st);
         cr_expect_eq(got, want.out_len, "%s live: %zu bytes, whole: %zu", args[0], got,
                      want.out_len);
         cr_expect(got == want.out_len && !memcmp(out, want.out, got), "%s: the same bytes",

@@ -146,82 +146,156 @@ static void append(char **buf, size_t *len, const char *data, size_t n)
     (*buf)[*len] = 0;
 }
 
-struct t_run t_exec(const char *const *argv, const char *in, size_t in_len)
+static int pty_open(int *slave)
 {
-    int pin[2], pout[2], perr[2];
-    cr_assert(pipe(pin) == 0 && pipe(pout) == 0 && pipe(perr) == 0);
+    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    cr_assert(m >= 0);
+    cr_assert(grantpt(m) == 0 && unlockpt(m) == 0);
+    const char *name = ptsname(m);
+    cr_assert(name);
+    *slave = open(name, O_RDWR | O_NOCTTY);
+    cr_assert(*slave >= 0);
+    return m;
+}
+
+/* Our end and the child's of one of its standard streams, as `to` says (-1 where none). */
+static void stream_open(enum t_to to, int ends[2], bool child_reads)
+{
+    ends[0] = ends[1] = -1;
+    if (to == T_PIPE) {
+        int p[2];
+        cr_assert(pipe(p) == 0);
+        ends[0] = child_reads ? p[1] : p[0];
+        ends[1] = child_reads ? p[0] : p[1];
+    } else if (to == T_PTY) {
+        ends[0] = pty_open(&ends[1]);
+    }
+}
+
+struct t_proc t_spawn(const char *const *argv, enum t_to out, enum t_to err, const char *file)
+{
+    cr_assert(out != T_PTY || err == T_PTY, "stdout goes on stderr's terminal");
+    int in[2], o[2], e[2]; /* [0] ours, [1] the child's */
+    stream_open(T_PIPE, in, true);
+    stream_open(err, e, false);
+    if (out == T_PTY)
+        o[0] = e[0], o[1] = e[1];
+    else
+        stream_open(out, o, false);
     pid_t pid = fork();
     cr_assert(pid >= 0);
     if (pid == 0) {
-        dup2(pin[0], 0);
-        dup2(pout[1], 1);
-        dup2(perr[1], 2);
-        close(pin[1]);
-        close(pout[0]);
-        close(perr[0]);
+        dup2(in[1], 0);
+        if (out == T_FILE) {
+            int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            dup2(fd, 1);
+            close(fd);
+        } else if (o[1] >= 0) {
+            dup2(o[1], 1);
+        }
+        if (e[1] >= 0) dup2(e[1], 2);
+        int fds[] = {in[0], in[1], o[0], o[1], e[0], e[1]};
+        for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
+            if (fds[i] > 2) close(fds[i]);
+        if (out == T_PTY || err == T_PTY) setenv("TERM", "xterm", 1);
         size_t n = 0;
         while (argv[n]) n++;
         char **av = calloc(n + 2, sizeof *av);
+        if (!av) _exit(127);
         av[0] = (char *)PII_BIN;
         for (size_t i = 0; i < n; i++) av[i + 1] = (char *)argv[i];
         execv(PII_BIN, av);
         _exit(127);
     }
-    close(pin[0]);
-    close(pout[1]);
-    close(perr[1]);
+    close(in[1]);
+    if (o[1] >= 0 && o[1] != e[1]) close(o[1]);
+    if (e[1] >= 0) close(e[1]);
     signal(SIGPIPE, SIG_IGN);
+    return (struct t_proc){pid, in[0], o[0], e[0]};
+}
+
+void t_put(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        cr_assert(w > 0);
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+size_t t_drain(int fd, char **buf, size_t *len, int ms)
+{
+    if (!*buf) {
+        *buf = calloc(1, 1);
+        cr_assert(*buf);
+    }
+    struct pollfd pf = {.fd = fd, .events = POLLIN};
+    while (poll(&pf, 1, ms) > 0) {
+        char tmp[65536];
+        ssize_t r = read(fd, tmp, sizeof tmp);
+        if (r <= 0) break;
+        append(buf, len, tmp, (size_t)r);
+    }
+    return *len;
+}
+
+int t_wait(struct t_proc *p)
+{
+    if (p->in >= 0) close(p->in);
+    if (p->out >= 0) close(p->out);
+    if (p->err >= 0 && p->err != p->out) close(p->err);
+    p->in = p->out = p->err = -1;
+    int st;
+    cr_assert_eq(waitpid(p->pid, &st, 0), p->pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+struct t_run t_exec(const char *const *argv, const char *in, size_t in_len)
+{
+    struct t_proc p = t_spawn(argv, T_PIPE, T_PIPE, NULL);
     struct t_run r = {0};
     r.out = calloc(1, 1);
     r.err = calloc(1, 1);
     size_t off = 0;
     if (!in) {
-        close(pin[1]);
-        pin[1] = -1;
+        close(p.in);
+        p.in = -1;
     } else {
         /* a blocking write of the whole input would deadlock with a child that writes its
          * output before it reads stdin (stdin named after other inputs) */
-        fcntl(pin[1], F_SETFL, O_NONBLOCK);
+        fcntl(p.in, F_SETFL, O_NONBLOCK);
     }
-    int open_fds = 2;
-    while (open_fds > 0 || pin[1] >= 0) {
+    while (p.out >= 0 || p.err >= 0 || p.in >= 0) {
         struct pollfd pf[3];
         int np = 0;
-        if (pout[0] >= 0) pf[np++] = (struct pollfd){.fd = pout[0], .events = POLLIN};
-        if (perr[0] >= 0) pf[np++] = (struct pollfd){.fd = perr[0], .events = POLLIN};
-        if (pin[1] >= 0) pf[np++] = (struct pollfd){.fd = pin[1], .events = POLLOUT};
-        if (np == 0) break;
+        if (p.out >= 0) pf[np++] = (struct pollfd){.fd = p.out, .events = POLLIN};
+        if (p.err >= 0) pf[np++] = (struct pollfd){.fd = p.err, .events = POLLIN};
+        if (p.in >= 0) pf[np++] = (struct pollfd){.fd = p.in, .events = POLLOUT};
         poll(pf, (nfds_t)np, 10000);
         for (int i = 0; i < np; i++) {
             if (!pf[i].revents) continue;
-            if (pf[i].fd == pin[1]) {
-                ssize_t w = write(pin[1], in + off, in_len - off);
+            if (pf[i].fd == p.in) {
+                ssize_t w = write(p.in, in + off, in_len - off);
                 if (w > 0) off += (size_t)w;
                 if ((w < 0 && errno != EAGAIN) || off == in_len) {
-                    close(pin[1]);
-                    pin[1] = -1;
+                    close(p.in);
+                    p.in = -1;
                 }
                 continue;
             }
+            bool is_out = pf[i].fd == p.out;
             char tmp[65536];
             ssize_t n = read(pf[i].fd, tmp, sizeof tmp);
-            if (n <= 0) {
-                close(pf[i].fd);
-                if (pf[i].fd == pout[0])
-                    pout[0] = -1;
-                else
-                    perr[0] = -1;
-                open_fds--;
-            } else if (pf[i].fd == pout[0]) {
-                append(&r.out, &r.out_len, tmp, (size_t)n);
+            if (n > 0) {
+                append(is_out ? &r.out : &r.err, is_out ? &r.out_len : &r.err_len, tmp, (size_t)n);
             } else {
-                append(&r.err, &r.err_len, tmp, (size_t)n);
+                close(pf[i].fd);
+                *(is_out ? &p.out : &p.err) = -1;
             }
         }
     }
-    int st;
-    waitpid(pid, &st, 0);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    r.status = t_wait(&p);
     return r;
 }
 

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* One finding as copied out of the callback (the raw match kept for assertions only). */
 struct tfind {
@@ -57,6 +58,27 @@ struct t_run {
  * (NULL: /dev/null). */
 struct t_run t_exec(const char *const *argv, const char *in, size_t in_len);
 void t_run_free(struct t_run *r);
+
+/* Where a spawned run's standard output or error goes: a pipe we read, a pseudo-terminal we
+ * read (stdout on the one stderr is on), the file t_spawn names, or this process's own. */
+enum t_to { T_PIPE, T_PTY, T_FILE, T_INHERIT };
+/* A running binary: our ends of its stdin (a pipe), stdout and stderr (-1 where we have none;
+ * out == err when both are the terminal). */
+struct t_proc {
+    pid_t pid;
+    int in, out, err;
+};
+/* Starts the built binary with argv (as t_exec), stdout and stderr as `out` and `err` say
+ * (out == T_PTY needs err == T_PTY; T_FILE writes `file`); TERM is xterm when one is a
+ * terminal. SIGPIPE is ignored from then on: a test may write to a run that has ended. */
+struct t_proc t_spawn(const char *const *argv, enum t_to out, enum t_to err, const char *file);
+/* Writes all of p[0..n) to fd. */
+void t_put(int fd, const char *p, size_t n);
+/* Appends to *buf (grown, NUL-terminated) what fd gives until `ms` milliseconds pass without
+ * any, or it ends (EOF, or EIO from a terminal whose other side closed); returns *len. */
+size_t t_drain(int fd, char **buf, size_t *len, int ms);
+/* Closes our ends of p, waits for it: its exit status, or 128+signal. */
+int t_wait(struct t_proc *p);
 /* Parses JSONL output; returns a JSON array of the records (caller json_decref). Fails the
  * test on a line that is not JSON. */
 json_t *t_jsonl(const char *out, size_t len);
