@@ -19,6 +19,7 @@
     X(archive_entry_size)                                                                          \
     X(archive_entry_size_is_set)                                                                   \
     X(archive_error_string)                                                                        \
+    X(archive_filter_bytes)                                                                        \
     X(archive_read_data)                                                                           \
     X(archive_read_free)                                                                           \
     X(archive_read_new)                                                                            \
@@ -62,6 +63,7 @@ extern struct archive_lib archive_lib;
 #define archive_entry_size                  (archive_lib.archive_entry_size)
 #define archive_entry_size_is_set           (archive_lib.archive_entry_size_is_set)
 #define archive_error_string                (archive_lib.archive_error_string)
+#define archive_filter_bytes                (archive_lib.archive_filter_bytes)
 #define archive_read_data                   (archive_lib.archive_read_data)
 #define archive_read_free                   (archive_lib.archive_read_free)
 #define archive_read_new                    (archive_lib.archive_read_new)

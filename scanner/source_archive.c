@@ -19,6 +19,17 @@ static la_ssize_t arc_read(struct archive *a, void *ud, const void **out)
     struct frame *f = ud;
     size_t got = 0;
     if (f->fail) return ARCHIVE_FATAL;
+    /* what libarchive read and has not consumed: a header it gathers whole */
+    int64_t taken = archive_filter_bytes(a, -1);
+    if (taken >= 0 && f->arc_pos > (uint64_t)taken &&
+        f->arc_pos - (uint64_t)taken > ARC_AHEAD_MAX) {
+        f->fail = err_set(&f->ferr, PII_ERR_LIMIT, NULL,
+                          "%s: a header larger than %u MiB (a member name or a name table): the "
+                          "rest of the archive is not read",
+                          source_sniff_name(f->kind), ARC_AHEAD_MAX >> 20);
+        archive_set_error(a, EFBIG, "%s", f->ferr.msg);
+        return ARCHIVE_FATAL;
+    }
     if (f->afd >= 0) {
         ssize_t n;
         do n = read(f->afd, f->abuf, ABUF_SIZE);
@@ -38,6 +49,7 @@ static la_ssize_t arc_read(struct archive *a, void *ud, const void **out)
         }
     }
     f->arc_in += got;
+    f->arc_pos += got;
     *out = f->abuf;
     return (la_ssize_t)got;
 }
@@ -50,6 +62,7 @@ static la_int64_t arc_seek(struct archive *a, void *ud, la_int64_t off, int when
         archive_set_error(a, errno, "seek failed");
         return ARCHIVE_FATAL;
     }
+    f->arc_pos = (uint64_t)(r - f->afd_base);
     return (la_int64_t)(r - f->afd_base);
 }
 
@@ -135,6 +148,7 @@ static pii_status archive_start(struct frame *f, enum sniff_kind k, pii_error *e
         return err_set(err, PII_ERR_FORMAT, NULL, "not an archive");
     }
     f->fail = PII_OK;
+    f->arc_pos = 0; /* the stream, or afd at afd_base */
     archive_read_set_read_callback(a, arc_read);
     archive_read_set_callback_data(a, f);
     if (f->afd >= 0) archive_read_set_seek_callback(a, arc_seek);

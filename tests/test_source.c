@@ -762,6 +762,63 @@ Test(source, limits)
     res_free(r);
 }
 
+/* A cpio (newc) member header: the name's size and the data's as the header says them. */
+static size_t cpio_header(char *out, const char *name, size_t name_size, size_t data_size)
+{
+    int n = snprintf(out, 111, "070701%08x%08x%08x%08x%08x%08x%08zx%08x%08x%08x%08x%08zx%08x", 1,
+                     0100644, 0, 0, 1, 0, data_size, 0, 0, 0, 0, name_size, 0);
+    memcpy(out + n, name, strlen(name) + 1);
+    return (size_t)n + strlen(name) + 1;
+}
+
+/* libarchive reads a header whole, however large it says it is: a cpio member name or an ar
+ * name table of 128 MiB, followed by 66 MiB, once held 2 GB of memory for a 1 GiB name. It ends
+ * the archive with a limit error once 64 MiB are held, after the members before it, whether the
+ * archive is read from the file (with seeks) or from a stream (here gzip). */
+Test(source, an_oversized_archive_header_is_not_held_whole, .timeout = 120)
+{
+    size_t tail = 66u << 20;
+    char *buf = malloc(tail + 4096);
+    cr_assert(buf);
+    for (int kind = 0; kind < 2; kind++) {
+        size_t n = 0;
+        if (kind == 0) { /* cpio: a.log, then a member whose name is 128 MiB */
+            n = cpio_header(buf, "a.log", 6, 3);
+            while (n % 4) buf[n++] = 0;
+            memcpy(buf + n, "ok\n", 3);
+            n += 3;
+            while (n % 4) buf[n++] = 0;
+            n += cpio_header(buf + n, "", 128u << 20, 0) - 1; /* the name follows */
+        } else { /* ar: a.log, then a GNU name table of 128 MiB */
+            n = (size_t)snprintf(buf, 200, "!<arch>\n%-16s%-12s%-6s%-6s%-8s%-10d`\nok\n", "a.log/",
+                                 "0", "0", "0", "644", 3);
+            buf[n++] = '\n'; /* data padded to even */
+            n += (size_t)snprintf(buf + n, 200, "%-16s%-12s%-6s%-6s%-8s%-10u`\n", "//", "0", "0",
+                                  "0", "0", 128u << 20);
+        }
+        memset(buf + n, 'a', tail);
+        const char *arc = kind ? "t.a" : "t.cpio";
+        t_write(t_path(arc), buf, n + tail);
+        char gz[64];
+        snprintf(gz, sizeof gz, "%s.gz", arc);
+        t_gzip(t_path(gz), buf, n + tail);
+        const char *paths[] = {arc, gz};
+        for (int p = 0; p < 2; p++) {
+            pii_source_opts o;
+            pii_source_opts_init(&o);
+            struct res *r = drain(t_path(paths[p]), &o);
+            cr_expect(find(r, "a.log") && find(r, "a.log")->len == 3, "%s: the member before",
+                      paths[p]);
+            cr_assert_eq(r->nerr, 1, "%s: %zu errors: %s", paths[p], r->nerr, r->errmsg[0]);
+            cr_expect_eq(r->err[0], PII_ERR_LIMIT, "%s", paths[p]);
+            cr_expect(strstr(r->errmsg[0], "a header larger than 64 MiB"), "%s: %s", paths[p],
+                      r->errmsg[0]);
+            res_free(r);
+        }
+    }
+    free(buf);
+}
+
 Test(source, api_misuse)
 {
     pii_error err = PII_ERROR_INIT;
