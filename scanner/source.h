@@ -91,10 +91,6 @@ const char *source_gzip_impl(bool force_zlib);
 #define MAX_CODECS 4 /* compressions stacked in one member (gz of gz of …) */
 #define MAX_LAYERS (2 * MAX_CODECS + 2)
 #define ABUF_SIZE  (64u * 1024u)
-/* What libarchive may hold of its stream at once, read and not yet taken: a format reads a
- * header whole, however large the header says it is (libarchive 3.6 takes a cpio member name
- * of up to 4 GiB, an ar name table of up to 10 GB); past this the archive ends in an error. */
-#define ARC_AHEAD_MAX (64u << 20)
 
 /* One level of nesting: a byte stream (the input, or an archive member) and, when that stream
  * is an archive, the libarchive reader over it. Slots are reused from member to member. */

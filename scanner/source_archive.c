@@ -14,6 +14,15 @@
 
 /* ---- archive readers --------------------------------------------------------------------- */
 
+/* What libarchive may hold of its stream at once, read and not yet consumed, in MiB. A format
+ * reads a header whole, at the size the header claims: libarchive 3.6 takes a cpio member name
+ * of up to 4 GiB, an ar name table of up to 10 GB. A cpio, ar or tar header is a name or a
+ * table of names; a 7z, zip or iso directory grows with the number of members. */
+static unsigned ahead_max_mib(enum sniff_kind k)
+{
+    return k == SNIFF_CPIO || k == SNIFF_AR || k == SNIFF_TAR ? 64 : 1024;
+}
+
 static la_ssize_t arc_read(struct archive *a, void *ud, const void **out)
 {
     struct frame *f = ud;
@@ -21,12 +30,13 @@ static la_ssize_t arc_read(struct archive *a, void *ud, const void **out)
     if (f->fail) return ARCHIVE_FATAL;
     /* what libarchive read and has not consumed: a header it gathers whole */
     int64_t taken = archive_filter_bytes(a, -1);
+    unsigned max = ahead_max_mib(f->kind);
     if (taken >= 0 && f->arc_pos > (uint64_t)taken &&
-        f->arc_pos - (uint64_t)taken > ARC_AHEAD_MAX) {
+        f->arc_pos - (uint64_t)taken > (uint64_t)max << 20) {
         f->fail = err_set(&f->ferr, PII_ERR_LIMIT, NULL,
-                          "%s: a header larger than %u MiB (a member name or a name table): the "
-                          "rest of the archive is not read",
-                          source_sniff_name(f->kind), ARC_AHEAD_MAX >> 20);
+                          "%s: a header larger than %u MiB (a member name, a name table or a "
+                          "directory): the rest of the archive is not read",
+                          source_sniff_name(f->kind), max);
         archive_set_error(a, EFBIG, "%s", f->ferr.msg);
         return ARCHIVE_FATAL;
     }

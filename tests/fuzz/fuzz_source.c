@@ -11,7 +11,7 @@
 
 /* libarchive (3.6) allocates what a header claims before it finds the input short: a cpio
  * member name of up to 4 GiB. In a release build that is an untouched virtual allocation (and a
- * header whose bytes do follow is stopped at ARC_AHEAD_MAX, source.h); under ASan each such
+ * header whose bytes do follow is stopped at 64 MiB, source_archive.c); under ASan each such
  * allocation and its free take seconds of shadow memory, and inputs that make one time out.
  * Here an allocation over 1 GiB fails instead, as it may on any machine: this harness bounds
  * every piiscan buffer far below that (the options below), so only libarchive asks for one,
