@@ -21,7 +21,8 @@ struct gz_layer {
     uint8_t *in;
     size_t len, pos;
     bool eof;
-    bool between; /* a member just ended: another, zero padding, or the end */
+    bool between;  /* a member just ended: another, zero padding, or the end */
+    bool need_hdr; /* ISA-L: the member's header is read here, not by isal_inflate */
     bool finished;
     uint64_t members;
     pii_status pending;
@@ -57,12 +58,81 @@ static void reset_member(struct gz_layer *g)
 #ifdef PII_HAVE_ISAL
     if (g->isal) {
         isal_inflate_reset(g->is);
-        g->is->crc_flag = ISAL_GZIP;
+        g->is->crc_flag = ISAL_GZIP_NO_HDR_VER;
+        g->need_hdr = true;
         return;
     }
 #endif
     inflateReset(&g->z);
 }
+
+#ifdef PII_HAVE_ISAL
+/* The member's header (RFC 1952 2.3), read and checked here: ISA-L (2.30) loses its place in a
+ * name or comment that spans its calls and then reports valid data corrupt. The extra field,
+ * name and comment are skipped as they stream by, however long; the header CRC, when present,
+ * is checked as zlib checks it. ISA-L then inflates the body and checks the trailer. */
+static pii_status isal_header(struct gz_layer *g, pii_error *err)
+{
+    pii_status st = fill(g, 10, err);
+    if (st) return st;
+    if (g->len - g->pos < 10) goto truncated;
+    const uint8_t *h = g->in + g->pos;
+    if (h[0] != 0x1f || h[1] != 0x8b || h[2] != 8 || (h[3] & 0xe0))
+        return err_set(err, PII_ERR_FORMAT, NULL, "corrupt gzip data at byte %llu: %s",
+                       (unsigned long long)(g->l.in_bytes - (g->len - g->pos)),
+                       h[2] != 8 && h[0] == 0x1f && h[1] == 0x8b ? "unsupported method"
+                                                                 : "invalid gzip header");
+    unsigned flg = h[3];
+    uLong crc = crc32(0L, h, 10);
+    g->pos += 10;
+    if (flg & 4) { /* FEXTRA: two length bytes, then that many */
+        if ((st = fill(g, 2, err))) return st;
+        if (g->len - g->pos < 2) goto truncated;
+        size_t xlen = g->in[g->pos] | (size_t)g->in[g->pos + 1] << 8;
+        crc = crc32(crc, g->in + g->pos, 2);
+        g->pos += 2;
+        while (xlen) {
+            if (g->pos == g->len) {
+                if ((st = fill(g, 1, err))) return st;
+                if (g->pos == g->len) goto truncated;
+            }
+            size_t k = g->len - g->pos < xlen ? g->len - g->pos : xlen;
+            crc = crc32(crc, g->in + g->pos, (uInt)k);
+            g->pos += k;
+            xlen -= k;
+        }
+    }
+    for (unsigned bit = 8; bit <= 16; bit <<= 1) { /* FNAME, FCOMMENT: up to a zero byte */
+        if (!(flg & bit)) continue;
+        for (;;) {
+            if (g->pos == g->len) {
+                if ((st = fill(g, 1, err))) return st;
+                if (g->pos == g->len) goto truncated;
+            }
+            const uint8_t *z = memchr(g->in + g->pos, 0, g->len - g->pos);
+            size_t k = z ? (size_t)(z - (g->in + g->pos)) + 1 : g->len - g->pos;
+            crc = crc32(crc, g->in + g->pos, (uInt)k);
+            g->pos += k;
+            if (z) break;
+        }
+    }
+    if (flg & 2) { /* FHCRC: the low 16 bits of the CRC-32 of the header's bytes */
+        if ((st = fill(g, 2, err))) return st;
+        if (g->len - g->pos < 2) goto truncated;
+        unsigned want = g->in[g->pos] | (unsigned)g->in[g->pos + 1] << 8;
+        g->pos += 2;
+        if (want != (crc & 0xffff))
+            return err_set(err, PII_ERR_FORMAT, NULL, "corrupt gzip data at byte %llu: %s",
+                           (unsigned long long)(g->l.in_bytes - (g->len - g->pos)),
+                           "header crc mismatch");
+    }
+    return PII_OK;
+truncated:
+    return err_set(err, PII_ERR_FORMAT, NULL,
+                   "truncated gzip stream: input ends inside member %llu",
+                   (unsigned long long)g->members + 1);
+}
+#endif
 
 #ifdef PII_HAVE_ISAL
 static const char *isal_msg(int r)
@@ -171,6 +241,13 @@ static pii_status gz_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got
                 break;
             }
         }
+#ifdef PII_HAVE_ISAL
+        if (g->need_hdr) {
+            if ((st = isal_header(g, err))) break;
+            g->need_hdr = false;
+            continue;
+        }
+#endif
         size_t made;
         bool end;
         size_t pos0 = g->pos;
@@ -241,7 +318,8 @@ struct layer *source_gzip_new(struct pii_source *s, struct layer *parent, bool f
             return NULL;
         }
         isal_inflate_init(g->is);
-        g->is->crc_flag = ISAL_GZIP;
+        g->is->crc_flag = ISAL_GZIP_NO_HDR_VER;
+        g->need_hdr = true;
         return &g->l;
     }
 #endif
