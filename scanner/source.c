@@ -331,6 +331,8 @@ static pii_status classify(pii_source *s, unsigned fi, pii_error *err)
                 l = source_gzip_new(s, parent, s->o.flags & PII_SOURCE_FORCE_ZLIB);
             else if (k == SNIFF_ZSTD)
                 l = source_zstd_new(s, parent);
+            else if (k == SNIFF_UTF16LE || k == SNIFF_UTF16BE)
+                l = source_utf16_new(s, parent, k == SNIFF_UTF16BE);
             else
                 l = source_rawfilter_new(s, parent);
             if (!frame_add(f, l))

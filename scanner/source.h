@@ -22,6 +22,8 @@ enum sniff_kind {
     SNIFF_BZIP2,
     SNIFF_XZ,
     SNIFF_LZ4,
+    SNIFF_UTF16LE, /* text after a byte order mark: a transcoding layer */
+    SNIFF_UTF16BE,
     /* containers: libarchive */
     SNIFF_ZIP,
     SNIFF_7Z,
@@ -43,7 +45,7 @@ bool source_sniff_text(const uint8_t *p, size_t n);
 const char *source_sniff_name(enum sniff_kind k);
 static inline bool sniff_is_codec(enum sniff_kind k)
 {
-    return k >= SNIFF_GZIP && k <= SNIFF_LZ4;
+    return k >= SNIFF_GZIP && k <= SNIFF_UTF16BE;
 }
 
 /* ---- layers: one byte stream stacked on another ------------------------------------------ */
@@ -81,6 +83,8 @@ pii_status layer_read(struct layer *l, uint8_t *buf, size_t cap, size_t *got, pi
  * memory. The layer reads from parent, which it does not own. */
 struct layer *source_gzip_new(struct pii_source *s, struct layer *parent, bool force_zlib);
 struct layer *source_zstd_new(struct pii_source *s, struct layer *parent);
+/* UTF-16 (after its byte order mark) as UTF-8 (source_utf16.c). */
+struct layer *source_utf16_new(struct pii_source *s, struct layer *parent, bool big_endian);
 /* bzip2, xz, lz4 through libarchive's filters and its "raw" format. */
 struct layer *source_rawfilter_new(struct pii_source *s, struct layer *parent);
 /* Which inflate the gzip layer uses ("isa-l" or "zlib"). */

@@ -65,6 +65,9 @@ enum sniff_kind source_sniff(const uint8_t *p, size_t n)
     /* an empty tar is only its end marker and padding: a short stream of zero blocks (a long
      * run of zeros is data, to be skipped as binary or scanned) */
     if (n >= 1024 && n < SNIFF_MAX && n % 512 == 0 && all_zero(p, n)) return SNIFF_TAR;
+    /* UTF-16 text by its byte order mark (not UTF-32LE's, FF FE 00 00), and a code unit after */
+    if (n >= 4 && p[0] == 0xff && p[1] == 0xfe && (p[2] || p[3])) return SNIFF_UTF16LE;
+    if (n >= 4 && p[0] == 0xfe && p[1] == 0xff && (p[2] || p[3])) return SNIFF_UTF16BE;
     return SNIFF_PLAIN;
 }
 
@@ -82,7 +85,8 @@ bool source_sniff_text(const uint8_t *p, size_t n)
 
 const char *source_sniff_name(enum sniff_kind k)
 {
-    static const char *const names[] = {"plain", "gzip", "zstd", "bzip2", "xz", "lz4",
-                                        "zip",   "7z",   "tar",  "cpio",  "ar", "iso9660"};
+    static const char *const names[] = {"plain", "gzip",     "zstd",     "bzip2",  "xz",
+                                        "lz4",   "utf-16le", "utf-16be", "zip",    "7z",
+                                        "tar",   "cpio",     "ar",       "iso9660"};
     return (unsigned)k < ARRAY_LEN(names) ? names[k] : "?";
 }

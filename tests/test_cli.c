@@ -89,6 +89,36 @@ Test(cli, jsonl_records_field_by_field)
     t_run_free(&r);
 }
 
+/* A UTF-16 export (a byte order mark first) is scanned as the text it is, not skipped as binary
+ * for the NUL in every other byte: line, column and offset count its UTF-8 bytes. */
+Test(cli, utf16_text_is_scanned)
+{
+    const char *text = "caf\xc3\xa9 ok\r\nmail a.person@corp-mail.com\r\n";
+    char u16[256];
+    size_t n = 0;
+    u16[n++] = (char)0xff, u16[n++] = (char)0xfe;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        unsigned c = *p;
+        if (c == 0xc3) c = 0xc0 | (p[1] & 0x3f), p++; /* é */
+        u16[n++] = (char)c, u16[n++] = 0;
+    }
+    char path[600];
+    snprintf(path, sizeof path, "%s/export.txt", dir);
+    t_write(path, u16, n);
+    const char *argv[] = {path, NULL};
+    struct t_run r = t_exec(argv, NULL, 0);
+    cr_assert_eq(r.status, 1, "a finding (stderr: %s)", r.err);
+    json_t *recs = t_jsonl(r.out, r.out_len), *f[2], *sk[1];
+    cr_assert_eq(t_records(recs, "finding", f, 2), 1);
+    cr_expect_eq(t_records(recs, "skipped", sk, 1), 0);
+    cr_expect_str_eq(json_string_value(json_object_get(f[0], "detector")), "email");
+    cr_expect_eq(json_integer_value(json_object_get(f[0], "line")), 2);
+    cr_expect_eq(json_integer_value(json_object_get(f[0], "column")), 6);
+    cr_expect_eq(json_integer_value(json_object_get(f[0], "offset")), 15);
+    json_decref(recs);
+    t_run_free(&r);
+}
+
 Test(cli, raw_values_never_leave_without_show_match)
 {
     const char *fmts[] = {"jsonl", "text", "summary"};

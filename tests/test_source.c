@@ -763,6 +763,86 @@ Test(source, limits)
     res_free(r);
 }
 
+/* utf8 as UTF-16 code units, little- or big-endian, after a byte order mark; `extra` code
+ * units (raw) are appended, then `odd` bytes. Returns the length. */
+static size_t to_utf16(char *out, const char *utf8, bool be, const unsigned *extra, size_t n_extra,
+                       size_t odd)
+{
+    size_t k = 0;
+    unsigned units[4];
+#define PUT(u) (out[k + !be] = (char)((u) >> 8), out[k + be] = (char)((u)&0xff), k += 2)
+    PUT(0xfeffu);
+    for (const unsigned char *p = (const unsigned char *)utf8; *p;) {
+        unsigned c, len = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
+        c = len == 1 ? *p : len == 2 ? *p & 0x1f : len == 3 ? *p & 0x0f : *p & 0x07;
+        for (unsigned i = 1; i < len; i++) c = c << 6 | (p[i] & 0x3f);
+        p += len;
+        size_t nu = 0;
+        if (c >= 0x10000) {
+            units[nu++] = 0xd800 + ((c - 0x10000) >> 10);
+            units[nu++] = 0xdc00 + ((c - 0x10000) & 0x3ff);
+        } else {
+            units[nu++] = c;
+        }
+        for (size_t i = 0; i < nu; i++) PUT(units[i]);
+    }
+    for (size_t i = 0; i < n_extra; i++) PUT(extra[i]);
+#undef PUT
+    for (size_t i = 0; i < odd; i++) out[k++] = 'z';
+    return k;
+}
+
+/* UTF-16 text with a byte order mark is read as UTF-8, both byte orders, plain or compressed:
+ * pairs are joined, a lone surrogate and an odd last byte are U+FFFD, and a sequence that does
+ * not fit in the reader's room comes whole in the next read (20,000 three-byte characters
+ * cross the sniffer's 32 KiB). Without a mark, or with UTF-32's, it is not UTF-16. */
+Test(source, utf16_with_a_byte_order_mark_is_text)
+{
+    const char *text = "mail a.person@corp-mail.com caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\r\n";
+    static const unsigned lone[] = {'x', 0xd83d, 'y', 0xde00, 0xd800};
+    char *buf = malloc(1u << 20), *want = malloc(1u << 20);
+    cr_assert(buf && want);
+    for (int be = 0; be < 2; be++) {
+        size_t n = to_utf16(buf, text, be, lone, 5, 1);
+        t_write(t_path("u.txt"), buf, n);
+        t_gzip(t_path("u.txt.gz"), buf, n);
+        snprintf(want, 1024, "%sx\xef\xbf\xbdy\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", text);
+        const char *names[] = {"u.txt", "u.txt.gz"};
+        for (int g = 0; g < 2; g++) {
+            struct res *r = drain(t_path(names[g]), NULL);
+            cr_assert_eq(r->n, 1);
+            cr_expect_eq(r->nerr, 0, "%s", r->errmsg[0]);
+            cr_expect_str_eq(r->m[0].fmt, g ? (be ? "gzip+utf-16be" : "gzip+utf-16le")
+                                            : (be ? "utf-16be" : "utf-16le"));
+            cr_expect_str_eq(r->m[0].data, want, "%s %s", names[g], be ? "BE" : "LE");
+            res_free(r);
+        }
+    }
+    /* three-byte characters across the sniffer's buffer (32,784 bytes, a multiple of 2, 3 and 4:
+     * one byte first) */
+    size_t k = (size_t)snprintf(want, 8, "a");
+    for (int i = 0; i < 20000; i++) k += (size_t)snprintf(want + k, 8, "\xe2\x82\xac");
+    size_t n = to_utf16(buf, want, false, NULL, 0, 0);
+    t_write(t_path("euro.txt"), buf, n);
+    struct res *r = drain(t_path("euro.txt"), NULL);
+    cr_assert_eq(r->n, 1);
+    cr_expect_eq(r->m[0].len, k);
+    cr_expect(r->m[0].len == k && !memcmp(r->m[0].data, want, k), "the same 60,001 bytes");
+    res_free(r);
+    /* no mark, and UTF-32LE's mark: not UTF-16 */
+    t_write(t_path("nomark.txt"), buf + 2, n - 2);
+    t_write(t_path("u32.txt"), "\xff\xfe\x00\x00m\x00\x00\x00", 8);
+    const char *other[] = {"nomark.txt", "u32.txt"};
+    for (int i = 0; i < 2; i++) {
+        r = drain(t_path(other[i]), NULL);
+        cr_assert_eq(r->n, 1);
+        cr_expect_str_eq(r->m[0].fmt, "plain", "%s", other[i]);
+        res_free(r);
+    }
+    free(buf);
+    free(want);
+}
+
 /* One gzip member of `text` with the given header fields (flg: RFC 1952's FEXTRA 4, FNAME 8,
  * FCOMMENT 16, FHCRC 2; `field` bytes of extra, name and comment each), appended at out + *n. */
 static void gz_member(char *out, size_t *n, const char *text, unsigned flg, size_t field)
