@@ -494,6 +494,10 @@ bool cli_parse(int argc, char **argv, struct cli_opts *o, bool *done)
     o->paths = argv + optind;
     o->n_paths = (size_t)(argc - optind);
     if (o->null_sep && !o->files_from) return usage_error("%s", "-0 goes with --files-from");
+    for (size_t i = 0; o->files_from && !strcmp(o->files_from, "-") && i < o->n_paths; i++)
+        if (!strcmp(o->paths[i], "-"))
+            return usage_error("%s", "standard input is the --files-from list: '-' cannot "
+                                     "also be an input");
     /* issue 6 */
     if (shift == 1 && !o->h.git_staged) return usage_error("%s", "git takes --staged");
     if (o->h.git_staged && shift != 1) return usage_error("%s", "--staged goes with 'git'");
@@ -814,6 +818,12 @@ static bool scan_files_from(struct run *r, const char *list)
         if (!delim && n == 0) continue;
         if (delim && n && line[n - 1] == '\r') line[--n] = 0;
         if (n == 0) continue;
+        if (f == stdin && !strcmp(line, "-")) {
+            /* a worker reading it would take the rest of the list as data */
+            par_record(r, false, "-", NULL,
+                       "standard input is the --files-from list, not an input");
+            continue;
+        }
         scan_path(r, line, true, DT_UNKNOWN, NULL, 0);
     }
     bool ok = !ferror(f);

@@ -236,6 +236,23 @@ Test(cli, files_from_newline_and_nul)
     cr_expect_eq(r.status, 1);
     cr_expect(strstr(r.out, "inputs scanned   2"), "%s", r.out);
     t_run_free(&r);
+
+    /* standard input is the list: '-' in it is an error record (a worker reading it would
+     * take the rest of the list as data), and the paths after it are still scanned; '-' as a
+     * PATH too is a usage error */
+    n = snprintf(buf, sizeof buf, "%s\n-\n%s\n", path_clean, path_sample);
+    const char *a3[] = {"--format", "text", "--files-from", "-", NULL};
+    r = t_exec(a3, buf, (size_t)n);
+    cr_expect_eq(r.status, 2, "%s", r.err);
+    cr_expect(strstr(r.err, "piiscan: -: standard input is the --files-from list, not an input"),
+              "%s", r.err);
+    cr_expect(strstr(r.out, "email"), "the path after it: %s", r.out);
+    t_run_free(&r);
+    const char *a4[] = {"--files-from", "-", "-", NULL};
+    r = t_exec(a4, buf, (size_t)n);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "'-' cannot also be an input"), "%s", r.err);
+    t_run_free(&r);
 }
 
 Test(cli, directories_binary_files_and_summary_json)
