@@ -1250,7 +1250,17 @@ static pii_status scan_member(struct reader *rd, pii_source *src, const pii_memb
             if (room > dsize - bytes) room = (size_t)(dsize - bytes);
             st = room ? read_direct(rd->file_fd, cur->buf + cur->len, room, bytes, &len, rerr)
                       : PII_OK;
-            if (!st && !len) st = PII_END;
+            if (!st && !len && bytes < dsize) {
+                /* cut short while read (a log rotated by copytruncate): what it held then was
+                 * not all scanned, and the report must say so */
+                char msg[160];
+                snprintf(msg, sizeof msg,
+                         "the file shrank while it was read: %llu of its %llu bytes scanned",
+                         (unsigned long long)bytes, (unsigned long long)dsize);
+                st = fail(rerr, PII_ERR_IO, msg);
+            } else if (!st && !len) {
+                st = PII_END;
+            }
             if (!st) rd->direct += len;
             b = cur->buf + cur->len;
         } else {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char SAMPLE[] = "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user from 173.234.31.186\n"
                              "pay card=4539 1488 0343 6467 mail jane.doe@acme-corp.com\n"
@@ -495,6 +496,71 @@ Test(cli, odd_paths_and_values_in_a_record)
     json_decref(mr);
     t_run_free(&r);
     t_run_free(&m);
+}
+
+/* Bytes the process has read (/proc/PID/io rchar), or 0. */
+static unsigned long long proc_rchar(pid_t pid)
+{
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%d/io", (int)pid);
+    FILE *f = fopen(path, "r");
+    unsigned long long v = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "rchar: %llu", &v) == 1) break;
+    if (f) fclose(f);
+    return v;
+}
+
+/* A log of about `size` bytes of lines at path; returns its length. */
+static size_t write_log(const char *path, size_t size)
+{
+    char *big = malloc(size);
+    cr_assert(big);
+    size_t n = 0;
+    while (n + 64 < size)
+        n += (size_t)snprintf(big + n, 64, "line %zu of a long log, no data\n", n);
+    t_write(path, big, n);
+    free(big);
+    return n;
+}
+
+/* A file cut short while it is read (a log rotated by copytruncate) is an error naming it and
+ * saying how much was scanned: the report must not pass it as scanned whole. */
+Test(cli, a_file_that_shrinks_while_read_is_an_error, .timeout = 120)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/rotated.log", dir);
+    const char *argv[] = {"-j1", "--format", "summary", path, NULL};
+    for (int attempt = 0; attempt < 5; attempt++) {
+        size_t n = write_log(path, 192u << 20);
+        struct t_proc p = t_spawn(argv, T_PIPE, T_PIPE, NULL);
+        /* cut once it has read 8 MiB (the first segment through the source, then in place) */
+        bool cut = false;
+        for (int i = 0; i < 20000 && !cut; i++)
+            if (proc_rchar(p.pid) < (8u << 20) || !(cut = truncate(path, 1u << 20) == 0))
+                usleep(100);
+        char *out = NULL, *err = NULL;
+        size_t out_len = 0, err_len = 0;
+        t_drain(p.out, &out, &out_len, 30000);
+        t_drain(p.err, &err, &err_len, 1000);
+        int st = t_wait(&p);
+        if (strstr(err, "shrank")) {
+            cr_expect_eq(st, 2, "%s", err);
+            cr_expect(strstr(err, "rotated.log: the file shrank while it was read: "), "%s", err);
+            cr_expect(strstr(err, " bytes scanned"), "%s", err);
+            free(out);
+            free(err);
+            return;
+        }
+        /* no error: then it read the whole file before the cut */
+        char whole[64];
+        snprintf(whole, sizeof whole, "bytes scanned    %zu ", n);
+        cr_assert(strstr(out, whole), "a file cut short passed as scanned (cut: %d): %s%s", cut,
+                  out, err);
+        free(out);
+        free(err);
+    }
+    cr_skip_test("the scan always ended before the file could be cut");
 }
 
 Test(cli, broken_pipe_exits_quietly)
