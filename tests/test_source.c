@@ -911,7 +911,8 @@ Test(source, gzip_headers_of_any_length, .timeout = 120)
                 res_free(r);
             }
         }
-        /* damage: the header CRC, a reserved flag, the trailer's CRC, a cut inside the name */
+        /* damage: the header CRC, a reserved flag, the trailer's CRC, a cut inside the name;
+         * each inflater words it its own way (a build without ISA-L has only zlib's) */
         static const char *const want[][2] = {{"header crc mismatch", "header crc mismatch"},
                                               {"invalid gzip header", "unknown header flags set"},
                                               {"checksum mismatch", "incorrect data check"},
@@ -926,8 +927,8 @@ Test(source, gzip_headers_of_any_length, .timeout = 120)
             t_write(t_path("bad.gz"), buf, n);
             struct res *r = drain(t_path("bad.gz"), &o);
             cr_expect_eq(r->nerr, 1, "%s, damage %d", impl, d);
-            cr_expect(strstr(r->errmsg[0], want[d][force]), "%s, damage %d: %s", impl, d,
-                      r->errmsg[0]);
+            cr_expect(strstr(r->errmsg[0], want[d][strcmp(impl, "isa-l") != 0]),
+                      "%s, damage %d: %s", impl, d, r->errmsg[0]);
             res_free(r);
         }
     }
