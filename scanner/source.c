@@ -421,7 +421,7 @@ pii_status pii_source_open_path(const char *path, const pii_source_opts *o, pii_
         close(fd);
         return err_set(err, PII_ERR_IO, path, "is a directory");
     }
-    pii_source *s;
+    pii_source *s = NULL;
     pii_status st = source_new(fd, path, o, &s, err);
     if (st) {
         close(fd);
