@@ -422,8 +422,8 @@ Test(batch, an_incomplete_merge_says_so)
         "{\"files\":1,\"findings\":1,\"by_detector\":{\"email\":-1},\"inputs\":[]}",
         "{\"files\":1,\"findings\":1,\"by_detector\":{\"email\":\"x\"},\"inputs\":[]}",
         "{\"files\":9223372036854775807,\"findings\":1,\"by_detector\":{},\"inputs\":[]}",
-        "{\"files\":1,\"findings\":1,\"by_detector\":{},\"inputs\":[],\"by_directory\":[{\"path\":"
-        "\"a\",\"inputs\":1,\"bytes\":-5,\"findings\":0,\"by_ccpa\":{}}]}",
+        ("{\"files\":1,\"findings\":1,\"by_detector\":{},\"inputs\":[],\"by_directory\":[{\"path\":"
+         "\"a\",\"inputs\":1,\"bytes\":-5,\"findings\":0,\"by_ccpa\":{}}]}"),
     };
     for (size_t i = 0; i < sizeof bad_counts / sizeof *bad_counts; i++) {
         char name[32];

@@ -12,8 +12,8 @@
 static char *mixed_text(size_t *len, int repeat)
 {
     static const char *lines[] = {
-        "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block "
-        "blk_38865049064139660 terminating\n",
+        ("081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block "
+         "blk_38865049064139660 terminating\n"),
         "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186\n",
         "2015-10-18 18:01:47,978 INFO user=jane.doe@acme-corp.com paid with 4539 1488 0343 6467\n",
         "ssn=536-22-8142 phone (415) 872-2671 iban DE62370400440532013001\n",
