@@ -227,6 +227,7 @@ VEC_TEST(validate_card, test_cards, card_test_cards, expect_valid, "card")
 /* Luhn-valid numbers in each network's IIN range and length (not published test cards). */
 static struct vec card_valid[] = {
     {"4526018159083012", NULL, 0},        /* Visa 16 */
+    {"exp 0425 4526 0181 5908 3012", "4526 0181 5908 3012", 0}, /* groups before, no IBAN */
     {"4661318609133", NULL, 0},           /* Visa 13 */
     {"4909960308246281946", NULL, 0},     /* Visa 19 */
     {"5182199351819098", NULL, 0},        /* Mastercard 51 */
@@ -300,6 +301,10 @@ static struct vec card_invalid[] = {
     {"4111111111111111_id", "4111111111111111", 0},
     {"4111111111111111a", "4111111111111111", 0},
     {"4111-1111-1111-1111-2", "4111-1111-1111-1111", 0},
+    /* Luhn-valid by chance: an E.164 phone, an IBAN's groups */
+    {"phone=+4917697842327", "4917697842327", 0},
+    {"SE28 2309 1115 1057 2232 9030", "2309 1115 1057 2232", 0},
+    {"iban=\"PL80 3965 4084 0316 0130 8618 2181\"", "3965 4084 0316 0130", 0},
 };
 VEC_TEST(validate_card, invalid, card_invalid, expect_invalid, "card")
 
