@@ -154,6 +154,7 @@ static const char *const system_accounts[] = {
     "administrator",
     "alpine",
     "anonymous",
+    "ansible",
     "apache",
     "api",
     "app",
@@ -165,12 +166,15 @@ static const char *const system_accounts[] = {
     "centos",
     "changeme",
     "chrony",
+    "cisco",
     "colord",
+    "cyrus",
     "daemon",
     "dbo",
     "debian",
     "default",
     "demo",
+    "deploy",
     "dnsmasq",
     "docker",
     "dummy",
@@ -179,6 +183,7 @@ static const char *const system_accounts[] = {
     "example",
     "fedora",
     "ftp",
+    "ftpuser",
     "games",
     "gdm",
     "git",
@@ -221,6 +226,7 @@ static const char *const system_accounts[] = {
     "null",
     "operator",
     "oracle",
+    "pgadmin",
     "pi",
     "polkitd",
     "postgres",
@@ -253,6 +259,7 @@ static const char *const system_accounts[] = {
     "tomcat",
     "toor",
     "tss",
+    "ubnt",
     "ubuntu",
     "undefined",
     "unknown",
@@ -260,6 +267,7 @@ static const char *const system_accounts[] = {
     "user",
     "uucp",
     "vagrant",
+    "vnc",
     "webmaster",
     "www",
     "www-data",
@@ -528,6 +536,44 @@ static bool actor_scheme(const struct vctx *v, size_t e)
     return false;
 }
 
+/* sshd and PAM name a log-in in fixed phrases rather than in a key (OpenSSH auth.c, pam_unix):
+ * "Invalid user NAME from ADDR port N", "input_userauth_request: invalid user NAME [preauth]",
+ * "Failed password for invalid user NAME from", "Disconnected from authenticating user NAME
+ * ADDR port N", "Connection closed by invalid user NAME ADDR", "session opened for user NAME
+ * by (uid=0)", "session closed for user NAME". The anchor expression's phrase branch ends on
+ * NAME's first byte, at a - 1. The words after NAME must be one of the continuations these
+ * programs write (so "logged in from user settings" is not one). Sets [*vs, *ve). */
+static bool auth_phrase(const struct vctx *v, size_t a, size_t *vs, size_t *ve)
+{
+    if (a < v->lo + 6 || v->buf[a - 2] != ' ' || !ilit_at(v, a - 6, "user")) return false;
+    bool session = ilit_at(v, a - 10, "for "); /* the expression's "session ... for user" */
+    size_t s = a - 1, e = s;
+    while (e < v->hi && e - s <= 64 && user_char(v->buf[e])) e++;
+    while (e > s && v->buf[e - 1] == '.') e--; /* "... for user bob." ends a sentence */
+    /* "Invalid user  from ADDR": sshd's empty name; the continuation is no name */
+    if (ascii_ieq(v->buf + s, e - s, "from") || ascii_ieq(v->buf + s, e - s, "port") ||
+        ascii_ieq(v->buf + s, e - s, "by"))
+        return false;
+    int c = v_at(v, e);
+    /* "session closed for user NAME" ends its line; sshd's phrases go on */
+    bool next = session && (c < 0 || c == '\n' || c == '\r');
+    if (c == ' ') {
+        size_t n = e + 1;
+        if (session)
+            next = ilit_at(v, n, "by ");
+        else /* or the client's address: IPv4, or IPv6 with a ':' in its first five bytes */
+            next = ilit_at(v, n, "from ") || ilit_at(v, n, "port ") || lit_at(v, n, "[preauth]") ||
+                   is_digit(v_at(v, n)) ||
+                   (is_alnum(v_at(v, n)) && memchr(v->buf + n, ':', v->hi - n < 5 ? v->hi - n : 5));
+    } else if (session && c == '(') {
+        next = ilit_at(v, e, "(uid="); /* "for user bob(uid=1000) by" (Linux-PAM 1.5) */
+    }
+    if (!next) return false;
+    *vs = s;
+    *ve = e;
+    return true;
+}
+
 bool v_username(struct vctx *v)
 {
     size_t a = v->anchor;
@@ -552,6 +598,13 @@ bool v_username(struct vctx *v)
         if (v_reserved_host(v->buf + h, he - h)) v->flags |= V_TEST;
         v->start = a;
         v->end = ue;
+        return true;
+    }
+    size_t ps, pe;
+    if (auth_phrase(v, a, &ps, &pe)) {
+        if (!username_ok(v, v->buf + ps, pe - ps)) return false;
+        v->start = ps;
+        v->end = pe;
         return true;
     }
     if (v->buf[a - 1] != ':' && v->buf[a - 1] != '=') return false;
@@ -805,11 +858,15 @@ bool v_street_address(struct vctx *v)
     if (is_alnum(before) || before == '.' || before == '-' || before == '#' || before == '/' ||
         before == '$')
         return false;
-    /* 10:42, 3,500; but a CSV cell after a numeric cell ("…,+442035589160,9119 Franklin Ct")
-     * is an address: after ',' only a 3-digit group reads as an amount's thousands */
-    if (before != ' ' && before != '\t' && is_digit(v_at(v, num_s - 2)) &&
-        (before != ',' || num_e - num_s == 3))
-        return false;
+    /* 10:42, 3,500; but a CSV cell after a numeric cell ("…,+442035589160,9119 Franklin Ct",
+     * "…,(404) 386-0139,759 Chestnut St") is an address: after ',' only a 3-digit group after
+     * 1-3 digits reads as an amount's thousands */
+    if (before != ' ' && before != '\t' && is_digit(v_at(v, num_s - 2))) {
+        if (before != ',') return false;
+        size_t k = num_s - 1;
+        while (k > v->lo && is_digit(v->buf[k - 1]) && num_s - 1 - k < 4) k--;
+        if (num_e - num_s == 3 && num_s - 1 - k <= 3) return false;
+    }
     size_t end = a;
     /* "St." and "Blvd." are abbreviations; "Lane." ends a sentence */
     if (v_at(v, end) == '.' && a - ss <= 4 && !LISTED(full_suffixes, v->buf + ss, a - ss)) end++;

@@ -49,6 +49,19 @@ ParameterizedTestParameters(fields, positives)
         {"username", "db_user=analytics_rw host=db1", "analytics_rw"},
         {"username", "msg=\"request body {\\\"user\\\":\\\"kevbro\\\",\\\"source\\\":1}\"",
          "kevbro"},
+        /* sshd and PAM name the log-in in fixed phrases (OpenSSH_2k, Linux_2k of loghub) */
+        {"username", "sshd[24497]: Invalid user zhangyan from 103.99.0.122", "zhangyan"},
+        {"username", "sshd[24497]: input_userauth_request: invalid user test9 [preauth]", "test9"},
+        {"username", "Failed password for invalid user k.ward from 10.1.2.3 port 55028 ssh2",
+         "k.ward"},
+        {"username", "Disconnected from authenticating user mkim 2001:db8::7 port 22 [preauth]",
+         "mkim"},
+        {"username", "Connection closed by invalid user ingrid 187.141.143.180 port 4022",
+         "ingrid"},
+        {"username", "pam_unix(sshd:session): session opened for user jdoe by (uid=0)", "jdoe"},
+        {"username", "pam_unix(sshd:session): session opened for user jdoe(uid=1000) by (uid=0)",
+         "jdoe"},
+        {"username", "pam_unix(cron:session): session closed for user sandeep\n", "sandeep"},
         /* another key's name ("service") is no negative word for a value in a "user" field */
         {"username", "{\"level\":\"info\",\"service\":\"support\",\"user\":\"olivia_lars\"}",
          "olivia_lars"},
@@ -67,6 +80,8 @@ ParameterizedTestParameters(fields, positives)
         {"street_address", "{\"street\": \"9 Elm Avenue\"}", "9 Elm Avenue"},
         {"street_address", "lives at 221B Ashford Lane.", "221B Ashford Lane"},
         {"street_address", "100021,+442035589160,9119 Franklin Ct,active", "9119 Franklin Ct"},
+        /* a 3-digit house number after a phone's 4-digit group: no amount has such a group */
+        {"street_address", "100063,(404) 386-0139,759 Chestnut St,Marco", "759 Chestnut St"},
         {"street_address", "1\t4155550123\t88 Hill Dr\tx", "88 Hill Dr"},
         /* device_id */
         {"device_id", "ad_event idfa=6D92078A-8246-4BA4-AE5B-76104861E7DC ok",
@@ -129,6 +144,14 @@ ParameterizedTestParameters(fields, hard_negatives)
         {"username", "user=${USER} user=<username> user=null"},
         {"username", "User-Agent: curl/8.0"},
         {"username", "hostname=web01 servername=api"},
+        /* the sshd and PAM phrases only: their accounts, numeric ids and prose are not log-ins */
+        {"username", "sshd[1]: Invalid user admin from 1.2.3.4; invalid user ubnt [preauth]"},
+        {"username", "session opened for user cyrus by (uid=0); session closed for user news"},
+        {"username", "Invalid user 1234 from 5.6.7.8; for user 501 on console"},
+        {"username", "waiting for user input from the form; settings from user preferences"},
+        {"username", "the invalid user interface; valid user jsmith from 1.2.3.4"},
+        {"username", "session opened for user jdoe today"},
+        {"username", "sshd[24200]: Invalid user  from 173.234.31.186; invalid user from 1.2.3.4"},
         /* "Name: Node-42" is not a person, nor are products, acronyms and prose */
         {"person_name", "Name: Node-42"},
         {"person_name", "{\"name\": \"INTRODUCTORY OFFER\"}"},
@@ -156,6 +179,7 @@ ParameterizedTestParameters(fields, hard_negatives)
         {"street_address", "v1.2.3 Main St"},
         {"street_address", "the main st was closed"},
         {"street_address", "paid 3,500 Main St rent"},
+        {"street_address", "paid 12,500 Main St rent; 1,234,567 Main St shares"},
         /* device ids need their key and a real value */
         {"device_id", "idfa=00000000-0000-0000-0000-000000000000"},
         {"device_id", "request_id=38101a0b-2096-447d-96ea-a692162415ae"},
