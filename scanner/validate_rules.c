@@ -139,8 +139,8 @@ bool v_card(struct vctx *v)
 
     /* Boundaries: not inside a word, not a piece of a longer digit run, not after '+' (an
      * E.164 phone number: "+4917697842327" passes Luhn and Visa's 13 digits by chance). */
-    if (is_word(v_at(v, v->start - 1)) || is_word(v_at(v, v->end)) || v_at(v, v->start - 1) == '+')
-        return false;
+    int before = v_at(v, v->start - 1);
+    if (is_word(before) || before == '+' || is_word(v_at(v, v->end))) return false;
     if (sep == ' ' && in_iban_groups(v, v->start)) return false;
     /* A space is not a join: "card 4111 1111 1111 1111 2024" is a card and a year. */
     int join = sep == ' ' ? -1 : sep;

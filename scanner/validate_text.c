@@ -551,9 +551,8 @@ static bool auth_phrase(const struct vctx *v, size_t a, size_t *vs, size_t *ve)
     while (e < v->hi && e - s <= 64 && user_char(v->buf[e])) e++;
     while (e > s && v->buf[e - 1] == '.') e--; /* "... for user bob." ends a sentence */
     /* "Invalid user  from ADDR": sshd's empty name; the continuation is no name */
-    if (ascii_ieq(v->buf + s, e - s, "from") || ascii_ieq(v->buf + s, e - s, "port") ||
-        ascii_ieq(v->buf + s, e - s, "by"))
-        return false;
+    static const char *const continuations[] = {"by", "from", "port"};
+    if (LISTED(continuations, v->buf + s, e - s)) return false;
     int c = v_at(v, e);
     /* "session closed for user NAME" ends its line; sshd's phrases go on */
     bool next = session && (c < 0 || c == '\n' || c == '\r');

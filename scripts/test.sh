@@ -8,23 +8,28 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
 bash scripts/checksrc.sh
 jobs=$(nproc)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# ctest_count DIR: runs DIR's whole ctest suite (the caller's environment applies) and prints
+# how many tests ran, or fails when a test does (errexit does not reach into $(...))
+ctest_count() {
+  (cd "$1" && ctest --output-on-failure -j"$jobs") | tee "$log" >&2 || return 1
+  sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1
+}
 
 echo "== plain build"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-(cd build && ctest --output-on-failure -j"$jobs") | tee "$log"
-plain=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
+plain=$(ctest_count build)
 
 echo "== ASan + UBSan build"
 # -O1: ASan's recommendation (usable stack traces, tolerable speed)
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" \
       -DPII_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs"
-(cd build-asan && ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
-   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs") | tee "$log"
-asan=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
+asan=$(ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest_count build-asan)
 
 echo "== Release build (-O3) without ISA-L (zlib inflates gzip and zip): the source tests"
 # Release as well: GCC's -O3 inlining warns where -O2 does not (an uninitialized-use warning
@@ -40,8 +45,7 @@ echo "== clang build (Release): the whole suite"
 # -Werror while this suite, all GCC, passed)
 CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-clang -j"$jobs"
-(cd build-clang && ctest --output-on-failure -j"$jobs") | tee "$log"
-clang=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
+clang=$(ctest_count build-clang)
 
 echo "== libFuzzer smoke run (clang)"
 bash scripts/fuzz-smoke.sh | tee "$log"
