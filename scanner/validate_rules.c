@@ -84,9 +84,11 @@ static bool iin_ok(const char *d, size_t n)
 static const uint8_t card_groupings[][6] = {
     {4, 4, 4, 4, 0}, {4, 4, 4, 4, 3, 0}, {4, 6, 5, 0}, {4, 6, 4, 0}};
 
+static size_t iban_country_len(const uint8_t *cc);
+
 /* Whether the space-separated groups before `at` begin an IBAN: back over up to seven groups of
- * four letters or digits to a first one of two capitals and two digits ("SE28 2309 1115 1057
- * 2232 9030": the card shape "2309 1115 1057 2232" passes Luhn one time in ten). */
+ * four letters or digits to a first one of an IBAN country's two capitals and two digits ("SE28
+ * 2309 1115 1057 2232 9030": the card shape "2309 1115 1057 2232" passes Luhn one time in ten). */
 static bool in_iban_groups(const struct vctx *v, size_t at)
 {
     size_t p = at;
@@ -96,7 +98,8 @@ static bool in_iban_groups(const struct vctx *v, size_t at)
         for (int k = 0; k < 4; k++)
             if (!is_alnum(w[k])) return false;
         if (p - 5 > v->lo && is_alnum(v->buf[p - 6])) return false;
-        if (is_upper(w[0]) && is_upper(w[1]) && is_digit(w[2]) && is_digit(w[3])) return true;
+        if (is_upper(w[0]) && is_upper(w[1]) && is_digit(w[2]) && is_digit(w[3]))
+            return iban_country_len(w) != 0; /* a country's IBAN, not a reference "AB12" */
         p -= 5;
     }
     return false;

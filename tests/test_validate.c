@@ -269,6 +269,8 @@ static struct vec card_valid[] = {
 
     /* digit groups before it that do not begin an IBAN */
     {"exp 0425 4526 0181 5908 3012", "4526 0181 5908 3012", 0},
+    /* after groups beginning with two capitals and two digits that are no IBAN country */
+    {"ref AB12 4526 0181 5908 3012", "4526 0181 5908 3012", 0},
 };
 VEC_TEST(validate_card, valid, card_valid, expect_valid, "card")
 
