@@ -425,6 +425,36 @@ static void lines_to(pii_scanner *s, uint64_t to)
     s->line_pos = to;
 }
 
+static bool same_span(const struct conf *a, const struct conf *b)
+{
+    return a->start == b->start && a->len == b->len;
+}
+
+/* Whether the finding sits in a field (key or CSV column) named for its detector. */
+static bool in_own_field(const pii_scanner *s, const struct conf *c)
+{
+    const struct detector *d = &s->e->det[c->det];
+    bool named;
+    return d->fields.n && field_in(&s->hdr, &d->fields, s->win, 0, s->len, s->base,
+                                   (size_t)(c->start - s->base), &named);
+}
+
+/* One value confirmed by several detectors (a CNPJ's 14 digits pass Luhn one time in ten, as
+ * a Diners card's): when it sits in a field named for some of them, the others yield, so that
+ * {"cnpj": "..."} is no card number. Decided here, for the few values found twice, rather than
+ * in confirm(), which under presence_only does not look at every field name. */
+static bool yields(const pii_scanner *s, size_t i)
+{
+    const struct conf *c = &s->conf[i];
+    size_t a = i, b = i + 1;
+    while (a > 0 && same_span(&s->conf[a - 1], c)) a--;
+    while (b < s->n_conf && same_span(&s->conf[b], c)) b++;
+    if (PII_LIKELY(b - a < 2) || in_own_field(s, c)) return false;
+    for (size_t j = a; j < b; j++)
+        if (s->conf[j].det != c->det && in_own_field(s, &s->conf[j])) return true;
+    return false;
+}
+
 static pii_status report(pii_scanner *s, bool dedupe, pii_finding_fn fn, void *user, pii_error *err)
 {
     if (s->n_conf > 1) conf_sort(s);
@@ -432,6 +462,7 @@ static pii_status report(pii_scanner *s, bool dedupe, pii_finding_fn fn, void *u
         const struct conf *c = &s->conf[i];
         /* overlapping findings of one detector: the earliest (then longest) wins */
         if (dedupe && c->start < s->last_end[c->det]) continue;
+        if (yields(s, i)) continue;
         s->last_end[c->det] = c->start + c->len;
         const struct detector *d = &s->e->det[c->det];
         lines_to(s, c->start);

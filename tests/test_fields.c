@@ -529,6 +529,55 @@ Test(fields, bare_value_in_another_named_field_is_not_a_finding)
     t_free(&f);
 }
 
+/* 36231948000103 is a valid CNPJ and, by chance, passes Luhn as a 14-digit Diners card: in a
+ * field named for one of the two, the other yields; elsewhere both stand. */
+static size_t count_presence(const char *s, const char *id)
+{
+    pii_scan_opts o;
+    pii_scan_opts_init(&o);
+    o.presence_only = 1;
+    o.no_lines = 1;
+    pii_scanner *sc = NULL;
+    pii_error err = PII_ERROR_INIT;
+    struct tfinds f = {0};
+    cr_assert_eq(pii_scanner_new(t_engine(NULL), &o, &sc, &err), PII_OK);
+    cr_assert_eq(pii_scan_buffer(sc, s, strlen(s), t_collect, &f, &err), PII_OK, "%s", err.msg);
+    pii_scanner_free(sc);
+    size_t n = t_count(&f, id, NULL);
+    t_free(&f);
+    return n;
+}
+
+Test(fields, a_value_two_detectors_confirm_goes_to_the_one_its_field_names)
+{
+    static const char *const named[] = {
+        "{\"cnpj_number\": \"36231948000103\"}\n",
+        "ts=1 cnpj=36231948000103 ok\n",
+        "id,cnpj,note\n1,36231948000103,x\n",
+    };
+    for (size_t i = 0; i < ARRAY_LEN(named); i++) {
+        const char *s = named[i];
+        struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
+        cr_expect_eq(t_count(&f, "br_cnpj", "36231948000103"), 1, "%s", s);
+        cr_expect_eq(t_count(&f, "credit_card", NULL), 0, "%s", s);
+        t_free(&f);
+        /* the same when only presence matters (--format summary, counts) */
+        cr_expect_eq(count_presence(s, "br_cnpj"), 1, "%s", s);
+        cr_expect_eq(count_presence(s, "credit_card"), 0, "%s", s);
+    }
+    const char *card = "{\"card_number\": \"36231948000103\", \"cnpj\": \"36049746000137\"}\n";
+    struct tfinds f = t_scan(t_engine(NULL), card, strlen(card), 0, 0);
+    cr_expect_eq(t_count(&f, "credit_card", "36231948000103"), 1);
+    cr_expect_eq(t_count(&f, "br_cnpj", "36049746000137"), 1);
+    t_free(&f);
+    /* no field names either: both stand (the CNPJ on its context word) */
+    const char *prose = "CNPJ 36231948000103 on file\n";
+    f = t_scan(t_engine(NULL), prose, strlen(prose), 0, 0);
+    cr_expect_eq(t_count(&f, "br_cnpj", "36231948000103"), 1);
+    cr_expect_eq(t_count(&f, "credit_card", "36231948000103"), 1);
+    t_free(&f);
+}
+
 /* Columns named for anchor detectors whose validators read a value after a key: the cell is
  * the value (password, device_id). */
 Test(fields, password_and_device_id_columns)
