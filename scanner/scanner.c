@@ -430,28 +430,32 @@ static bool same_span(const struct conf *a, const struct conf *b)
     return a->start == b->start && a->len == b->len;
 }
 
-/* Whether the finding sits in a field (key or CSV column) named for its detector. */
-static bool in_own_field(const pii_scanner *s, const struct conf *c)
+/* Whether the finding sits in a field (key or CSV column) named for its detector, or has one
+ * of its context words around it. */
+static bool named_for(const pii_scanner *s, const struct conf *c)
 {
     const struct detector *d = &s->e->det[c->det];
+    size_t vs = (size_t)(c->start - s->base);
     bool named;
-    return d->fields.n && field_in(&s->hdr, &d->fields, s->win, 0, s->len, s->base,
-                                   (size_t)(c->start - s->base), &named);
+    return (d->fields.n && field_in(&s->hdr, &d->fields, s->win, 0, s->len, s->base, vs, &named)) ||
+           (d->ctx.n &&
+            context_has(&d->ctx, s->win, 0, s->len, vs, vs + c->len, d->win_before, d->win_after));
 }
 
 /* One value confirmed by several detectors (a CNPJ's 14 digits pass Luhn one time in ten, as
- * a Diners card's): when it sits in a field named for some of them, the others yield, so that
- * {"cnpj": "..."} is no card number. Decided here, for the few values found twice, rather than
- * in confirm(), which under presence_only does not look at every field name. */
+ * a Diners card's): when its field or context words name some of them, the others yield, so
+ * that {"cnpj": "..."} and "empresa cnpj ..." are no card number. Decided here, for the few
+ * values found twice, rather than in confirm(), which under presence_only does not look at
+ * every field name and context word. */
 static bool yields(const pii_scanner *s, size_t i)
 {
     const struct conf *c = &s->conf[i];
     size_t a = i, b = i + 1;
     while (a > 0 && same_span(&s->conf[a - 1], c)) a--;
     while (b < s->n_conf && same_span(&s->conf[b], c)) b++;
-    if (PII_LIKELY(b - a < 2) || in_own_field(s, c)) return false;
+    if (PII_LIKELY(b - a < 2) || named_for(s, c)) return false;
     for (size_t j = a; j < b; j++)
-        if (s->conf[j].det != c->det && in_own_field(s, &s->conf[j])) return true;
+        if (s->conf[j].det != c->det && named_for(s, &s->conf[j])) return true;
     return false;
 }
 

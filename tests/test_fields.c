@@ -530,7 +530,7 @@ Test(fields, bare_value_in_another_named_field_is_not_a_finding)
 }
 
 /* 36231948000103 is a valid CNPJ and, by chance, passes Luhn as a 14-digit Diners card: in a
- * field named for one of the two, the other yields; elsewhere both stand. */
+ * field named for one of the two, or by a context word of one, the other yields. */
 static size_t count_presence(const char *s, const char *id)
 {
     pii_scan_opts o;
@@ -570,9 +570,15 @@ Test(fields, a_value_two_detectors_confirm_goes_to_the_one_its_field_names)
     cr_expect_eq(t_count(&f, "credit_card", "36231948000103"), 1);
     cr_expect_eq(t_count(&f, "br_cnpj", "36049746000137"), 1);
     t_free(&f);
-    /* no field names either: both stand (the CNPJ on its context word) */
-    const char *prose = "CNPJ 36231948000103 on file\n";
+    /* a context word names one of them likewise; words naming both, or neither: both stand */
+    const char *prose = "empresa CNPJ 36231948000103 ok\n";
     f = t_scan(t_engine(NULL), prose, strlen(prose), 0, 0);
+    cr_expect_eq(t_count(&f, "br_cnpj", "36231948000103"), 1);
+    cr_expect_eq(t_count(&f, "credit_card", "36231948000103"), 0);
+    t_free(&f);
+    cr_expect_eq(count_presence(prose, "credit_card"), 0);
+    const char *both = "cnpj or card? 36231948000103\n";
+    f = t_scan(t_engine(NULL), both, strlen(both), 0, 0);
     cr_expect_eq(t_count(&f, "br_cnpj", "36231948000103"), 1);
     cr_expect_eq(t_count(&f, "credit_card", "36231948000103"), 1);
     t_free(&f);
