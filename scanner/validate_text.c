@@ -540,13 +540,20 @@ static bool actor_scheme(const struct vctx *v, size_t e)
  * "Invalid user NAME from ADDR port N", "input_userauth_request: invalid user NAME [preauth]",
  * "Failed password for invalid user NAME from", "Disconnected from authenticating user NAME
  * ADDR port N", "Connection closed by invalid user NAME ADDR", "session opened for user NAME
- * by (uid=0)", "session closed for user NAME". The anchor expression's phrase branch ends on
- * NAME's first byte, at a - 1. The words after NAME must be one of the continuations these
- * programs write (so "logged in from user settings" is not one). Sets [*vs, *ve). */
+ * by (uid=0)", "session closed for user NAME", and for an account that exists "Accepted
+ * password for NAME from ADDR port N ssh2", "Failed password for NAME from", "Accepted publickey
+ * for NAME from". The anchor expression's phrase branch ends on NAME's first byte, at a - 1.
+ * The words after NAME must be one of the continuations these programs write (so "logged in
+ * from user settings" and "reset the password for alice today" are not one). Sets [*vs, *ve). */
 static bool auth_phrase(const struct vctx *v, size_t a, size_t *vs, size_t *ve)
 {
-    if (a < v->lo + 6 || v->buf[a - 2] != ' ' || !ilit_at(v, a - 6, "user")) return false;
-    bool session = ilit_at(v, a - 10, "for "); /* the expression's "session ... for user" */
+    if (a < v->lo + 6 || v->buf[a - 2] != ' ') return false;
+    /* "password for NAME", "publickey for NAME": sshd goes on with " from ADDR" */
+    bool method = !ilit_at(v, a - 6, "user");
+    if (method && !(a >= v->lo + 14 && ilit_at(v, a - 14, "password for")) &&
+        !(a >= v->lo + 15 && ilit_at(v, a - 15, "publickey for")))
+        return false;
+    bool session = !method && ilit_at(v, a - 10, "for "); /* "session ... for user" */
     size_t s = a - 1, e = s;
     while (e < v->hi && e - s <= 64 && user_char(v->buf[e])) e++;
     while (e > s && v->buf[e - 1] == '.') e--; /* "... for user bob." ends a sentence */
@@ -558,7 +565,9 @@ static bool auth_phrase(const struct vctx *v, size_t a, size_t *vs, size_t *ve)
     bool next = session && (c < 0 || c == '\n' || c == '\r');
     if (c == ' ') {
         size_t n = e + 1;
-        if (session)
+        if (method)
+            next = ilit_at(v, n, "from ");
+        else if (session)
             next = ilit_at(v, n, "by ");
         else /* or the client's address: IPv4, or IPv6 with a ':' in its first five bytes */
             next = ilit_at(v, n, "from ") || ilit_at(v, n, "port ") || lit_at(v, n, "[preauth]") ||

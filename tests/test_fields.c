@@ -62,6 +62,13 @@ ParameterizedTestParameters(fields, positives)
         {"username", "pam_unix(sshd:session): session opened for user jdoe(uid=1000) by (uid=0)",
          "jdoe"},
         {"username", "pam_unix(cron:session): session closed for user sandeep\n", "sandeep"},
+        /* and an existing account's log-in, successful or not */
+        {"username", "sshd[24680]: Accepted password for kbauer from 203.0.113.42 port 49116 ssh2",
+         "kbauer"},
+        {"username", "sshd[9]: Failed password for m.weber from 10.0.0.8 port 2201 ssh2",
+         "m.weber"},
+        {"username", "sshd[9]: Accepted publickey for deploy_ci from 10.0.0.9 port 50022 ssh2",
+         "deploy_ci"},
         /* another key's name ("service") is no negative word for a value in a "user" field */
         {"username", "{\"level\":\"info\",\"service\":\"support\",\"user\":\"olivia_lars\"}",
          "olivia_lars"},
@@ -152,6 +159,9 @@ ParameterizedTestParameters(fields, hard_negatives)
         {"username", "the invalid user interface; valid user jsmith from 1.2.3.4"},
         {"username", "session opened for user jdoe today"},
         {"username", "sshd[24200]: Invalid user  from 173.234.31.186; invalid user from 1.2.3.4"},
+        {"username",
+         "Failed password for root from 1.2.3.4 port 22 ssh2; publickey for git from x"},
+        {"username", "please reset the password for alice today; publickey for bob was rotated"},
         /* "Name: Node-42" is not a person, nor are products, acronyms and prose */
         {"person_name", "Name: Node-42"},
         {"person_name", "{\"name\": \"INTRODUCTORY OFFER\"}"},
