@@ -97,6 +97,7 @@ ParameterizedTestParameters(detectors, hard_negatives)
         {"", "password= next"},
         {"", "password=******** ok"},
         {"", "password=${DB_PASSWORD} ok"},
+        {"password", "_p(\"password: \", \"pwd=\", \"db_password=\", \"secret: \")"},
         {"", "email=user@host without a real tld@x"},
         {"us_ssn", "ssn 000-12-3456 and 666-12-3456 and 536-00-8142"},
         {"us_ssn", "id 536228142 with no context"},
