@@ -76,6 +76,7 @@ bool v_aws_secret_key(struct vctx *v)
         p++;
         while (is_space(v_at(v, p))) p++;
     }
+    if (v_at(v, p) == '\\' && v_at(v, p + 1) == '"') p++; /* {\"key\":\"value\"} in a string */
     if (v_at(v, p) == '"' || v_at(v, p) == '\'') p++;
     int before = v_at(v, p - 1);
     if (is_alnum(before) || before == '/' || before == '+') return false; /* mid-value */

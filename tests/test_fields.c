@@ -49,6 +49,10 @@ ParameterizedTestParameters(fields, positives)
         {"username", "db_user=analytics_rw host=db1", "analytics_rw"},
         {"username", "msg=\"request body {\\\"user\\\":\\\"kevbro\\\",\\\"source\\\":1}\"",
          "kevbro"},
+        {"aws_secret_key",
+         "{\"msg\":\"request body "
+         "{\\\"aws_secret_access_key\\\":\\\"Zq8vR2mT5nW1xY4bC7dF0gH3jK6lP9sA2eU5iO8r\\\"}\"}",
+         "Zq8vR2mT5nW1xY4bC7dF0gH3jK6lP9sA2eU5iO8r"},
         /* sshd and PAM name the log-in in fixed phrases (OpenSSH_2k, Linux_2k of loghub) */
         {"username", "sshd[24497]: Invalid user zhangyan from 103.99.0.122", "zhangyan"},
         {"username", "sshd[24497]: input_userauth_request: invalid user test9 [preauth]", "test9"},
