@@ -448,10 +448,10 @@ bool v_password(struct vctx *v)
         while (ve > vs && (v->buf[ve - 1] == '"' || v->buf[ve - 1] == '\'')) ve--;
     }
     if (v_placeholder(v->buf + vs, ve - vs)) return false;
-    /* no letter or digit: punctuation, such as the ", " between two string literals of code
-     * ("password: ", "pwd=") */
+    /* no letter or digit (ASCII, or any byte of UTF-8's multi-byte characters): punctuation,
+     * such as the ", " between two string literals of code ("password: ", "pwd=") */
     size_t i = vs;
-    while (i < ve && !is_alnum(v->buf[i])) i++;
+    while (i < ve && !is_alnum(v->buf[i]) && v->buf[i] < 0x80) i++;
     if (i == ve) return false;
     v->start = vs;
     v->end = ve;

@@ -50,6 +50,8 @@ ParameterizedTestParameters(detectors, positives)
         {"private_key", "x\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn==\n",
          "-----BEGIN OPENSSH PRIVATE KEY-----"},
         {"password", "login password=Sup3rS3cret! next", "Sup3rS3cret!"},
+        {"password", "{\"password\": \"\xd0\xbf\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c!\"}",
+         "\xd0\xbf\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c!"}, /* UTF-8 letters only */
         {"password", "{\"password\": \"hunter2x\"}", "hunter2x"},
         {"password", "postgres://app:Tr0ub4dor@db:5432/x", "Tr0ub4dor"},
         {"url_clickstream", "GET https://shop.acme.io/p?id=123&email=x HTTP",
