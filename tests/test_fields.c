@@ -544,58 +544,40 @@ Test(fields, bare_value_in_another_named_field_is_not_a_finding)
 }
 
 /* 36231948000103 is a valid CNPJ and, by chance, passes Luhn as a 14-digit Diners card: in a
- * field named for one of the two, or by a context word of one, the other yields. */
-static size_t count_presence(const char *s, const char *id)
-{
-    pii_scan_opts o;
-    pii_scan_opts_init(&o);
-    o.presence_only = 1;
-    o.no_lines = 1;
-    pii_scanner *sc = NULL;
-    pii_error err = PII_ERROR_INIT;
-    struct tfinds f = {0};
-    cr_assert_eq(pii_scanner_new(t_engine(NULL), &o, &sc, &err), PII_OK);
-    cr_assert_eq(pii_scan_buffer(sc, s, strlen(s), t_collect, &f, &err), PII_OK, "%s", err.msg);
-    pii_scanner_free(sc);
-    size_t n = t_count(&f, id, NULL);
-    t_free(&f);
-    return n;
-}
-
+ * field named for one of the two, or by a context word of one, the other yields; words naming
+ * both, or neither, keep both. `presence`: the same holds when only presence matters
+ * (--format summary, counts). */
 Test(fields, a_value_two_detectors_confirm_goes_to_the_one_its_field_names)
 {
-    static const char *const named[] = {
-        "{\"cnpj_number\": \"36231948000103\"}\n",
-        "ts=1 cnpj=36231948000103 ok\n",
-        "id,cnpj,note\n1,36231948000103,x\n",
+    static const struct {
+        const char *text, *cnpj; /* NULL: any value */
+        size_t n_cnpj;
+        const char *card;
+        size_t n_card;
+        bool presence;
+    } cases[] = {
+        {"{\"cnpj_number\": \"36231948000103\"}\n", "36231948000103", 1, NULL, 0, true},
+        {"ts=1 cnpj=36231948000103 ok\n", "36231948000103", 1, NULL, 0, true},
+        {"id,cnpj,note\n1,36231948000103,x\n", "36231948000103", 1, NULL, 0, true},
+        {"{\"card_number\": \"36231948000103\", \"cnpj\": \"36049746000137\"}\n", "36049746000137",
+         1, "36231948000103", 1, false},
+        {"empresa CNPJ 36231948000103 ok\n", "36231948000103", 1, "36231948000103", 0, true},
+        {"cnpj or card? 36231948000103\n", "36231948000103", 1, "36231948000103", 1, false},
     };
-    for (size_t i = 0; i < ARRAY_LEN(named); i++) {
-        const char *s = named[i];
-        struct tfinds f = t_scan(t_engine(NULL), s, strlen(s), 0, 0);
-        cr_expect_eq(t_count(&f, "br_cnpj", "36231948000103"), 1, "%s", s);
-        cr_expect_eq(t_count(&f, "credit_card", NULL), 0, "%s", s);
-        t_free(&f);
-        /* the same when only presence matters (--format summary, counts) */
-        cr_expect_eq(count_presence(s, "br_cnpj"), 1, "%s", s);
-        cr_expect_eq(count_presence(s, "credit_card"), 0, "%s", s);
+    pii_scan_opts presence;
+    pii_scan_opts_init(&presence);
+    presence.presence_only = 1;
+    presence.no_lines = 1;
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        const char *s = cases[i].text;
+        for (int p = 0; p < 1 + cases[i].presence; p++) {
+            struct tfinds f = p ? t_scan_opts(t_engine(NULL), s, strlen(s), &presence)
+                                : t_scan(t_engine(NULL), s, strlen(s), 0, 0);
+            cr_expect_eq(t_count(&f, "br_cnpj", cases[i].cnpj), cases[i].n_cnpj, "%s", s);
+            cr_expect_eq(t_count(&f, "credit_card", cases[i].card), cases[i].n_card, "%s", s);
+            t_free(&f);
+        }
     }
-    const char *card = "{\"card_number\": \"36231948000103\", \"cnpj\": \"36049746000137\"}\n";
-    struct tfinds f = t_scan(t_engine(NULL), card, strlen(card), 0, 0);
-    cr_expect_eq(t_count(&f, "credit_card", "36231948000103"), 1);
-    cr_expect_eq(t_count(&f, "br_cnpj", "36049746000137"), 1);
-    t_free(&f);
-    /* a context word names one of them likewise; words naming both, or neither: both stand */
-    const char *prose = "empresa CNPJ 36231948000103 ok\n";
-    f = t_scan(t_engine(NULL), prose, strlen(prose), 0, 0);
-    cr_expect_eq(t_count(&f, "br_cnpj", "36231948000103"), 1);
-    cr_expect_eq(t_count(&f, "credit_card", "36231948000103"), 0);
-    t_free(&f);
-    cr_expect_eq(count_presence(prose, "credit_card"), 0);
-    const char *both = "cnpj or card? 36231948000103\n";
-    f = t_scan(t_engine(NULL), both, strlen(both), 0, 0);
-    cr_expect_eq(t_count(&f, "br_cnpj", "36231948000103"), 1);
-    cr_expect_eq(t_count(&f, "credit_card", "36231948000103"), 1);
-    t_free(&f);
 }
 
 /* Columns named for anchor detectors whose validators read a value after a key: the cell is

@@ -91,6 +91,17 @@ struct tfinds t_scan(const pii_engine *e, const char *data, size_t len, size_t f
     return fs;
 }
 
+struct tfinds t_scan_opts(const pii_engine *e, const char *data, size_t len, const pii_scan_opts *o)
+{
+    struct tfinds fs = {.e = e};
+    pii_scanner *s = NULL;
+    pii_error err = PII_ERROR_INIT;
+    cr_assert_eq(pii_scanner_new(e, o, &s, &err), PII_OK);
+    cr_assert_eq(pii_scan_buffer(s, data, len, t_collect, &fs, &err), PII_OK, "%s", err.msg);
+    pii_scanner_free(s);
+    return fs;
+}
+
 void t_free(struct tfinds *f)
 {
     free(f->v);

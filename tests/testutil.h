@@ -33,6 +33,9 @@ const pii_engine *t_engine(const char *detectors);
 /* Scans data with the given engine, feeding `feed` bytes at a time (0 = all at once) and using
  * an internal chunk size of `chunk` (0 = default). */
 struct tfinds t_scan(const pii_engine *e, const char *data, size_t len, size_t feed, size_t chunk);
+/* Scans data in one pii_scan_buffer() call with the given options. */
+struct tfinds t_scan_opts(const pii_engine *e, const char *data, size_t len,
+                          const pii_scan_opts *o);
 void t_free(struct tfinds *f);
 /* A pii_finding_fn copying each finding into the struct tfinds at user (t_scan's). */
 int t_collect(const pii_finding *f, void *user);
